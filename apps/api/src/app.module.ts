@@ -1,0 +1,77 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { JwtModule } from '@nestjs/jwt';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { LoggerModule } from 'nestjs-pino';
+import { AccessModule, PoliciesGuard } from '@cdp/access';
+// TMP import { ChannelsModule } from '@cdp/channels';
+import { PlatformModule } from '@cdp/platform';
+import { AuthGuard } from './auth/auth.guard';
+import type { Env } from './config/env';
+import { HealthModule } from './health/health.module';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { loggedRequestId } from './http/request-id';
+import { validationPipe } from './http/validation';
+import { MIGRATIONS } from './migrations';
+
+export interface AppOptions {
+  /** The resolved JWT secret (`JWT_SECRET`, or the one generated into DATA_DIR). */
+  jwtSecret: string;
+  /** A pre-opened PGlite (tests); otherwise one is opened in DATA_DIR. */
+  pglite?: PGlite;
+  /** Extra modules, e.g. a channel plugin a test defines. */
+  imports?: ModuleMetadata['imports'];
+  /** Run migrations at start-up (default true). */
+  migrate?: boolean;
+}
+
+/** The composition root: every lib, the global pipe, filter and guards (STYLE.md §5). */
+@Module({})
+export class AppModule {
+  static register(env: Env, opts: AppOptions): DynamicModule {
+    const cursorSecret = createHash('sha256').update(`cursor:${opts.jwtSecret}`).digest('base64url');
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ env })] }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: env.LOG_LEVEL,
+            genReqId: loggedRequestId,
+            redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.query.token'], censor: '[redacted]' },
+            customProps: (req) => ({ appId: (req as { identity?: { appId: string } }).identity?.appId }),
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.replace(/token=[^&]+/, 'token=[redacted]') }),
+            },
+          },
+        }),
+        PlatformModule.forRoot({
+          cursorSecret,
+          database: {
+            databaseUrl: env.DATABASE_URL,
+            pgliteDataDir: join(env.DATA_DIR, 'pglite'),
+            pglite: opts.pglite,
+            migrations: MIGRATIONS,
+            migrate: opts.migrate ?? true,
+          },
+        }),
+        JwtModule.register({ global: true, secret: opts.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+        CqrsModule.forRoot(),
+        AccessModule,
+        // TMP ChannelsModule,
+        HealthModule.register({ redisUrl: env.REDIS_URL }),
+        ...(opts.imports ?? []),
+      ],
+      providers: [
+        { provide: APP_PIPE, useFactory: validationPipe },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useExisting: PoliciesGuard },
+      ],
+    };
+  }
+}

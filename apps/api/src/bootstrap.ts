@@ -1,0 +1,44 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule, type AppOptions } from './app.module';
+import type { Env } from './config/env';
+import { setupOpenApi } from './http/openapi';
+import { requestId } from './http/request-id';
+
+/** The default body limit (1 MB); a route may raise its own with `@RouteConfig({ bodyLimit })`. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Builds the HTTP application (used by main.ts and by the tests, so both get the same pipeline). */
+export async function createApp(env: Env, opts: AppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    trustProxy: true,
+    return503OnClosing: true,
+    genReqId: requestId,
+  });
+  const fastify = adapter.getInstance();
+  // The request id reaches the logs (pino-http reads `req.id`) and the caller (`X-Request-Id`).
+  fastify.addHook('onRequest', async (req, reply) => {
+    (req.raw as { id?: string }).id = req.id;
+    reply.header('X-Request-Id', req.id);
+  });
+  // Per-route body limits: Nest passes `@RouteConfig()` into the route's config.
+  fastify.addHook('onRoute', (route) => {
+    const limit = (route.config as { bodyLimit?: number } | undefined)?.bodyLimit;
+    if (limit) route.bodyLimit = limit;
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env, opts), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  app.enableShutdownHooks();
+  setupOpenApi(app, env.PUBLIC_BASE_URL!);
+  await app.init();
+  await fastify.ready();
+  new NestLogger('Bootstrap').debug?.('application initialised');
+  return app;
+}

@@ -1,0 +1,10 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261201000000Foundation } from './Migration20261201000000Foundation';
+
+/**
+ * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
+ * PGlite (PostgreSQL 17) and PostgreSQL 15. Add a file and a line here; never edit a landed migration.
+ */
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261201000000Foundation', class: Migration20261201000000Foundation },
+];

@@ -1,0 +1,58 @@
+// Lint: typescript-eslint's recommended rules, plus the module boundaries of DESIGN.md "Layout":
+// libs import each other only through `@cdp/<lib>` (its src/index.ts), and only in the allowed direction.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const deepImport = {
+  group: ['@cdp/*/*', '!@cdp/channels/testing', '**/libs/*/src/**', '**/libs/*/src'],
+  message: 'Import another lib only via @cdp/<name> (its index.ts).',
+};
+
+// Who may import whom (DESIGN.md): platform, access and channels are leaves on the domain side.
+const allowed = {
+  platform: [],
+  access: ['platform'],
+  channels: ['platform', 'access'],
+  customers: ['platform', 'access', 'channels'],
+  merge: ['platform', 'access', 'channels', 'customers'],
+  activities: ['platform', 'access', 'channels', 'customers', 'merge'],
+  groups: ['platform', 'access', 'channels', 'customers', 'merge'],
+};
+const libs = Object.keys(allowed);
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'bench/.work/**', 'scripts/**', '*.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [deepImport] }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'off',
+    },
+  },
+  ...libs.map((lib) => ({
+    files: [`libs/${lib}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            deepImport,
+            ...(libs.filter((l) => l !== lib && !allowed[lib].includes(l)).length
+              ? [
+                  {
+                    group: libs.filter((l) => l !== lib && !allowed[lib].includes(l)).map((l) => `@cdp/${l}`),
+                    message: `libs/${lib} may import only ${allowed[lib].map((l) => '@cdp/' + l).join(', ') || 'no other lib'} (DESIGN.md dependency direction).`,
+                  },
+                ]
+              : []),
+            { group: ['**/apps/**'], message: 'Libs never import the composition root.' },
+          ],
+        },
+      ],
+    },
+  })),
+);

@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CURSOR_CODEC, CursorCodec, Db, DEFAULT_PAGE_SIZE, InvalidCursorError, isUuid, newId, sql, Sql, Tx, type Page } from '@cdp/platform';
+import type { Identity } from '../identity';
+
+export interface AuditEntry {
+  id: string;
+  action: string;
+  actor: { userId: string; role: string; email?: string; via: string };
+  at: string;
+  subject: string;
+  details: Record<string, unknown>;
+}
+
+export interface AuditRecord {
+  appId?: string;
+  action: string;
+  subject: string;
+  details?: Record<string, unknown>;
+}
+
+interface AuditRow {
+  id: string;
+  action: string;
+  actor: AuditEntry['actor'];
+  at: Date;
+  subject: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * The audit log (who did what, when) for imports, exports, merges, unmerges, main-channel changes,
+ * customer deletions and settings changes. Written inside the transaction of the change it records.
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly db: Db,
+    @Inject(CURSOR_CODEC) private readonly cursors: CursorCodec,
+  ) {}
+
+  async record(tx: Tx | undefined, identity: Identity, rec: AuditRecord): Promise<void> {
+    const actor = { userId: identity.userId, role: identity.role, email: identity.email, via: identity.via };
+    const q = sql`insert into audit_log (id, app_id, action, actor, at, subject, details)
+      values (${newId()}, ${rec.appId ?? identity.appId}, ${rec.action}, ${JSON.stringify(actor)}::jsonb, now(),
+              ${rec.subject}, ${JSON.stringify(rec.details ?? {})}::jsonb)`;
+    if (tx) await tx.run(q);
+    else await this.db.run(q);
+  }
+
+  async list(appId: string, opts: { limit?: number; cursor?: string; action?: string }): Promise<Page<AuditEntry>> {
+    const limit = opts.limit ?? DEFAULT_PAGE_SIZE;
+    const scope = { appId, list: 'audit' };
+    let after = Sql.raw('');
+    if (opts.cursor) {
+      const [at, id] = this.cursors.decode(scope, opts.cursor);
+      if (typeof at !== 'string' || !isUuid(id) || Number.isNaN(Date.parse(at))) throw new InvalidCursorError();
+      after = sql` and (at, id) < (${new Date(at)}::timestamptz, ${id}::uuid)`;
+    }
+    const byAction = opts.action ? sql` and action = ${opts.action}` : Sql.raw('');
+    const rows = await this.db.query<AuditRow>(sql`
+      select id, action, actor, at, subject, details from audit_log
+      where app_id = ${appId}${byAction}${after}
+      order by at desc, id desc limit ${limit + 1}`);
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((r) => ({ id: r.id, action: r.action, actor: r.actor, at: new Date(r.at).toISOString(), subject: r.subject, details: r.details })),
+      nextCursor: more && last ? this.cursors.encode(scope, [new Date(last.at).toISOString(), last.id]) : null,
+    };
+  }
+}

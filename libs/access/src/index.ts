@@ -1,0 +1,10 @@
+export { AccessModule } from './access.module';
+export * from './identity';
+export * from './decorators';
+export { defineAbility, IMPORT_EXPORT_REASON, type Action, type Subject, type AppAbility } from './abilities';
+export { AbilityService, assertCan } from './ability.service';
+export { PoliciesGuard } from './policies.guard';
+export { API_KEY_VERIFIER, type ApiKeyVerifier } from './api-key';
+export { SettingsService, isValidTimeZone } from './settings/settings.service';
+export { DEFAULT_SETTINGS, PLANS, type Plan, type CustomerSettings } from './settings/settings.dto';
+export { AuditService, type AuditEntry, type AuditRecord } from './audit/audit.service';

@@ -1,0 +1,16 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { MigrationObject } from '@mikro-orm/core';
+
+export interface DatabaseOptions {
+  /** A real PostgreSQL server. When absent, the embedded PGlite database is used. */
+  databaseUrl?: string;
+  /** Where PGlite keeps its files; `memory://` for an ephemeral database. */
+  pgliteDataDir?: string;
+  /** An already opened PGlite instance (tests load one migrated template into each worker). */
+  pglite?: PGlite;
+  /** Schema migrations, in order; run at start-up unless `migrate` is false. */
+  migrations: MigrationObject[];
+  migrate?: boolean;
+  /** Pool size for PostgreSQL. */
+  poolMax?: number;
+}

@@ -1,0 +1,11 @@
+export * from './errors';
+export * from './ids';
+export * from './cursor';
+export * from './database/sql';
+export * from './database/database.options';
+export { DatabaseModule, DATABASE_OPTIONS, buildOrmOptions } from './database/database.module';
+export { openPglite } from './database/pglite';
+export { Db, Tx, isUniqueViolation } from './database/db';
+export { PlatformModule, type PlatformOptions } from './platform.module';
+export * from './page.dto';
+export * from './problems';

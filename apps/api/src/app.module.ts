@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule, PoliciesGuard } from '@cdp/access';
-// TMP import { ChannelsModule } from '@cdp/channels';
+import { ChannelsModule } from '@cdp/channels';
 import { PlatformModule } from '@cdp/platform';
 import { AuthGuard } from './auth/auth.guard';
 import type { Env } from './config/env';
@@ -62,7 +62,7 @@ export class AppModule {
         JwtModule.register({ global: true, secret: opts.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
         CqrsModule.forRoot(),
         AccessModule,
-        // TMP ChannelsModule,
+        ChannelsModule,
         HealthModule.register({ redisUrl: env.REDIS_URL }),
         ...(opts.imports ?? []),
       ],

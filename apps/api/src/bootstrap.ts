@@ -1,4 +1,3 @@
-import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -35,10 +34,8 @@ export async function createApp(env: Env, opts: AppOptions): Promise<NestFastify
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app.enableShutdownHooks();
   setupOpenApi(app, env.PUBLIC_BASE_URL!);
   await app.init();
   await fastify.ready();
-  new NestLogger('Bootstrap').debug?.('application initialised');
   return app;
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from 'nestjs-pino';
 import { createApp } from './bootstrap';
 import { ConfigError, loadEnv } from './config/env';
 import { resolveJwtSecret } from './config/secret';
@@ -11,8 +12,20 @@ async function main(): Promise<void> {
   const app = await createApp(env, { jwtSecret: secret });
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   const base = env.PUBLIC_BASE_URL;
-  const log = console;
-  log.info(JSON.stringify({ level: 30, time: Date.now(), msg: `CDP listening on :${env.PORT} (${env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite in ' + env.DATA_DIR}) in ${Date.now() - started} ms; API docs at ${base}/docs` }));
+  const log = app.get(Logger);
+  log.log(`CDP listening on :${env.PORT} (${env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite in ' + env.DATA_DIR}) in ${Date.now() - started} ms; API docs at ${base}/docs`, 'Bootstrap');
+  // Graceful shutdown: stop accepting, let in-flight requests finish, close the database, exit 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log.log(`${signal}: shutting down`, 'Bootstrap');
+      const force = setTimeout(() => process.exit(1), 25_000);
+      force.unref();
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
   if (generated) {
     const token = mintToken(secret, { app: 'demo', role: 'admin', sub: 'first-start', ttl: '30d' });
     process.stdout.write(

@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261201000000Foundation } from './Migration20261201000000Foundation';
+import { Migration20261201010000Customers } from './Migration20261201010000Customers';
 
 /**
  * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
@@ -7,4 +8,5 @@ import { Migration20261201000000Foundation } from './Migration20261201000000Foun
  */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201000000Foundation', class: Migration20261201000000Foundation },
+  { name: 'Migration20261201010000Customers', class: Migration20261201010000Customers },
 ];

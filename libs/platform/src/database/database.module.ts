@@ -24,7 +24,7 @@ export async function buildOrmOptions(opts: DatabaseOptions, holder: PgliteHolde
     entities: [],
     discovery: { warnWhenNoEntities: false },
     extensions: [Migrator],
-    migrations: { migrationsList: opts.migrations, transactional: true, allOrNothing: true, snapshot: false },
+    migrations: { migrationsList: opts.migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     forceUtcTimezone: true,
     allowGlobalContext: false,
     debug: false,

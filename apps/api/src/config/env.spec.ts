@@ -1,0 +1,46 @@
+import { ConfigError, loadEnv } from './env';
+
+describe('configuration (validated at start)', () => {
+  it('defaults: port 3000, ./data, info logs, public base URL from the port', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ PORT: 3000, DATA_DIR: './data', LOG_LEVEL: 'info', PUBLIC_BASE_URL: 'http://localhost:3000' });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    [{ SMTP_URL: 'nope' }, 'SMTP_URL'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ PUBLIC_BASE_URL: 'ftp://x' }, 'PUBLIC_BASE_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ MAIL_FROM: 'not an address' }, 'MAIL_FROM'],
+  ])('a bad value stops start-up with one line naming the variable: %j', (raw, name) => {
+    let err: unknown;
+    try {
+      loadEnv(raw);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toContain(name);
+    expect(msg.split('\n')).toHaveLength(1);
+  });
+
+  it('REDIS_URL without DATABASE_URL is refused (BullMQ needs a shared database)', () => {
+    expect(() => loadEnv({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL.*DATABASE_URL/);
+  });
+
+  it('DATABASE_URL without JWT_SECRET is refused; with both it loads', () => {
+    expect(() => loadEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' })).toThrow(/JWT_SECRET/);
+    const env = loadEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', JWT_SECRET: 'x'.repeat(32), MAIL_FROM: 'CDP <a@b.co>' });
+    expect(env.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/test');
+  });
+
+  it('a secret is never echoed in the error', () => {
+    expect(() => loadEnv({ JWT_SECRET: 'hunter2' })).toThrow(/^((?!hunter2).)*$/);
+  });
+});

@@ -1,47 +1,23 @@
-import { Migration } from '@mikro-orm/migrations';
-import type { TestingModule } from '@nestjs/testing';
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, PlatformModule, ValidationFailedError } from '@cdp/platform';
-import { ChannelUsageRegistry } from './channel-usage.registry';
-import { ChannelInUseError, InvalidIdentifierError } from './channels.errors';
-import { ChannelsModule } from './channels.module';
-import { ChannelsService } from './channels.service';
+import { NotFoundError, ValidationFailedError } from '@cdp/platform';
+import { ChannelInUseError, ChannelsService, ChannelUsageRegistry, InvalidIdentifierError } from '@cdp/channels';
+import { createTestApp, type TestApp } from './support/test-app';
 
-// The channels table as the schema migration creates it; the service's SQL runs on a real (embedded) PostgreSQL.
-class ChannelsTable extends Migration {
-  override async up(): Promise<void> {
-    this.addSql(`create table channels (
-      id uuid primary key, app_id text not null, type text not null, name text not null,
-      config jsonb not null default '{}'::jsonb, created_at timestamptz(3) not null, updated_at timestamptz(3) not null)`);
-    this.addSql('create index channels_app_created_idx on channels (app_id, created_at, id)');
-  }
-}
-
-describe('ChannelsService (embedded PostgreSQL)', () => {
-  let ref: TestingModule;
+describe('ChannelsService on the run\'s database', () => {
+  let t: TestApp;
   let channels: ChannelsService;
   let customersOf: Map<string, boolean>;
   const appId = () => `app-${randomUUID()}`;
 
   beforeAll(async () => {
-    ref = await Test.createTestingModule({
-      imports: [
-        PlatformModule.forRoot({
-          cursorSecret: 'test',
-          database: { pgliteDataDir: 'memory://', migrations: [{ name: 'channels', class: ChannelsTable }] },
-        }),
-        ChannelsModule,
-      ],
-    }).compile();
-    await ref.init();
-    channels = ref.get(ChannelsService);
-    // Stands in for the customers lib: a channel is in use when this map says so.
+    t = await createTestApp();
+    channels = t.app.get(ChannelsService);
+    // An extra probe beside the customers lib's: a channel is also in use when this map says so.
     customersOf = new Map();
-    ref.get(ChannelUsageRegistry).register(async (_app, channelId) => customersOf.get(channelId) ?? false);
-  }, 60000);
+    t.app.get(ChannelUsageRegistry).register(async (_app, channelId) => customersOf.get(channelId) ?? false);
+  });
 
-  afterAll(() => ref?.close());
+  afterAll(() => t.close());
 
   it('CH2: creates a channel with its config defaults, and reads it back', async () => {
     const app = appId();

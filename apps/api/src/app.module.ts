@@ -27,6 +27,10 @@ export interface AppOptions {
   imports?: ModuleMetadata['imports'];
   /** Run migrations at start-up (default true). */
   migrate?: boolean;
+  /** `api` (main.ts: HTTP, and consumes jobs too) or `worker` (worker.ts: consumes jobs only). Default `api`. */
+  role?: 'api' | 'worker';
+  /** Job options: the BullMQ key prefix (default `cdp`; tests use one per app), and whether this process consumes. */
+  jobs?: { prefix?: string; consume?: boolean };
 }
 
 /** The composition root: every lib, the global pipe, filter and guards (STYLE.md §5). */
@@ -58,6 +62,12 @@ export class AppModule {
             migrations: MIGRATIONS,
             migrate: opts.migrate ?? true,
           },
+          jobs: {
+            redisUrl: env.REDIS_URL,
+            prefix: opts.jobs?.prefix,
+            consume: opts.role === 'worker' ? true : (opts.jobs?.consume ?? true),
+          },
+          mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, dataDir: env.DATA_DIR },
         }),
         JwtModule.register({ global: true, secret: opts.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
         CqrsModule.forRoot(),

@@ -3,23 +3,31 @@ import { CURSOR_CODEC, CursorCodec } from './cursor';
 import { DatabaseModule } from './database/database.module';
 import { Db } from './database/db';
 import { DatabaseOptions } from './database/database.options';
+import { JobsModule } from './jobs/jobs.module';
+import type { JobsOptions } from './jobs/jobs.types';
+import { MailModule } from './mail/mail.module';
+import type { MailOptions } from './mail/mail.types';
 
 export interface PlatformOptions {
   database: DatabaseOptions;
   /** Signs list cursors; derived from the JWT secret by the composition root. */
   cursorSecret: string;
+  /** The job port: BullMQ when `jobs.redisUrl` is set, in-process otherwise. */
+  jobs?: JobsOptions;
+  /** Mail: SMTP when `mail.smtpUrl` is set, `.eml` files under `mail.dataDir/mail` otherwise. */
+  mail?: MailOptions;
 }
 
-/** Infrastructure every lib may use: the database, cursor signing. Nothing domain-specific. */
+/** Infrastructure every lib may use: the database, cursor signing, jobs, mail. Nothing domain-specific. */
 @Global()
 @Module({})
 export class PlatformModule {
   static forRoot(opts: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
-      imports: [DatabaseModule.forRoot(opts.database)],
+      imports: [DatabaseModule.forRoot(opts.database), JobsModule.forRoot(opts.jobs), MailModule.forRoot(opts.mail)],
       providers: [{ provide: CURSOR_CODEC, useValue: new CursorCodec(opts.cursorSecret) }, Db],
-      exports: [CURSOR_CODEC, DatabaseModule, Db],
+      exports: [CURSOR_CODEC, DatabaseModule, Db, JobsModule, MailModule],
     };
   }
 }

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import request from 'supertest';
 import { openPglite } from '@cdp/platform';
 import { createApp } from '../../src/bootstrap';
@@ -21,6 +22,8 @@ export const onRealServices = !!process.env.CDP_TEST_DATABASE_URL;
 export interface TestApp {
   app: NestFastifyApplication;
   env: Env;
+  /** The BullMQ key prefix of this app (its own unless `jobsPrefix` was given). */
+  jobsPrefix: string;
   http: () => request.Agent;
   token: (appId: string, role?: Role, claims?: { sub?: string; email?: string; ttl?: string }) => string;
   /** `Authorization` header for an app and role. */
@@ -35,7 +38,9 @@ export const newAppId = (): string => `app-${randomUUID().slice(0, 13)}`;
  * The whole AppModule (global pipe, filter, guards) on the run's database: PGlite loaded from the migrated
  * dump, or the run's fresh PostgreSQL database.
  */
-export async function createTestApp(opts: { imports?: ModuleMetadata['imports']; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { imports?: ModuleMetadata['imports']; env?: Record<string, string>; jobsPrefix?: string } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cdp-data-'));
   const env = loadEnv({
     JWT_SECRET: TEST_SECRET,
@@ -53,19 +58,40 @@ export async function createTestApp(opts: { imports?: ModuleMetadata['imports'];
     if (!dump) throw new Error('The test database was not prepared (jest globalSetup)');
     pglite = await openPglite({ loadDataDir: new Blob([readFileSync(dump)]) });
   }
-  const app = await createApp(env, { jwtSecret: TEST_SECRET, pglite, imports: opts.imports, migrate: false });
+  // Each app its own BullMQ namespace, so parallel files and runs never take each other's jobs; two apps
+  // share one only when a test passes the same `jobsPrefix`.
+  const jobsPrefix = opts.jobsPrefix ?? `cdp-test-${randomBytes(6).toString('hex')}`;
+  const app = await createApp(env, { jwtSecret: TEST_SECRET, pglite, imports: opts.imports, migrate: false, jobs: { prefix: jobsPrefix } });
   const token: TestApp['token'] = (appId, role = 'admin', claims = {}) =>
     mintToken(TEST_SECRET, { app: appId, role, sub: claims.sub ?? `user-${randomBytes(3).toString('hex')}`, email: claims.email, ttl: claims.ttl ?? '1h' });
   return {
     app,
     env,
+    jobsPrefix,
     http: () => request.agent(app.getHttpServer()),
     token,
     auth: (appId, role = 'admin') => ({ Authorization: `Bearer ${token(appId, role)}` }),
     close: async () => {
       await app.close();
+      if (env.REDIS_URL && !opts.jobsPrefix) await dropRedisKeys(env.REDIS_URL, jobsPrefix);
       if (pglite && !pglite.closed) await pglite.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Removes the Redis keys of a test app's BullMQ prefix (its queues' metadata and event streams). */
+export async function dropRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

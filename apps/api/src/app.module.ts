@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule, PoliciesGuard } from '@cdp/access';
 import { ChannelsModule } from '@cdp/channels';
+import { CustomersModule } from '@cdp/customers';
 import { PlatformModule } from '@cdp/platform';
 import { AuthGuard } from './auth/auth.guard';
 import type { Env } from './config/env';
@@ -73,6 +74,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         AccessModule,
         ChannelsModule,
+        CustomersModule,
         HealthModule.register({ redisUrl: env.REDIS_URL }),
         ...(opts.imports ?? []),
       ],

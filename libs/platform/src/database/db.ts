@@ -9,7 +9,10 @@ export class Tx {
 
   /** Rows of a parameterised statement. */
   async query<T = Record<string, unknown>>(q: Sql): Promise<T[]> {
-    return (await this.em.execute(q.text, q.values as unknown[], 'all')) as T[];
+    const res = (await this.em.execute(q.text, q.values as unknown[], 'all')) as unknown[];
+    // The PGlite dialect runs any text containing `;` (even inside a quoted value) as a script and answers
+    // one result per statement; our statements are always one, so take the first.
+    return (Array.isArray(res[0]) ? res[0] : res) as T[];
   }
 
   async one<T = Record<string, unknown>>(q: Sql): Promise<T | undefined> {
@@ -18,8 +21,9 @@ export class Tx {
 
   /** Runs a statement and answers how many rows it touched. */
   async run(q: Sql): Promise<number> {
-    const res = (await this.em.execute(q.text, q.values as unknown[], 'run')) as { affectedRows?: number };
-    return res.affectedRows ?? 0;
+    const raw = (await this.em.execute(q.text, q.values as unknown[], 'run')) as { affectedRows?: number } | { affectedRows?: number }[];
+    const res = Array.isArray(raw) ? raw[0] : raw; // see `query`: PGlite's script path
+    return res?.affectedRows ?? 0;
   }
 }
 

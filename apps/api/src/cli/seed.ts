@@ -1,0 +1,189 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ChannelsService, type ChannelInstance } from '@cdp/channels';
+import { checkPhone, CustomersService, foldText, PropertyDefinitionsService, type NewCustomerInput } from '@cdp/customers';
+import { Db, DomainError } from '@cdp/platform';
+import { AppModule } from '../app.module';
+import { APP_ID_PATTERN } from '../auth/auth.guard';
+import { ConfigError, loadEnv } from '../config/env';
+import { resolveJwtSecret } from '../config/secret';
+import { parseArgs } from './args';
+
+/**
+ * `npm run seed -- --app demo [--customers 300]`: demo data through the services, so every rule holds (identifiers
+ * read by their channel's adapter, sources allowed by the type, property values checked). Deterministic and
+ * idempotent: run twice, the second run finds everything in place and adds nothing.
+ */
+
+const CHANNELS: { type: string; name: string; config?: Record<string, unknown> }[] = [
+  { type: 'qiscus', name: 'Website chat', config: { identifierType: 'email' } },
+  { type: 'wa', name: 'WhatsApp Jakarta' },
+  { type: 'wa', name: 'WhatsApp Bangkok' },
+  { type: 'line', name: 'LINE Official' },
+  { type: 'fb', name: 'Facebook Messenger' },
+  { type: 'ig', name: 'Instagram' },
+  { type: 'telegram', name: 'Telegram' },
+  { type: 'tiktok', name: 'TikTok Shop' },
+  { type: 'custom', name: 'CRM', config: { identifierType: 'text' } },
+];
+
+const CITIES = ['Jakarta', 'Bandung', 'Surabaya', 'Medan', 'Bangkok', 'Chiang Mai', 'Hanoi', 'Ho Chi Minh City'];
+const TIERS = ['bronze', 'silver', 'gold', 'platinum'];
+const PROPERTIES = [
+  { key: 'city', label: 'City', type: 'select' as const, options: CITIES },
+  { key: 'tier', label: 'Tier', type: 'select' as const, options: TIERS },
+  { key: 'birthday', label: 'Birthday', type: 'date' as const },
+  { key: 'vip', label: 'VIP', type: 'boolean' as const },
+  { key: 'lifetime_value', label: 'Lifetime value', type: 'number' as const },
+  { key: 'note', label: 'Note', type: 'text' as const },
+];
+const TAGS = ['vip', 'new', 'returning', 'promo', 'complaint', 'wholesale', 'reseller', 'newsletter'];
+const NOTES = ['Prefers WhatsApp', 'Asked about delivery times', 'Interested in the loyalty program', 'Call after 5 pm', 'Bulk buyer'];
+
+const PEOPLE: Record<'ID' | 'TH' | 'VN', { first: string[]; last: string[]; phone: (n: number) => string; cities: string[] }> = {
+  ID: {
+    first: ['Budi', 'Siti', 'Agus', 'Dewi', 'Rizky', 'Putri', 'Andi', 'Ayu', 'Yusuf', 'Ratna', 'Eko', 'Indah', 'Fajar', 'Wulan', 'Hendra', 'Nurul'],
+    last: ['Santoso', 'Wijaya', 'Saputra', 'Lestari', 'Hidayat', 'Kusuma', 'Pratama', 'Nugroho', 'Rahmawati', 'Siregar', 'Halim', 'Gunawan'],
+    phone: (n) => `+62812${String(10_000_000 + n).slice(-8)}`,
+    cities: ['Jakarta', 'Bandung', 'Surabaya', 'Medan'],
+  },
+  TH: {
+    first: ['Somchai', 'Suda', 'Anong', 'Niran', 'Kanya', 'Prasert', 'Malee', 'Thana', 'Ploy', 'Kittisak', 'Chanya', 'Arthit'],
+    last: ['Srisuk', 'Wongsawat', 'Chaiyaporn', 'Rattanakorn', 'Boonmee', 'Suwannarat', 'Thongdee', 'Kaewmanee', 'Phromsuk', 'Saengthong'],
+    phone: (n) => `+668${String(10_000_000 + n).slice(-8)}`,
+    cities: ['Bangkok', 'Chiang Mai'],
+  },
+  VN: {
+    first: ['Nguyễn Văn', 'Trần Thị', 'Lê Minh', 'Phạm Thu', 'Hoàng Anh', 'Võ Thị', 'Đặng Quốc', 'Bùi Thanh', 'Đỗ Ngọc', 'Huỳnh Gia'],
+    last: ['An', 'Bình', 'Hương', 'Dũng', 'Lan', 'Tuấn', 'Mai', 'Khoa', 'Linh', 'Phúc', 'Thảo', 'Đức'],
+    phone: (n) => `+8491${String(1_000_000 + n).slice(-7)}`,
+    cities: ['Hanoi', 'Ho Chi Minh City'],
+  },
+};
+
+// A small deterministic generator: the same app and count always give the same customers.
+function mix(n: number): number {
+  let x = Math.imul(n ^ 0x9e3779b9, 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+function pick<T>(list: readonly T[], n: number): T {
+  return list[mix(n) % list.length];
+}
+const hex = (n: number, len: number) => {
+  let s = '';
+  let x = n * 2654435761 + 12345;
+  while (s.length < len) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    s += x.toString(16);
+  }
+  return s.slice(0, len);
+};
+
+function identifierFor(type: string, i: number, phone: string, email: string): string {
+  switch (type) {
+    case 'qiscus':
+      return email;
+    case 'wa':
+      return phone.replace(/^\+/, '');
+    case 'line':
+      return `U${hex(i, 32)}`;
+    case 'tiktok':
+      return `_000${hex(i, 20)}`;
+    case 'custom':
+      return `crm-${String(i).padStart(6, '0')}`;
+    default:
+      return String(1_000_000_000 + i * 7919);
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const appId = typeof args.app === 'string' ? args.app : 'demo';
+  const count = typeof args.customers === 'string' ? Number(args.customers) : 300;
+  if (!APP_ID_PATTERN.test(appId)) throw new ConfigError(`--app must match ${APP_ID_PATTERN}`);
+  if (!Number.isInteger(count) || count < 0 || count > 100_000) throw new ConfigError('--customers must be a whole number from 0 to 100000');
+  const env = loadEnv({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const { secret } = resolveJwtSecret(env);
+  const app = await NestFactory.createApplicationContext(AppModule.register(env, { jwtSecret: secret }), { logger: ['error', 'warn'] });
+  try {
+    const channelsService = app.get(ChannelsService);
+    const definitions = app.get(PropertyDefinitionsService);
+    const customers = app.get(CustomersService);
+    const db = app.get(Db);
+
+    const existing = await channelsService.list(appId);
+    const channels: ChannelInstance[] = [];
+    let channelsAdded = 0;
+    for (const c of CHANNELS) {
+      const found = existing.find((e) => e.type === c.type && e.name === c.name);
+      if (found) channels.push(found);
+      else {
+        channels.push(await channelsService.create(appId, c));
+        channelsAdded++;
+      }
+    }
+
+    const defined = new Set((await definitions.list(appId)).map((d) => d.key));
+    let propertiesAdded = 0;
+    for (const p of PROPERTIES) {
+      if (defined.has(p.key)) continue;
+      await definitions.create(appId, p);
+      propertiesAdded++;
+    }
+
+    const inputs: NewCustomerInput[] = [];
+    for (let i = 0; i < count; i++) {
+      const country = pick(['ID', 'ID', 'TH', 'VN'] as const, i);
+      const people = PEOPLE[country];
+      const name = `${pick(people.first, i * 7 + 3)} ${pick(people.last, i * 13 + 5)}`;
+      const channel = channels[i % channels.length];
+      const phone = checkPhone(people.phone(i), country).value ?? null;
+      const email = `${foldText(name).replace(/[^a-z]+/g, '.')}.${i}@example.com`;
+      const check = channelsService.validateIdentifier(channel, identifierFor(channel.type, i, phone ?? `+62812${i}`, email), { defaultCountry: country });
+      if (!check.identifier) throw new Error(`seed identifier refused for ${channel.type}: ${check.issues.map((x) => x.message).join('; ')}`);
+      const sources = channelsService.allowedSources(channel.type);
+      const properties: Record<string, unknown> = { city: pick(people.cities, i * 3), tier: pick(TIERS, i * 5) };
+      if (i % 3 === 0) properties.vip = i % 2 === 0;
+      if (i % 4 === 0) properties.birthday = `${1970 + (i % 35)}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`;
+      if (i % 5 === 0) properties.lifetime_value = (i * 37) % 5000;
+      if (i % 9 === 0) properties.note = pick(NOTES, i);
+      inputs.push({
+        channelId: channel.id,
+        identifier: check.identifier,
+        name,
+        email: i % 3 === 2 ? null : email,
+        phoneNumber: phone,
+        source: pick(sources, i),
+        platform: channel.type === 'qiscus' ? pick(['web', 'mobile'] as const, i) : null,
+        tags: [pick(TAGS, i), pick(TAGS, i * 11 + 1)],
+        properties,
+      });
+    }
+    // Values go through the same checks as the API's.
+    for (const [i, input] of inputs.entries()) {
+      const checked = await definitions.check(appId, input.properties);
+      if (checked.issues.length) throw new Error(`seed row ${i}: ${checked.issues.map((x) => `${x.field} ${x.message}`).join('; ')}`);
+    }
+    let created = 0;
+    for (let i = 0; i < inputs.length; i += 500) {
+      const res = await db.transaction((tx) => customers.createMany(tx, appId, inputs.slice(i, i + 500)));
+      created += res.created.length;
+    }
+    // Listeners of CustomerCreatedEvent (e.g. the customer.created activity) run after each commit, outside
+    // this script's awaits; give them time to finish before the context and its database close.
+    if (created) await new Promise((r) => setTimeout(r, Math.min(10_000, 500 + created * 10)));
+    process.stdout.write(
+      `Seeded app "${appId}": ${channelsAdded} channel(s), ${propertiesAdded} property definition(s), ${created} customer(s) added; ` +
+        `${count - created} customer(s) already there.\n`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  const msg = e instanceof DomainError ? `${e.code}: ${e.message} ${JSON.stringify(e.errors)}` : e instanceof Error ? e.message : String(e);
+  process.stderr.write(`Seed failed: ${msg}\n`);
+  process.exit(1);
+});

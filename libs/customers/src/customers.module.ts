@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { ChannelsModule } from '@cdp/channels';
+import { AfterCommit } from './after-commit';
+import { CustomerActivityStore } from './customer-activity.store';
+import { CustomerChannelUsage } from './customer-channel-usage';
+import { CustomerDeletionHooks } from './customer-deletion.hooks';
+import { CustomerLinksWriter } from './customer-links.writer';
+import { CustomersController } from './customers.controller';
+import { CustomersRepository } from './customers.repository';
+import { CustomersService } from './customers.service';
+import { CUSTOMER_QUERY_CONTROLLERS, CUSTOMER_QUERY_PROVIDERS } from './filter';
+import { PropertyDefinitionsController } from './properties/property-definitions.controller';
+import { PropertyDefinitionsRepository } from './properties/property-definitions.repository';
+import { PropertyDefinitionsService } from './properties/property-definitions.service';
+
+/**
+ * Customers, their property definitions and tags, and the hooks other libs use (deletion hooks, the link
+ * writer for merges, the activity store). The filter language (list, search, count, normalise) mounts its
+ * providers and controllers here too. Needs the global PlatformModule, AccessModule and CqrsModule.
+ */
+@Module({
+  imports: [ChannelsModule],
+  // The query controllers first: their static paths (e.g. /customers/search) must win over /customers/:id.
+  controllers: [...CUSTOMER_QUERY_CONTROLLERS, CustomersController, PropertyDefinitionsController],
+  providers: [
+    AfterCommit,
+    CustomersRepository,
+    CustomersService,
+    PropertyDefinitionsRepository,
+    PropertyDefinitionsService,
+    CustomerDeletionHooks,
+    CustomerLinksWriter,
+    CustomerActivityStore,
+    CustomerChannelUsage,
+    ...CUSTOMER_QUERY_PROVIDERS,
+  ],
+  exports: [CustomersService, PropertyDefinitionsService, CustomerDeletionHooks, CustomerLinksWriter, CustomerActivityStore, ...CUSTOMER_QUERY_PROVIDERS],
+})
+export class CustomersModule {}

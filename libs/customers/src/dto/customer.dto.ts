@@ -1,0 +1,97 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Sql } from '@cdp/platform';
+
+/** A customer row as the list, search and detail queries select it (`CUSTOMER_COLUMNS`). */
+export interface CustomerRow {
+  id: string;
+  app_id: string;
+  channel_id: string;
+  channel_type: string;
+  channel_name: string;
+  identifier: string;
+  name: string;
+  email: string | null;
+  phone_number: string | null;
+  source: 'admin' | 'ads' | 'organic' | 'broadcast';
+  platform: 'web' | 'mobile' | null;
+  tags: string[];
+  properties: Record<string, unknown>;
+  profile_id: string | null;
+  main_channel: boolean;
+  last_activity_at: Date | string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+/**
+ * The select list for customer rows: `c` is `customers`, `ch` the joined `channels`, `ca` the left-joined
+ * `customer_activity`. Use with `CUSTOMER_FROM`.
+ */
+export const CUSTOMER_COLUMNS = Sql.raw(
+  `c.id, c.app_id, c.channel_id, ch.type as channel_type, ch.name as channel_name, c.identifier, c.name, c.email,
+   c.phone_number, c.source, c.platform, c.tags, c.properties, c.profile_id, c.main_channel,
+   ca.last_activity_at, c.created_at, c.updated_at`,
+);
+export const CUSTOMER_FROM = Sql.raw(
+  `customers c
+   join channels ch on ch.app_id = c.app_id and ch.id = c.channel_id
+   left join customer_activity ca on ca.app_id = c.app_id and ca.customer_id = c.id`,
+);
+
+export class CustomerChannelDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'wa' }) type!: string;
+  @ApiProperty({ example: 'WhatsApp Jakarta' }) name!: string;
+}
+
+export class CustomerResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'Budi Santoso' }) name!: string;
+  @ApiProperty({ example: '6281234567890' }) identifier!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'budi@example.com' }) email!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '+6281234567890', description: 'E.164' }) phoneNumber!: string | null;
+  @ApiProperty({ type: CustomerChannelDto }) channel!: CustomerChannelDto;
+  @ApiProperty({ enum: ['admin', 'ads', 'organic', 'broadcast'] }) source!: CustomerRow['source'];
+  @ApiProperty({ enum: ['web', 'mobile'], nullable: true }) platform!: CustomerRow['platform'];
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ type: 'object', additionalProperties: true }) properties!: Record<string, unknown>;
+  @ApiProperty({ description: 'Member of a linked set (merged)' }) linked!: boolean;
+  @ApiProperty({ description: 'Main channel of its linked set' }) mainChannel!: boolean;
+  @ApiProperty({ nullable: true, type: String }) profileId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastActivityAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class CustomerGroupRefDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+}
+
+export class CustomerDetailDto extends CustomerResponseDto {
+  @ApiProperty({ type: [CustomerResponseDto], description: 'The other members of its linked set' }) linkedCustomers!: CustomerResponseDto[];
+  @ApiPropertyOptional({ type: [CustomerGroupRefDto] }) groups!: CustomerGroupRefDto[];
+}
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
+
+export function toCustomerResponse(r: CustomerRow): CustomerResponseDto {
+  return {
+    id: r.id,
+    name: r.name,
+    identifier: r.identifier,
+    email: r.email,
+    phoneNumber: r.phone_number,
+    channel: { id: r.channel_id, type: r.channel_type, name: r.channel_name },
+    source: r.source,
+    platform: r.platform,
+    tags: r.tags ?? [],
+    properties: r.properties ?? {},
+    linked: r.profile_id !== null,
+    mainChannel: r.main_channel,
+    profileId: r.profile_id,
+    lastActivityAt: iso(r.last_activity_at),
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+  };
+}

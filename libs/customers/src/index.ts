@@ -1,0 +1,36 @@
+// The only public face of the customers lib (DESIGN.md "Layout").
+export { CustomersModule } from './customers.module';
+export { CustomersService, MAX_TAGS_LISTED, type NewCustomerInput, type CreateManyResult } from './customers.service';
+export { PropertyDefinitionsService } from './properties/property-definitions.service';
+export { CustomerDeletionHooks, type CustomerDeletionHook, type DeletedCustomerRef } from './customer-deletion.hooks';
+export { CustomerLinksWriter, type CustomerLinkRow, type CustomerLinkChange } from './customer-links.writer';
+export { CustomerActivityStore, type ActivityTouch } from './customer-activity.store';
+export { CustomerCreatedEvent, CustomerUpdatedEvent, CustomerDeletedEvent } from './customers.events';
+export { CustomerGroupsQuery } from './customers.queries';
+export { CustomerExistsError, CustomerNotFoundError, PropertyDefinitionNotFoundError } from './customers.errors';
+export {
+  CUSTOMER_COLUMNS,
+  CUSTOMER_FROM,
+  toCustomerResponse,
+  CustomerResponseDto,
+  CustomerDetailDto,
+  CustomerChannelDto,
+  CustomerGroupRefDto,
+  type CustomerRow,
+} from './dto/customer.dto';
+export { CreateCustomerDto, UpdateCustomerDto, TagCountDto, PLATFORMS } from './dto/customer-input.dto';
+export { PropertyDefinitionDto, CreatePropertyDefinitionDto, UpdatePropertyDefinitionDto } from './properties/dto/property-definition.dto';
+export {
+  PROPERTY_TYPES,
+  PROPERTY_KEY_PATTERN,
+  RESERVED_PROPERTY_KEYS,
+  checkPropertyValue,
+  checkPropertyValues,
+  isIsoDate,
+  type PropertyType,
+  type PropertyDefinition,
+  type PropertyValuesCheck,
+} from './properties/property-values';
+export { checkEmail, checkPhone, normalizeTags, tagIssues, MAX_TAGS, MAX_TAG_LENGTH } from './contact-fields';
+export { foldText, buildSearchText } from './search-text';
+export * from './filter';

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule, PoliciesGuard } from '@cdp/access';
+import { ActivitiesModule } from '@cdp/activities';
 import { ChannelsModule } from '@cdp/channels';
 import { CustomersModule } from '@cdp/customers';
 import { PlatformModule } from '@cdp/platform';
@@ -75,6 +76,7 @@ export class AppModule {
         AccessModule,
         ChannelsModule,
         CustomersModule,
+        ActivitiesModule.forRoot({ inboxBaseUrl: env.INBOX_BASE_URL }),
         HealthModule.register({ redisUrl: env.REDIS_URL }),
         ...(opts.imports ?? []),
       ],

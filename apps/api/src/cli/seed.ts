@@ -170,9 +170,8 @@ async function main(): Promise<void> {
       const res = await db.transaction((tx) => customers.createMany(tx, appId, inputs.slice(i, i + 500)));
       created += res.created.length;
     }
-    // Listeners of CustomerCreatedEvent (e.g. the customer.created activity) run after each commit, outside
-    // this script's awaits; give them time to finish before the context and its database close.
-    if (created) await new Promise((r) => setTimeout(r, Math.min(10_000, 500 + created * 10)));
+    // Listeners of CustomerCreatedEvent (the customer.created activity) run after each commit; closing the
+    // context waits for them before the database closes.
     process.stdout.write(
       `Seeded app "${appId}": ${channelsAdded} channel(s), ${propertiesAdded} property definition(s), ${created} customer(s) added; ` +
         `${count - created} customer(s) already there.\n`,

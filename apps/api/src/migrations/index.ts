@@ -1,6 +1,8 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261201000000Foundation } from './Migration20261201000000Foundation';
 import { Migration20261201010000Customers } from './Migration20261201010000Customers';
+import { Migration20261201020000Activities } from './Migration20261201020000Activities';
+import { Migration20261201020000ActivitiesEvents } from './Migration20261201020000ActivitiesEvents';
 
 /**
  * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
@@ -9,4 +11,6 @@ import { Migration20261201010000Customers } from './Migration20261201010000Custo
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201000000Foundation', class: Migration20261201000000Foundation },
   { name: 'Migration20261201010000Customers', class: Migration20261201010000Customers },
+  { name: 'Migration20261201020000Activities', class: Migration20261201020000Activities },
+  { name: 'Migration20261201020000ActivitiesEvents', class: Migration20261201020000ActivitiesEvents },
 ];

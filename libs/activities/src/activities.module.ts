@@ -1,0 +1,60 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { API_KEY_VERIFIER } from '@cdp/access';
+import { ChannelsModule } from '@cdp/channels';
+import { CustomersModule } from '@cdp/customers';
+import { ACTIVITIES_OPTIONS, type ActivitiesModuleOptions } from './activities.options';
+import { ActivityTypesController } from './activity-types/activity-types.controller';
+import { ActivityTypesRepository } from './activity-types/activity-types.repository';
+import { ActivityTypesService } from './activity-types/activity-types.service';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysRepository } from './api-keys/api-keys.repository';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { ConversationProjector } from './conversations/conversation-projector';
+import { ConversationsController } from './conversations/conversations.controller';
+import { ConversationsRepository } from './conversations/conversations.repository';
+import { ConversationsService } from './conversations/conversations.service';
+import { ActivitiesRepository } from './events/activities.repository';
+import { ActivityWriter } from './events/activity-writer';
+import { CustomerCreatedHandler } from './events/customer-created.handler';
+import { EventIngestionService } from './events/event-ingestion.service';
+import { EventsController } from './events/events.controller';
+import { ActivityFilterCondition } from './filter/activity-filter.condition';
+import { TimelineController } from './timeline/timeline.controller';
+import { TimelineRepository } from './timeline/timeline.repository';
+import { TimelineService } from './timeline/timeline.service';
+
+/**
+ * Activity types, API keys, event ingestion, timelines and conversation history. Provides the auth guard's
+ * `API_KEY_VERIFIER` (exported, so the guard declared in AppModule receives it), contributes the filter's
+ * `activity` condition, and records `customer.created` for every new customer. Needs the global
+ * PlatformModule, AccessModule and CqrsModule.
+ */
+@Module({})
+export class ActivitiesModule {
+  static forRoot(options: ActivitiesModuleOptions): DynamicModule {
+    return {
+      module: ActivitiesModule,
+      imports: [ChannelsModule, CustomersModule],
+      controllers: [ActivityTypesController, ApiKeysController, EventsController, TimelineController, ConversationsController],
+      providers: [
+        { provide: ACTIVITIES_OPTIONS, useValue: options },
+        ActivityTypesRepository,
+        ActivityTypesService,
+        ApiKeysRepository,
+        ApiKeysService,
+        { provide: API_KEY_VERIFIER, useExisting: ApiKeysService },
+        ActivitiesRepository,
+        ActivityWriter,
+        ConversationsRepository,
+        ConversationProjector,
+        ConversationsService,
+        EventIngestionService,
+        CustomerCreatedHandler,
+        TimelineRepository,
+        TimelineService,
+        ActivityFilterCondition,
+      ],
+      exports: [API_KEY_VERIFIER, ActivityTypesService, EventIngestionService],
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SettingsService, isValidTimeZone } from '@cdp/access';
+import { CustomersService, dayRangeUtc, isIsoDate } from '@cdp/customers';
+import { CURSOR_CODEC, CursorCodec, DEFAULT_PAGE_SIZE, InvalidCursorError, isUuid, NotFoundError, ValidationFailedError, type FieldIssue, type Page } from '@cdp/platform';
+import { ActivityTypesService } from '../activity-types/activity-types.service';
+import { toTimelineItem, type DayRangeQueryDto, type TimelineItemDto, type TimelineQueryDto } from './timeline.dto';
+import { TimelineRepository } from './timeline.repository';
+
+/**
+ * Calendar days of a query (`from`/`to` inclusive, or `on`) in a time zone (the query's, else the app's)
+ * as half-open UTC bounds. Validation failures are 422 `validation_failed` naming the field.
+ */
+export async function resolveDays(q: DayRangeQueryDto, appTimezone: () => Promise<string>): Promise<{ from?: Date; to?: Date }> {
+  const issues: FieldIssue[] = [];
+  for (const key of ['from', 'to', 'on'] as const)
+    if (q[key] !== undefined && !isIsoDate(q[key])) issues.push({ field: key, code: 'invalid_date', message: `${key} is not a date that exists` });
+  if (q.on !== undefined && (q.from !== undefined || q.to !== undefined))
+    issues.push({ field: 'on', code: 'on_with_range', message: 'on (a single day) cannot be combined with from/to' });
+  if (q.from && q.to && q.from > q.to) issues.push({ field: 'to', code: 'invalid_range', message: 'to must not be before from' });
+  if (q.timezone !== undefined && !isValidTimeZone(q.timezone)) issues.push({ field: 'timezone', code: 'invalid_timezone', message: 'timezone must be an IANA time zone name' });
+  if (issues.length) throw new ValidationFailedError('The query is not valid', issues);
+  if (!q.on && !q.from && !q.to) return {};
+  const tz = q.timezone ?? (await appTimezone());
+  return q.on ? dayRangeUtc({ from: q.on, to: q.on }, tz) : dayRangeUtc({ from: q.from, to: q.to }, tz);
+}
+
+/** A customer's activity timeline (FEATURES.md A3), or its whole linked set's (X7), newest first. */
+@Injectable()
+export class TimelineService {
+  constructor(
+    private readonly repo: TimelineRepository,
+    private readonly customers: CustomersService,
+    private readonly types: ActivityTypesService,
+    private readonly settings: SettingsService,
+    @Inject(CURSOR_CODEC) private readonly cursors: CursorCodec,
+  ) {}
+
+  async page(appId: string, customerId: string, q: TimelineQueryDto): Promise<Page<TimelineItemDto>> {
+    if (!isUuid(customerId)) throw new NotFoundError('Customer');
+    const customer = await this.customers.getRow(appId, customerId);
+    const bounds = await resolveDays(q, async () => (await this.settings.get(appId)).timezone);
+    if (q.types?.length) await this.types.requireKnown(appId, q.types, 'types');
+
+    const scope = q.scope ?? 'self';
+    const ids = scope === 'linked' && customer.profile_id ? await this.repo.linkedCustomerIds(appId, customer.profile_id) : [customer.id];
+    if (!ids.includes(customer.id)) ids.push(customer.id);
+
+    const list = { appId, list: `timeline:${customer.id}` };
+    let after: { occurredAt: Date; id: string } | undefined;
+    if (q.cursor) {
+      const [at, id] = this.cursors.decode(list, q.cursor);
+      if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !isUuid(id)) throw new InvalidCursorError();
+      after = { occurredAt: new Date(at), id };
+    }
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const [rows, names] = await Promise.all([
+      this.repo.page(appId, ids, { types: q.types, from: bounds.from, to: bounds.to, after, limit: limit + 1 }),
+      this.types.names(appId),
+    ]);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((r) => toTimelineItem(r, names)),
+      nextCursor: rows.length > limit && last ? this.cursors.encode(list, [new Date(last.occurred_at).toISOString(), last.id]) : null,
+    };
+  }
+}

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -35,6 +36,8 @@ export async function createApp(env: Env, opts: AppOptions): Promise<NestFastify
   app.useLogger(app.get(Logger));
   app.flushLogs();
   setupOpenApi(app, env.PUBLIC_BASE_URL!);
+  // Customer import uploads: one CSV file of at most 2 MB (413 past it).
+  await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 10 } });
   await app.init();
   await fastify.ready();
   return app;

@@ -9,6 +9,7 @@ import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
 import { CustomersService } from './customers.service';
 import { CUSTOMER_QUERY_CONTROLLERS, CUSTOMER_QUERY_PROVIDERS } from './filter';
+import { IMPORT_EXPORT_CONTROLLERS, IMPORT_EXPORT_PROVIDERS } from './import-export';
 import { PropertyDefinitionsController } from './properties/property-definitions.controller';
 import { PropertyDefinitionsRepository } from './properties/property-definitions.repository';
 import { PropertyDefinitionsService } from './properties/property-definitions.service';
@@ -21,7 +22,7 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
 @Module({
   imports: [ChannelsModule],
   // The query controllers first: their static paths (e.g. /customers/search) must win over /customers/:id.
-  controllers: [...CUSTOMER_QUERY_CONTROLLERS, CustomersController, PropertyDefinitionsController],
+  controllers: [...CUSTOMER_QUERY_CONTROLLERS, ...IMPORT_EXPORT_CONTROLLERS, CustomersController, PropertyDefinitionsController],
   providers: [
     AfterCommit,
     CustomersRepository,
@@ -33,6 +34,7 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
     CustomerActivityStore,
     CustomerChannelUsage,
     ...CUSTOMER_QUERY_PROVIDERS,
+    ...IMPORT_EXPORT_PROVIDERS,
   ],
   exports: [CustomersService, PropertyDefinitionsService, CustomerDeletionHooks, CustomerLinksWriter, CustomerActivityStore, ...CUSTOMER_QUERY_PROVIDERS],
 })

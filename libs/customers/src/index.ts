@@ -34,3 +34,4 @@ export {
 export { checkEmail, checkPhone, normalizeTags, tagIssues, MAX_TAGS, MAX_TAG_LENGTH } from './contact-fields';
 export { foldText, buildSearchText } from './search-text';
 export * from './filter';
+export * from './import-export';

@@ -3,6 +3,7 @@ import { Migration20261201000000Foundation } from './Migration20261201000000Foun
 import { Migration20261201010000Customers } from './Migration20261201010000Customers';
 import { Migration20261201020000Activities } from './Migration20261201020000Activities';
 import { Migration20261201020000ActivitiesEvents } from './Migration20261201020000ActivitiesEvents';
+import { Migration20261201050000ImportExport } from './Migration20261201050000ImportExport';
 
 /**
  * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
@@ -13,4 +14,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201010000Customers', class: Migration20261201010000Customers },
   { name: 'Migration20261201020000Activities', class: Migration20261201020000Activities },
   { name: 'Migration20261201020000ActivitiesEvents', class: Migration20261201020000ActivitiesEvents },
+  { name: 'Migration20261201050000ImportExport', class: Migration20261201050000ImportExport },
 ];

@@ -11,6 +11,8 @@ import { AccessModule, PoliciesGuard } from '@cdp/access';
 import { ActivitiesModule } from '@cdp/activities';
 import { ChannelsModule } from '@cdp/channels';
 import { CustomersModule } from '@cdp/customers';
+import { GroupsModule } from '@cdp/groups';
+import { MergeModule } from '@cdp/merge';
 import { PlatformModule } from '@cdp/platform';
 import { AuthGuard } from './auth/auth.guard';
 import type { Env } from './config/env';
@@ -76,6 +78,8 @@ export class AppModule {
         AccessModule,
         ChannelsModule,
         CustomersModule,
+        MergeModule,
+        GroupsModule,
         ActivitiesModule.forRoot({ inboxBaseUrl: env.INBOX_BASE_URL }),
         HealthModule.register({ redisUrl: env.REDIS_URL }),
         ...(opts.imports ?? []),

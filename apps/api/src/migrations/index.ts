@@ -3,6 +3,8 @@ import { Migration20261201000000Foundation } from './Migration20261201000000Foun
 import { Migration20261201010000Customers } from './Migration20261201010000Customers';
 import { Migration20261201020000Activities } from './Migration20261201020000Activities';
 import { Migration20261201020000ActivitiesEvents } from './Migration20261201020000ActivitiesEvents';
+import { Migration20261201030000Merge } from './Migration20261201030000Merge';
+import { Migration20261201040000Groups } from './Migration20261201040000Groups';
 import { Migration20261201050000ImportExport } from './Migration20261201050000ImportExport';
 
 /**
@@ -14,5 +16,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201010000Customers', class: Migration20261201010000Customers },
   { name: 'Migration20261201020000Activities', class: Migration20261201020000Activities },
   { name: 'Migration20261201020000ActivitiesEvents', class: Migration20261201020000ActivitiesEvents },
+  { name: 'Migration20261201030000Merge', class: Migration20261201030000Merge },
+  { name: 'Migration20261201040000Groups', class: Migration20261201040000Groups },
   { name: 'Migration20261201050000ImportExport', class: Migration20261201050000ImportExport },
 ];

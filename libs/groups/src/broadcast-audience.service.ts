@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { SettingsService } from '@cdp/access';
+import type { BroadcastAudienceDto } from './dto/group.dto';
+import { GroupNotFoundError, PlanRequiredError } from './groups.errors';
+import { GroupsRepository } from './groups.repository';
+
+/**
+ * G4: who a broadcast to a group would reach, linked customers reduced to one recipient each. Only for apps
+ * on the Enterprise plan (set by the platform operator).
+ */
+@Injectable()
+export class BroadcastAudienceService {
+  constructor(
+    private readonly repo: GroupsRepository,
+    private readonly settings: SettingsService,
+  ) {}
+
+  async audience(appId: string, groupId: string): Promise<BroadcastAudienceDto> {
+    if ((await this.settings.get(appId)).plan !== 'enterprise') throw new PlanRequiredError();
+    const group = await this.repo.get(appId, groupId);
+    if (!group) throw new GroupNotFoundError();
+    const recipients = await this.repo.audience(appId, group.id);
+    return { recipients, memberCount: Number(group.member_count), recipientCount: recipients.length };
+  }
+}

@@ -49,9 +49,16 @@ async function waitFor(url, ms) {
   if (!token) fail('no admin token printed on the first start');
   const me = await fetch(`${base}/v1/settings/customers`, { headers: { Authorization: `Bearer ${token}` } });
   if (me.status !== 200) fail(`the printed token was refused (${me.status})`);
+  // `npm run token` mints with the same generated secret.
+  const { execFileSync } = require('node:child_process');
+  const minted = execFileSync(process.execPath, [path.join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'cli', 'token.js'), '--app', 'demo', '--role', 'agent', '--ttl', '5m'], { env }).toString().trim();
+  const asAgent = await fetch(`${base}/v1/settings/customers`, { method: 'PATCH', headers: { Authorization: `Bearer ${minted}`, 'Content-Type': 'application/json' }, body: '{"timezone":"Asia/Jakarta"}' });
+  if (asAgent.status !== 403) fail(`a minted agent token should be refused a settings change (got ${asAgent.status})`);
+  const read = await fetch(`${base}/v1/settings/customers`, { headers: { Authorization: `Bearer ${minted}` } });
+  if (read.status !== 200) fail(`the minted agent token was refused (${read.status})`);
   child.kill('SIGTERM');
   const code = await new Promise((r) => child.on('exit', (c, s) => r(c ?? s)));
   rmSync(dataDir, { recursive: true, force: true });
   if (code !== 0) fail(`exit after SIGTERM was ${code}`);
-  console.log(`smoke: ok (up in ${upMs} ms, /health, /docs, /openapi.json, token, clean SIGTERM exit)`);
+  console.log(`smoke: ok (up in ${upMs} ms, /health, /docs, /openapi.json, printed and minted tokens, clean SIGTERM exit)`);
 })().catch((e) => fail(e.stack || String(e)));

@@ -1,0 +1,59 @@
+import { copyValue } from './copy';
+import { percentile } from './load';
+import { parseOptions } from './options';
+import { Prng, uuidv7 } from './prng';
+
+describe('benchmark data generator', () => {
+  it('gives the same values for the same seed and different ones for another', () => {
+    const a = new Prng(42);
+    const b = new Prng(42);
+    const c = new Prng(43);
+    const seqA = Array.from({ length: 5 }, () => a.u32());
+    expect(Array.from({ length: 5 }, () => b.u32())).toEqual(seqA);
+    expect(Array.from({ length: 5 }, () => c.u32())).not.toEqual(seqA);
+  });
+
+  it('makes UUIDv7 ids that carry their millisecond and sort by it', () => {
+    const rng = new Prng(1);
+    const t = Date.parse('2026-06-01T12:00:00.000Z');
+    const ids = [uuidv7(t, rng), uuidv7(t + 1, rng), uuidv7(t + 86_400_000, rng)];
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(parseInt(ids[0].replace(/-/g, '').slice(0, 12), 16)).toBe(t);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('skews picks: the first Zipf rank is the most frequent', () => {
+    const rng = new Prng(7);
+    const counts = new Array(10).fill(0);
+    for (let i = 0; i < 20_000; i++) counts[rng.zipf(10)]++;
+    expect(counts[0]).toBeGreaterThan(counts[4]);
+    expect(counts[4]).toBeGreaterThan(counts[9] * 0.9);
+    expect(counts.every((n) => n > 0)).toBe(true);
+  });
+
+  it('escapes COPY text values so tabs, newlines and backslashes survive', () => {
+    expect(copyValue(null)).toBe('\\N');
+    expect(copyValue('a\tb\nc\\d')).toBe('a\\tb\\nc\\\\d');
+    expect(copyValue({ note: 'x\ny' })).toBe('{"note":"x\\\\ny"}');
+    expect(copyValue(['vip', 'say "hi"'])).toBe('{"vip","say \\\\"hi\\\\""}');
+  });
+});
+
+describe('benchmark measurements and options', () => {
+  it('reports nearest-rank percentiles', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(samples, 50)).toBe(50);
+    expect(percentile(samples, 95)).toBe(95);
+    expect(percentile(samples, 99)).toBe(99);
+    expect(percentile([], 95)).toBeNull();
+  });
+
+  it('reads the documented options and refuses unknown ones', () => {
+    const o = parseOptions(['--scale', '0.001', '--check', '--seed', '7', '--keep']);
+    expect(o).toMatchObject({ scale: 0.001, check: true, seed: 7, keep: true, concurrency: [1, 16] });
+    expect(parseOptions(['--duration', '3']).duration).toBe(3);
+    expect(() => parseOptions(['--scale', '-1'])).toThrow(/--scale/);
+    expect(() => parseOptions(['--db', 'x; drop'])).toThrow(/--db/);
+    expect(() => parseOptions(['--fast'])).toThrow(/unknown option/);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The floor: the same answers as the service's six read paths from a minimal Fastify app running the best
+ * hand-written SQL through `pg` (no Nest, no ORM, no authorisation, no validation). Started by the benchmark
+ * as its own process beside the service and measured with the same load; service / floor is the price of
+ * the framework, the checks and the service's SQL. Listens on `FLOOR_PORT`, reads `FLOOR_DATABASE_URL`.
+ */
+import Fastify from 'fastify';
+import { Pool } from 'pg';
+
+const pool = new Pool({ connectionString: process.env.FLOOR_DATABASE_URL, max: 10 });
+const app = Fastify({ logger: false });
+
+const COLUMNS = `c.id, c.channel_id, ch.type as channel_type, ch.name as channel_name, c.identifier, c.name, c.email,
+  c.phone_number, c.source, c.platform, c.tags, c.properties, c.profile_id, c.main_channel, ca.last_activity_at,
+  c.created_at, c.updated_at`;
+const FROM = `customers c
+  join channels ch on ch.app_id = c.app_id and ch.id = c.channel_id
+  left join customer_activity ca on ca.app_id = c.app_id and ca.customer_id = c.id`;
+const PAGE = 25;
+
+type Row = Record<string, unknown> & { id: string; created_at: Date; updated_at: Date; last_activity_at: Date | null; profile_id: string | null };
+
+const customer = (r: Row) => ({
+  id: r.id,
+  name: r.name,
+  identifier: r.identifier,
+  email: r.email,
+  phoneNumber: r.phone_number,
+  channel: { id: r.channel_id, type: r.channel_type, name: r.channel_name },
+  source: r.source,
+  platform: r.platform,
+  tags: r.tags,
+  properties: r.properties,
+  linked: r.profile_id !== null,
+  mainChannel: r.main_channel,
+  profileId: r.profile_id,
+  lastActivityAt: r.last_activity_at ? r.last_activity_at.toISOString() : null,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+// The cursor is only a marker here: the floor serves first pages, as the scenarios ask.
+const page = (rows: Row[]) => ({ data: rows.slice(0, PAGE).map(customer), nextCursor: rows.length > PAGE ? Buffer.from(rows[PAGE - 1].id).toString('base64url') : null });
+
+interface FilterBody {
+  app: string;
+  channelIds: string[];
+  sources: string[];
+  contains: Record<string, unknown>;
+  activity: { types: string[]; from: string; to: string };
+}
+
+function filterWhere(b: FilterBody): { sql: string; values: unknown[] } {
+  return {
+    sql: `c.app_id = $1 and c.channel_id = any($2::uuid[]) and c.source = any($3::text[]) and c.properties @> $4::jsonb
+      and c.id in (select customer_id from activities where app_id = $1 and type = any($5::text[]) and occurred_at >= $6::timestamptz and occurred_at < $7::timestamptz)`,
+    values: [b.app, b.channelIds, b.sources, JSON.stringify(b.contains), b.activity.types, b.activity.from, b.activity.to],
+  };
+}
+
+let withGroups = false;
+
+app.get<{ Querystring: { app: string; q: string } }>('/search', async (req) => {
+  const r = await pool.query<Row>(
+    `select ${COLUMNS} from ${FROM} where c.app_id = $1 and c.search_text like '%' || $2 || '%' order by c.created_at desc, c.id desc limit ${PAGE + 1}`,
+    [req.query.app, req.query.q],
+  );
+  return page(r.rows);
+});
+
+app.get<{ Querystring: { app: string } }>('/list', async (req) => {
+  const r = await pool.query<Row>(`select ${COLUMNS} from ${FROM} where c.app_id = $1 order by c.created_at desc, c.id desc limit ${PAGE + 1}`, [req.query.app]);
+  return page(r.rows);
+});
+
+app.post<{ Body: FilterBody }>('/filter', async (req) => {
+  const w = filterWhere(req.body);
+  const r = await pool.query<Row>(`select ${COLUMNS} from ${FROM} where ${w.sql} order by c.created_at desc, c.id desc limit ${PAGE + 1}`, w.values);
+  return page(r.rows);
+});
+
+app.post<{ Body: FilterBody }>('/count', async (req) => {
+  const w = filterWhere(req.body);
+  const r = await pool.query<{ n: number }>(`select count(*)::int as n from customers c where ${w.sql}`, w.values);
+  return { count: r.rows[0].n, capped: false };
+});
+
+app.get<{ Params: { id: string }; Querystring: { app: string } }>('/customers/:id', async (req, reply) => {
+  const { app: appId } = req.query;
+  const r = await pool.query<Row>(`select ${COLUMNS} from ${FROM} where c.app_id = $1 and c.id = $2`, [appId, req.params.id]);
+  const row = r.rows[0];
+  if (!row) return reply.code(404).send({ code: 'not_found' });
+  const linked = row.profile_id
+    ? (await pool.query<Row>(`select ${COLUMNS} from ${FROM} where c.app_id = $1 and c.profile_id = $2 and c.id <> $3 order by c.id`, [appId, row.profile_id, row.id])).rows
+    : [];
+  const groups = withGroups
+    ? (await pool.query(`select g.id, g.name from group_members m join groups g on g.app_id = m.app_id and g.id = m.group_id where m.app_id = $1 and m.customer_id = $2 order by g.name`, [appId, row.id])).rows
+    : [];
+  return { ...customer(row), linkedCustomers: linked.map(customer), groups };
+});
+
+app.get<{ Params: { id: string }; Querystring: { app: string } }>('/customers/:id/activities', async (req) => {
+  const r = await pool.query<{ id: string; type: string; type_name: string; customer_id: string; occurred_at: Date; data: unknown }>(
+    `select a.id, a.type, coalesce(t.name, a.type) as type_name, a.customer_id, a.occurred_at, a.data
+       from activities a left join activity_types t on t.app_id in ('', a.app_id) and t.key = a.type
+      where a.app_id = $1 and a.customer_id = $2 order by a.occurred_at desc, a.id desc limit ${PAGE + 1}`,
+    [req.query.app, req.params.id],
+  );
+  const rows = r.rows.slice(0, PAGE).map((a) => ({ id: a.id, type: a.type, typeName: a.type_name, customerId: a.customer_id, occurredAt: a.occurred_at.toISOString(), data: a.data }));
+  return { data: rows, nextCursor: r.rows.length > PAGE ? rows[PAGE - 1].id : null };
+});
+
+async function main(): Promise<void> {
+  const t = await pool.query(`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name in ('groups', 'group_members')`);
+  withGroups = t.rows[0].n === 2;
+  await app.listen({ port: Number(process.env.FLOOR_PORT), host: '127.0.0.1' });
+  process.stdout.write('floor ready\n');
+}
+
+for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => void app.close().then(() => pool.end()).then(() => process.exit(0)));
+
+main().catch((e: unknown) => {
+  process.stderr.write(`floor: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

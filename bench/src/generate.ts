@@ -1,0 +1,386 @@
+import { Client } from 'pg';
+import { buildSearchText } from '@cdp/customers';
+import { CopyWriter, copyValue } from './copy';
+import {
+  ACTIVITY_MIX,
+  ACTIVITY_TYPES,
+  BIG_APP,
+  BIG_APP_CHANNELS,
+  COHORT_MAX,
+  COHORT_TAG,
+  DATA_END,
+  DATA_SPAN_MS,
+  PROPERTIES,
+  SMALL_APP_CHANNELS,
+  SMALL_APPS,
+  TAGS,
+  activityData,
+  contactFor,
+  pickName,
+  pickSource,
+  smallAppId,
+  type ChannelSpec,
+} from './dataset';
+import { Prng, uuidv7 } from './prng';
+
+export interface GenerateOptions {
+  scale: number;
+  seed: number;
+  /** `rebuild`: drop the indexes and keys of the loaded tables, COPY, build them again; `indexed`: COPY into them. */
+  loadMode: 'rebuild' | 'indexed';
+  log: (msg: string) => void;
+}
+
+export interface GenerateSummary {
+  customers: number;
+  activities: number;
+  smallAppCustomers: number;
+  smallAppActivities: number;
+  conversations: number;
+  linkedSets: number;
+  cohortSize: number;
+  seconds: { load: number; indexes: number; analyze: number; total: number };
+}
+
+/** The tables the generator fills with COPY (the others stay as the migrations left them). */
+const LOADED = ['customers', 'customer_activity', 'customer_activity_types', 'activities', 'conversations', 'merge_profiles'];
+
+const SOURCES = ['admin', 'ads', 'organic', 'broadcast'];
+const TYPE_INDEX = new Map(ACTIVITY_TYPES.map((t, i) => [t, i]));
+const NTYPES = ACTIVITY_TYPES.length;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+interface AppPlan {
+  appId: string;
+  customers: number;
+  activities: number;
+  channels: ChannelSpec[];
+}
+
+/**
+ * Fills an empty, migrated database: one big app (1,000,000 customers over 20 channels and 10,000,000
+ * activities over a year at scale 1) and 50 small apps beside it, deterministic for a seed. Activities are
+ * generated in time order (as a live system writes them), each customer's `customer.created` at its creation
+ * time; the per-customer state tables (`customer_activity`, `customer_activity_types`) and the conversations
+ * read model are derived from the same stream, so they agree with the activities exactly.
+ */
+export async function generate(url: string, o: GenerateOptions): Promise<GenerateSummary> {
+  const t0 = Date.now();
+  const main = new Client({ connectionString: url });
+  const side = new Client({ connectionString: url });
+  await main.connect();
+  await side.connect();
+  try {
+    const columns = await tableColumns(main);
+    const bigCustomers = Math.max(100, Math.round(1_000_000 * o.scale));
+    const bigActivities = Math.max(bigCustomers * 2, Math.round(10_000_000 * o.scale));
+    const smallCustomers = Math.max(5, Math.round(1000 * o.scale));
+    const apps: AppPlan[] = [
+      { appId: BIG_APP, customers: bigCustomers, activities: bigActivities, channels: BIG_APP_CHANNELS },
+      ...Array.from({ length: SMALL_APPS }, (_, i) => ({ appId: smallAppId(i), customers: smallCustomers, activities: smallCustomers * 5, channels: SMALL_APP_CHANNELS })),
+    ];
+    const rng = new Prng(o.seed);
+    const withMerge = columns.has('merge_profiles');
+
+    await main.query(`set maintenance_work_mem = '1GB'`);
+    await side.query(`set maintenance_work_mem = '1GB'`);
+    const saved = o.loadMode === 'rebuild' ? await dropIndexes(main, LOADED.filter((t) => columns.has(t))) : undefined;
+
+    const summary: GenerateSummary = {
+      customers: bigCustomers,
+      activities: bigActivities,
+      smallAppCustomers: smallCustomers * SMALL_APPS,
+      smallAppActivities: smallCustomers * 5 * SMALL_APPS,
+      conversations: 0,
+      linkedSets: 0,
+      cohortSize: 0,
+      seconds: { load: 0, indexes: 0, analyze: 0, total: 0 },
+    };
+
+    const setupAt = new Date(DATA_END - DATA_SPAN_MS).toISOString();
+    // Channels and property definitions: a handful of rows each.
+    const channelIds = new Map<string, string[]>();
+    for (const app of apps) {
+      const ids: string[] = [];
+      for (const spec of app.channels) {
+        const id = uuidv7(DATA_END - DATA_SPAN_MS - 86400000 + ids.length, rng);
+        ids.push(id);
+        await main.query('insert into channels (id, app_id, type, name, config, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6)', [
+          id,
+          app.appId,
+          spec.type,
+          spec.name,
+          JSON.stringify(spec.config),
+          setupAt,
+        ]);
+      }
+      channelIds.set(app.appId, ids);
+      for (const p of PROPERTIES) {
+        await main.query('insert into customer_properties (app_id, key, label, type, options, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6)', [
+          app.appId,
+          p.key,
+          p.label,
+          p.type,
+          p.options ? JSON.stringify(p.options) : null,
+          setupAt,
+        ]);
+      }
+    }
+
+    const tLoad = Date.now();
+    const customerCols = ['id', 'app_id', 'channel_id', 'identifier', 'name', 'email', 'phone_number', 'source', 'platform', 'properties', 'tags', 'profile_id', 'main_channel', 'search_text', 'created_at', 'updated_at'];
+    requireColumns(columns, 'customers', customerCols);
+    const activityCols = ['app_id', 'id', 'customer_id', 'type', 'occurred_at', 'data', 'idempotency_key', 'created_at'];
+    requireColumns(columns, 'activities', activityCols);
+    const conversationCols = ['app_id', 'id', 'customer_id', 'room_id', 'status', 'started_at', 'resolved_at', 'last_message', 'additional_info', 'notes', 'last_event_at', 'created_at', 'updated_at'];
+    const withConversations = columns.has('conversations');
+    if (withConversations) requireColumns(columns, 'conversations', conversationCols);
+    const profileCols = withMerge ? ['id', 'app_id', 'created_at', 'updated_at'].filter((c) => columns.get('merge_profiles')!.has(c)) : [];
+
+    let customerSeq = 0;
+    for (const app of apps) {
+      const n = app.customers;
+      const ids: string[] = new Array(n);
+      const created = new Float64Array(n);
+      const isWa = new Uint8Array(n);
+      const channelOf = new Uint8Array(n);
+      const sourceOf = new Uint8Array(n);
+      const lastAt = new Float64Array(n);
+      const typeLast = new Float64Array(n * NTYPES);
+      const typeCount = new Int32Array(n * NTYPES);
+      const weights = app.channels.map((c) => c.weight);
+      const channelIdx = app.channels.map((_, i) => i);
+      const start = DATA_END - DATA_SPAN_MS;
+      const big = app.appId === BIG_APP;
+      const cohort = big ? Math.min(COHORT_MAX, Math.floor(n / 100)) : 0;
+      summary.cohortSize = big ? cohort : summary.cohortSize;
+
+      // Creation times first, so that the linked sets (pairs of neighbours, when the merge lib's table exists)
+      // can be written before the customers that point at them.
+      for (let i = 0; i < n; i++) created[i] = Math.floor(start + (DATA_SPAN_MS - 3600_000) * ((i + rng.next()) / n));
+      const profileOf = new Map<number, string>();
+      if (withMerge) {
+        const prng = new Prng(o.seed + 7919);
+        const pw = CopyWriter.open(main, 'merge_profiles', profileCols);
+        for (let i = 11; i + 1 < n; i += 200) {
+          const pid = uuidv7(created[i], prng);
+          profileOf.set(i, pid);
+          profileOf.set(i + 1, pid);
+          const row: Record<string, unknown> = { id: pid, app_id: app.appId, created_at: iso(created[i]), updated_at: iso(created[i]) };
+          await pw.row(profileCols.map((c) => row[c]));
+          summary.linkedSets++;
+        }
+        await pw.end();
+      }
+
+      // Customers, in creation order (UUIDv7 ids of their creation time, as the service makes them).
+      const cw = CopyWriter.open(main, 'customers', customerCols);
+      for (let i = 0; i < n; i++) {
+        const at = created[i];
+        const ci = rng.weighted(channelIdx, weights);
+        const spec = app.channels[ci];
+        isWa[i] = spec.type === 'wa' ? 1 : 0;
+        channelOf[i] = ci;
+        const name = pickName(rng);
+        const contact = contactFor(rng, spec, customerSeq++, name);
+        const props: Record<string, unknown> = {};
+        for (const p of PROPERTIES) if (rng.chance(p.presence)) props[p.key] = p.value(rng);
+        const tags: string[] = [];
+        const nTags = rng.weighted([0, 1, 2, 3], [40, 35, 18, 7]);
+        for (let t = 0; t < nTags; t++) {
+          const tag = TAGS[rng.zipf(TAGS.length, 1)];
+          if (!tags.includes(tag)) tags.push(tag);
+        }
+        if (big && i % 100 === 7 && Math.floor(i / 100) < cohort) tags.push(COHORT_TAG);
+        const id = uuidv7(at, rng);
+        ids[i] = id;
+        const profileId = profileOf.get(i) ?? null;
+        const platform = spec.type === 'qiscus' ? (rng.chance(0.6) ? 'web' : 'mobile') : null;
+        const source = pickSource(rng, spec.type);
+        sourceOf[i] = SOURCES.indexOf(source);
+        const stamp = iso(at);
+        await cw.row([
+          id,
+          app.appId,
+          channelIds.get(app.appId)![ci],
+          contact.identifier,
+          name.full,
+          contact.email,
+          contact.phone,
+          source,
+          platform,
+          props,
+          tags,
+          profileId,
+          profileId !== null && profileOf.get(i - 1) !== profileId,
+          buildSearchText({ name: name.full, email: contact.email, phoneNumber: contact.phone, identifier: contact.identifier }),
+          stamp,
+          stamp,
+        ]);
+      }
+      await cw.end();
+
+      // Activities in time order; conversations from the `conversation.started` ones, on the side connection.
+      const aw = CopyWriter.open(main, 'activities', activityCols);
+      const convs = withConversations ? CopyWriter.open(side, 'conversations', conversationCols) : undefined;
+      const others = app.activities - n;
+      const mixTypes = ACTIVITY_MIX.map((a) => a.type);
+      const mixWeights = ACTIVITY_MIX.map((a) => a.weight);
+      const prefix = `${app.appId}\t`;
+      let next = 0;
+      let seq = 0;
+      const emit = async (c: number, type: string, at: number, data: Record<string, unknown>) => {
+        const stamp = iso(at);
+        const key = rng.chance(0.3) ? `${app.appId}-e${seq}` : null;
+        seq++;
+        await aw.raw(`${prefix}${uuidv7(at, rng)}\t${ids[c]}\t${type}\t${stamp}\t${copyValue(data)}\t${key ?? '\\N'}\t${stamp}`);
+        if (at > lastAt[c]) lastAt[c] = at;
+        const k = c * NTYPES + TYPE_INDEX.get(type)!;
+        typeCount[k]++;
+        if (at > typeLast[k]) typeLast[k] = at;
+      };
+      const createdUpTo = async (t: number) => {
+        while (next < n && created[next] <= t) {
+          const channelId = channelIds.get(app.appId)![channelOf[next]];
+          await emit(next, 'customer.created', created[next], { via: rng.chance(0.6) ? 'event' : 'import', channelId, source: SOURCES[sourceOf[next]] });
+          next++;
+        }
+      };
+      for (let j = 0; j < others; j++) {
+        const t = Math.floor(start + DATA_SPAN_MS * ((j + rng.next()) / others));
+        await createdUpTo(t);
+        if (next === 0) continue;
+        // A tenth of the customers (the "hot" ones) receive 70% of the events.
+        const hot = rng.chance(0.7);
+        let c = hot ? rng.int(Math.ceil(next / 10)) * 10 : rng.int(next);
+        if (c >= next) c = next - 1;
+        let type = rng.weighted(mixTypes, mixWeights);
+        if (!isWa[c] && (type === 'message.inbound_from_ad' || type === 'broadcast.received')) type = 'csat.submitted';
+        const roomId = type.startsWith('conversation.') ? `room-${app.appId}-${j}` : undefined;
+        await emit(c, type, t, activityData(rng, type, roomId));
+        if (convs && type === 'conversation.started') {
+          const resolved = rng.chance(0.8) && t + 3600_000 < DATA_END ? t + 60_000 + rng.int(3600_000) : null;
+          const stamp = iso(t);
+          await convs.row([
+            app.appId,
+            uuidv7(t, rng),
+            ids[c],
+            roomId,
+            resolved ? 'resolved' : 'ongoing',
+            stamp,
+            resolved ? iso(resolved) : null,
+            rng.chance(0.7) ? 'Terima kasih, pesanan saya sudah sampai' : null,
+            null,
+            null,
+            iso(resolved ?? t),
+            stamp,
+            iso(resolved ?? t),
+          ]);
+          summary.conversations++;
+        }
+      }
+      await createdUpTo(Number.POSITIVE_INFINITY);
+      await Promise.all([aw.end(), convs?.end()]);
+
+      // Per-customer state, exactly as the activity writer keeps it.
+      const caw = CopyWriter.open(main, 'customer_activity', ['app_id', 'customer_id', 'last_activity_at']);
+      const ctw = CopyWriter.open(side, 'customer_activity_types', ['app_id', 'customer_id', 'type', 'last_at', 'count']);
+      for (let c = 0; c < n; c++) {
+        if (lastAt[c] > 0) await caw.raw(`${prefix}${ids[c]}\t${iso(lastAt[c])}`);
+        for (let t = 0; t < NTYPES; t++) {
+          const k = c * NTYPES + t;
+          if (typeCount[k]) await ctw.raw(`${prefix}${ids[c]}\t${ACTIVITY_TYPES[t]}\t${iso(typeLast[k])}\t${typeCount[k]}`);
+        }
+      }
+      await Promise.all([caw.end(), ctw.end()]);
+      if (big) o.log(`  ${app.appId}: ${n} customers, ${app.activities} activities loaded in ${((Date.now() - tLoad) / 1000).toFixed(1)} s`);
+    }
+    summary.seconds.load = (Date.now() - tLoad) / 1000;
+
+    const tIdx = Date.now();
+    if (saved) await restoreIndexes([main, side], saved, o.log);
+    summary.seconds.indexes = (Date.now() - tIdx) / 1000;
+    const tAn = Date.now();
+    await Promise.all([
+      main.query('analyze customers; analyze customer_activity'),
+      side.query('analyze activities; analyze customer_activity_types; analyze channels; analyze customer_properties'),
+    ]);
+    for (const t of ['conversations', 'merge_profiles']) if (columns.has(t)) await main.query(`analyze ${t}`);
+    summary.seconds.analyze = (Date.now() - tAn) / 1000;
+    summary.seconds.total = (Date.now() - t0) / 1000;
+    return summary;
+  } finally {
+    await Promise.allSettled([main.end(), side.end()]);
+  }
+}
+
+async function tableColumns(c: Client): Promise<Map<string, Set<string>>> {
+  const r = await c.query<{ table_name: string; column_name: string }>(
+    `select table_name, column_name from information_schema.columns where table_schema = 'public'`,
+  );
+  const out = new Map<string, Set<string>>();
+  for (const row of r.rows) {
+    if (!out.has(row.table_name)) out.set(row.table_name, new Set());
+    out.get(row.table_name)!.add(row.column_name);
+  }
+  return out;
+}
+
+function requireColumns(columns: Map<string, Set<string>>, table: string, wanted: string[]): void {
+  const have = columns.get(table);
+  if (!have) throw new Error(`The migrations define no table "${table}"`);
+  const missing = wanted.filter((c) => !have.has(c));
+  if (missing.length) throw new Error(`Table "${table}" lacks column(s) ${missing.join(', ')}: the generator is out of date with the migrations`);
+}
+
+interface SavedSchema {
+  constraints: { table: string; name: string; def: string; kind: string }[];
+  indexes: { name: string; def: string }[];
+}
+
+/**
+ * Drops the foreign keys touching the loaded tables, their primary/unique constraints and their indexes,
+ * remembering the definitions (`pg_get_constraintdef` / `pg_get_indexdef`) to build them again after COPY.
+ */
+async function dropIndexes(c: Client, tables: string[]): Promise<SavedSchema> {
+  const cons = await c.query<{ table: string; name: string; def: string; kind: string }>(
+    `select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as def, contype as kind
+       from pg_constraint
+      where contype in ('p', 'u', 'f')
+        and (conrelid = any($1::regclass[]) or (contype = 'f' and confrelid = any($1::regclass[])))
+      order by case contype when 'f' then 0 else 1 end`,
+    [tables],
+  );
+  const idx = await c.query<{ name: string; def: string }>(
+    `select i.relname as name, pg_get_indexdef(x.indexrelid) as def
+       from pg_index x join pg_class i on i.oid = x.indexrelid
+      where x.indrelid = any($1::regclass[])
+        and not exists (select 1 from pg_constraint k where k.conindid = x.indexrelid and k.contype in ('p', 'u', 'x'))`,
+    [tables],
+  );
+  for (const k of cons.rows) await c.query(`alter table ${k.table} drop constraint ${k.name}`);
+  for (const i of idx.rows) await c.query(`drop index if exists ${i.name}`);
+  return { constraints: cons.rows, indexes: idx.rows };
+}
+
+async function restoreIndexes(clients: Client[], s: SavedSchema, log: (m: string) => void): Promise<void> {
+  // Keys first (foreign keys need the referenced unique indexes), then indexes two at a time (GIN builds are
+  // single-threaded), then the foreign keys.
+  const keys = s.constraints.filter((k) => k.kind !== 'f');
+  const indexes = s.indexes.map((i) => i.def);
+  const queue = [...keys.map((k) => `alter table ${k.table} add constraint ${k.name} ${k.def}`), ...indexes];
+  // Unique indexes that foreign keys reference must exist before those keys: all indexes are built before any FK.
+  let i = 0;
+  await Promise.all(
+    clients.map(async (c) => {
+      while (i < queue.length) {
+        const stmt = queue[i++];
+        const t = Date.now();
+        await c.query(stmt);
+        const ms = Date.now() - t;
+        if (ms > 2000) log(`  ${stmt.slice(0, 90)}… ${(ms / 1000).toFixed(1)} s`);
+      }
+    }),
+  );
+  for (const k of s.constraints.filter((k) => k.kind === 'f')) await clients[0].query(`alter table ${k.table} add constraint ${k.name} ${k.def}`);
+}

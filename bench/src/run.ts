@@ -1,0 +1,371 @@
+import 'reflect-metadata';
+import { MikroORM } from '@mikro-orm/core';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { buildOrmOptions } from '@cdp/platform';
+import { MIGRATIONS } from '../../apps/api/src/migrations';
+import { mintToken } from '../../apps/api/src/cli/mint';
+import { BIG_APP } from './dataset';
+import { generate, type GenerateSummary } from './generate';
+import type { Measured } from './load';
+import { parseOptions, type BenchOptions } from './options';
+import { MailSink, peakRssMb, startNode, waitHttp, type Child } from './processes';
+import { markdown, summarise, verdicts, type Results, type RunNotes, type ScenarioResult } from './report';
+import { SCENARIOS, type Fixture, type Scenario } from './scenarios';
+import type { TappedQuery } from './sql-tap';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+const log = (m: string) => process.stdout.write(m + '\n');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `npm run bench`: creates its own database, migrates and fills it, starts the service, the floor and an SMTP
+ * peer, runs every scenario at each concurrency, writes results.json, RESULTS.md and the plans, and drops
+ * the database (unless `--keep`). `--check` is the quick CI variant: tiny bounds, results under bench/.work/,
+ * exit code 1 when a scenario answered with errors. bench/README.md has the details.
+ */
+async function main(): Promise<number> {
+  const o = parseOptions(process.argv.slice(2));
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) throw new Error('DATABASE_URL must name a PostgreSQL server (the benchmark creates its own database there)');
+  const benchUrl = withDatabase(adminUrl, o.db);
+  const outDir = o.check ? join(ROOT, 'bench', '.work') : join(ROOT, 'bench');
+  mkdirSync(join(outDir, 'plans'), { recursive: true });
+
+  const genSummary = await prepareDatabase(adminUrl, benchUrl, o);
+  const children: Child[] = [];
+  const mail = new MailSink();
+  const dataDir = mkdtempSync(join(tmpdir(), 'cdp-bench-'));
+  let exitCode = 0;
+  try {
+    await mail.start();
+    const secret = randomBytes(24).toString('hex');
+    const port = 4100 + Math.floor(Math.random() * 400);
+    const floorPort = port + 500;
+    const tapFile = join(dataDir, 'sql-tap.json');
+    const service = startNode(
+      join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js'),
+      {
+        NODE_ENV: 'production',
+        DATABASE_URL: benchUrl,
+        JWT_SECRET: secret,
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
+        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+        BENCH_SQL_TAP: tapFile,
+      },
+      ['--require', join(__dirname, 'sql-tap.js')],
+    );
+    children.push(service);
+    const floor = startNode(join(__dirname, 'floor-server.js'), { FLOOR_DATABASE_URL: benchUrl, FLOOR_PORT: String(floorPort) });
+    children.push(floor);
+    const base = `http://127.0.0.1:${port}`;
+    const floorBase = `http://127.0.0.1:${floorPort}`;
+    await waitHttp(`${base}/health`, service, 90_000);
+    await waitHttp(`${floorBase}/list?app=${BIG_APP}`, floor, 30_000);
+    log(`service pid ${service.pid} on ${base}, floor on ${floorBase}`);
+
+    const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { paths?: Record<string, Record<string, unknown>> };
+    const routes = spec.paths ?? {};
+    const fixture = await buildFixture(benchUrl, base, floorBase, secret, mail, genSummary, routes);
+
+    const selected = SCENARIOS.filter((s) => !o.only || o.only.includes(s.name));
+    const missing = (s: Scenario) => !routes[s.route.path]?.[s.route.method];
+    if (!fixture.apiKey && !missing(SCENARIOS.find((s) => s.name === 'ingest')!)) log('warning: no API key could be created; ingest will fail');
+
+    // Plans and answers first, one request per read scenario, while the tap records the service's SQL.
+    const notes: RunNotes = { requests: {}, floorMatches: {}, rssAfter: {}, settings: await serverSettings(benchUrl), planSource: '', generation: genSummary ? generationNote(genSummary, o) : undefined };
+    const windows: { name: string; from: number; to: number }[] = [];
+    for (const s of selected.filter((x) => x.read && !missing(x))) {
+      const p = s.probe!(fixture);
+      await call(base, p.service); // warm
+      const from = Date.now();
+      await sleep(5);
+      const svc = await call(base, p.service);
+      await sleep(5);
+      windows.push({ name: s.name, from, to: Date.now() });
+      const fl = await call(floorBase, p.floor);
+      notes.floorMatches[s.name] = compareAnswers(svc, fl);
+      await sleep(20);
+    }
+    service.proc.kill('SIGUSR2');
+    const tapped = await readTap(tapFile);
+    notes.planSource = await savePlans(benchUrl, tapped, windows, join(outDir, 'plans'));
+
+    const results: Results = {
+      scale: o.scale,
+      customers: genSummary?.customers ?? (await countCustomers(benchUrl)),
+      activities: genSummary?.activities ?? (await countActivities(benchUrl)),
+      machine: await describeMachine(benchUrl, notes.settings),
+      serviceRssMb: null,
+      scenarios: [],
+    };
+    for (const c of o.concurrency) {
+      for (const s of selected) {
+        if (missing(s)) {
+          results.scenarios.push(skipped(s, c, `${s.route.method.toUpperCase()} ${s.route.path} is not in the service's OpenAPI document yet`));
+          continue;
+        }
+        if (s.name === 'merge' && fixture.mergePool.length < 2) {
+          results.scenarios.push(skipped(s, c, 'no unlinked customers left to merge'));
+          continue;
+        }
+        const bounds = { concurrency: c, count: o.check ? s.counts[0] : s.counts[1], seconds: s.read ? o.duration : o.check ? 30 : Math.max(3 * o.duration, 20) };
+        const m = await s.run(fixture, bounds);
+        const f = s.floor ? await s.floor(fixture, bounds) : undefined;
+        const key = `${s.name} c${c}`;
+        notes.requests[key] = { ok: m.ok, errors: m.errors, samples: m.errorSamples };
+        if (f) notes.requests[`${key} floor`] = { ok: f.ok, errors: f.errors, samples: f.errorSamples };
+        notes.rssAfter[key] = peakRssMb(service.pid);
+        const r = summarise(s, c, m, f);
+        results.scenarios.push(r);
+        log(`${key}: ${describe(r, m)}${f ? ` | floor p95 ${r.floorP95Ms} ms, ratio ${r.ratio}` : ''}`);
+      }
+    }
+    results.serviceRssMb = peakRssMb(service.pid);
+
+    const failures = Object.entries(notes.requests).filter(([, v]) => v.errors > 0);
+    writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(join(outDir, 'RESULTS.md'), markdown(results, SCENARIOS, notes, new Date().toISOString()));
+    log('');
+    for (const v of verdicts(results, SCENARIOS)) log(v.line);
+    log(`\nresults: ${join(outDir, 'results.json')}, ${join(outDir, 'RESULTS.md')}, plans in ${join(outDir, 'plans')}`);
+    if (failures.length) {
+      for (const [k, v] of failures) log(`ERRORS in ${k}: ${v.errors} — ${v.samples.join(' | ')}`);
+      exitCode = 1;
+    }
+    const unmatched = Object.entries(notes.floorMatches).filter(([, v]) => v !== 'same');
+    for (const [k, v] of unmatched) log(`note: ${k}: the floor's answer differs from the service's (${v})`);
+  } finally {
+    for (const c of children.reverse()) await c.stop();
+    await mail.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (!o.keep) await dropDatabase(adminUrl, o.db);
+  }
+  return exitCode;
+}
+
+function withDatabase(url: string, db: string): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+/** Creates, migrates and fills the bench database; with `--reuse`, keeps one that holds the same seed and scale. */
+async function prepareDatabase(adminUrl: string, benchUrl: string, o: BenchOptions): Promise<GenerateSummary | undefined> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  const meta = JSON.stringify({ seed: o.seed, scale: o.scale, migrations: MIGRATIONS.map((m) => m.name) });
+  try {
+    const found = await admin.query<{ comment: string | null }>(`select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1`, [o.db]);
+    if (o.reuse && found.rows[0]?.comment === meta) {
+      log(`reusing database ${o.db} (seed ${o.seed}, scale ${o.scale})`);
+      return undefined;
+    }
+    // The name is checked to be a plain identifier (options.ts); it cannot be a bound parameter here.
+    await admin.query(`drop database if exists ${o.db} with (force)`);
+    await admin.query(`create database ${o.db}`);
+  } finally {
+    await admin.end();
+  }
+  const t = Date.now();
+  const orm = await MikroORM.init(await buildOrmOptions({ databaseUrl: benchUrl, migrations: MIGRATIONS }));
+  try {
+    await orm.getMigrator().up();
+  } finally {
+    await orm.close(true);
+  }
+  log(`migrated ${o.db} in ${Date.now() - t} ms; generating scale ${o.scale}, seed ${o.seed}, load mode ${o.loadMode}`);
+  const summary = await generate(benchUrl, { scale: o.scale, seed: o.seed, loadMode: o.loadMode, log });
+  log(`generated in ${summary.seconds.total.toFixed(1)} s (COPY ${summary.seconds.load.toFixed(1)} s, indexes ${summary.seconds.indexes.toFixed(1)} s, analyze ${summary.seconds.analyze.toFixed(1)} s)`);
+  const admin2 = new Client({ connectionString: adminUrl });
+  await admin2.connect();
+  try {
+    await admin2.query(`comment on database ${o.db} is ${literal(meta)}`);
+  } finally {
+    await admin2.end();
+  }
+  return summary;
+}
+
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+async function dropDatabase(adminUrl: string, db: string): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${db} with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function buildFixture(
+  url: string,
+  base: string,
+  floor: string,
+  secret: string,
+  mail: MailSink,
+  gen: GenerateSummary | undefined,
+  routes: Record<string, Record<string, unknown>>,
+): Promise<Fixture> {
+  const token = mintToken(secret, { app: BIG_APP, role: 'admin', sub: 'bench', email: 'bench@bench.example.com', ttl: '6h' });
+  const data = await withClient(url, async (c) => {
+    const wa = await c.query<{ id: string; name: string }>(`select id, name from channels where app_id = $1 and type = 'wa' order by created_at, id`, [BIG_APP]);
+    // Deterministic "random" samples: ordered by a hash of the id.
+    const sample = await c.query<{ id: string }>(`select id from customers where app_id = $1 order by md5(id::text) limit 500`, [BIG_APP]);
+    const pool = await c.query<{ id: string }>(
+      `select id from customers where app_id = $1 and profile_id is null order by md5(id::text || 'merge') offset 500 limit 2000`,
+      [BIG_APP],
+    );
+    const cohort = await c.query<{ n: number }>(`select count(*)::int as n from customers where app_id = $1 and tags && array['cohort-10k']`, [BIG_APP]);
+    return { wa: wa.rows, sample: sample.rows.map((r) => r.id), pool: pool.rows.map((r) => r.id), cohort: cohort.rows[0].n };
+  });
+  let apiKey: string | undefined;
+  if (routes['/v1/api-keys']?.post) {
+    const r = await fetch(`${base}/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'benchmark' }) });
+    if (r.status === 201) apiKey = ((await r.json()) as { key: string }).key;
+    else log(`warning: POST /v1/api-keys answered ${r.status}`);
+  }
+  return {
+    service: base,
+    floor,
+    appId: BIG_APP,
+    token,
+    apiKey,
+    waChannels: data.wa,
+    sampleIds: data.sample,
+    mergePool: data.pool,
+    cohortSize: gen?.cohortSize ?? data.cohort,
+    searchTerm: 'hidayat',
+    mail,
+    runId: String(Date.now() % 1_000_000).padStart(6, '0'),
+  };
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+async function call(base: string, r: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Answer> {
+  const res = await fetch(base + r.path, { method: r.method ?? 'GET', headers: r.headers, body: r.body });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body };
+}
+
+/** "same" when both answered alike: the same page of ids in order, or the same count. */
+function compareAnswers(a: Answer, b: Answer): string {
+  if (a.status !== b.status) return `service ${a.status}, floor ${b.status}`;
+  const ids = (x: unknown) => {
+    const o = x as { data?: { id: string }[]; id?: string; count?: number; linkedCustomers?: { id: string }[] };
+    if (Array.isArray(o?.data)) return o.data.map((d) => d.id).join(',');
+    if (typeof o?.count === 'number') return `count ${o.count}`;
+    if (o?.id) return `${o.id}+${(o.linkedCustomers ?? []).map((l) => l.id).join(',')}`;
+    return JSON.stringify(o);
+  };
+  const x = ids(a.body);
+  const y = ids(b.body);
+  return x === y ? 'same' : `service [${x.slice(0, 80)}] floor [${y.slice(0, 80)}]`;
+}
+
+async function readTap(file: string): Promise<TappedQuery[]> {
+  for (let i = 0; i < 100 && !existsSync(`${file}.done`); i++) await sleep(100);
+  if (!existsSync(file)) return [];
+  return JSON.parse(readFileSync(file, 'utf8')) as TappedQuery[];
+}
+
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of every SELECT the service sent during each scenario's probe request (captured
+ * from the service process), run twice and the warm plan kept; one file per scenario, with the statement count
+ * (round trips) of the request.
+ */
+async function savePlans(url: string, tapped: TappedQuery[], windows: { name: string; from: number; to: number }[], dir: string): Promise<string> {
+  if (!tapped.length) return 'no statements were captured from the service.';
+  await withClient(url, async (c) => {
+    for (const w of windows) {
+      const stmts = tapped.filter((q) => q.at >= w.from && q.at <= w.to);
+      const out: string[] = [`-- ${w.name}: ${stmts.length} statement(s) sent by the service for one request`, ''];
+      for (const [i, q] of stmts.entries()) {
+        out.push(`-- #${i + 1}`, q.text.trim(), `-- parameters: ${JSON.stringify(q.values)}`, '');
+        if (!/^\s*(with|select)\b/i.test(q.text)) {
+          out.push('(not a query; no plan)', '');
+          continue;
+        }
+        try {
+          await c.query(`explain (analyze, buffers) ${q.text}`, q.values);
+          const plan = await c.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${q.text}`, q.values);
+          out.push(...plan.rows.map((r) => r['QUERY PLAN']), '');
+        } catch (e) {
+          out.push(`(explain failed: ${e instanceof Error ? e.message : String(e)})`, '');
+        }
+      }
+      writeFileSync(join(dir, `${w.name}.txt`), out.join('\n'));
+    }
+  });
+  return "the service's own statements, recorded in the service process during one request per scenario (a `pg` query hook preloaded by the benchmark), then run here with EXPLAIN (ANALYZE, BUFFERS), warm.";
+}
+
+async function serverSettings(url: string): Promise<Record<string, string>> {
+  return withClient(url, async (c) => {
+    const out: Record<string, string> = {};
+    const v = await c.query<{ server_version: string }>('show server_version');
+    out.version = v.rows[0].server_version;
+    for (const k of ['shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'max_parallel_workers_per_gather']) {
+      const r = await c.query(`show ${k}`);
+      out[k] = String(Object.values(r.rows[0])[0]);
+    }
+    return out;
+  });
+}
+
+async function describeMachine(_url: string, s: Record<string, string>): Promise<string> {
+  const cpu = cpus();
+  return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, PostgreSQL ${s.version} (shared_buffers ${s.shared_buffers}, work_mem ${s.work_mem}, effective_cache_size ${s.effective_cache_size}, random_page_cost ${s.random_page_cost})`;
+}
+
+const countCustomers = (url: string) => withClient(url, async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from customers where app_id = $1`, [BIG_APP])).rows[0].n);
+const countActivities = (url: string) => withClient(url, async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from activities where app_id = $1`, [BIG_APP])).rows[0].n);
+
+function generationNote(g: GenerateSummary, o: BenchOptions): string {
+  return `${g.customers} + ${g.smallAppCustomers} customers, ${g.activities} + ${g.smallAppActivities} activities, ${g.conversations} conversations, ${g.linkedSets} linked pairs, cohort ${g.cohortSize}; ${g.seconds.total.toFixed(1)} s (COPY ${g.seconds.load.toFixed(1)} s, index builds ${g.seconds.indexes.toFixed(1)} s, ANALYZE ${g.seconds.analyze.toFixed(1)} s, load mode ${o.loadMode}, seed ${o.seed}).`;
+}
+
+function skipped(s: Scenario, concurrency: number, reason: string): ScenarioResult {
+  log(`${s.name} c${concurrency}: skipped — ${reason}`);
+  return { name: s.name, p50Ms: null, p95Ms: null, p99Ms: null, perSecond: null, floorP95Ms: null, ratio: null, concurrency, skipped: reason };
+}
+
+function describe(r: ScenarioResult, m: Measured): string {
+  const rate = r.perSecond !== null ? `, ${r.perSecond}/s` : '';
+  return `${m.ok} ok, ${m.errors} errors in ${m.seconds.toFixed(1)} s; p50 ${r.p50Ms} p95 ${r.p95Ms} p99 ${r.p99Ms} ms${rate}`;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,272 @@
+import type autocannon from 'autocannon';
+import { COHORT_TAG } from './dataset';
+import { flows, http, type Bounds, type Measured } from './load';
+import type { MailSink } from './processes';
+
+/** What the scenarios need to know about the loaded data and the running processes. */
+export interface Fixture {
+  service: string;
+  floor: string;
+  appId: string;
+  token: string;
+  apiKey?: string;
+  waChannels: { id: string; name: string }[];
+  /** Customers of the big app for detail and timeline (the same sequence for the service and the floor). */
+  sampleIds: string[];
+  /** Unlinked customers, consumed two by two by the merge scenario. */
+  mergePool: string[];
+  cohortSize: number;
+  searchTerm: string;
+  mail: MailSink;
+  runId: string;
+}
+
+export interface Target {
+  metric: 'p95Ms' | 'perSecond';
+  /** p95 at most this, or events/s at least this. */
+  value: number;
+}
+
+export interface Scenario {
+  name: string;
+  read: boolean;
+  /** The route (OpenAPI path and method) that must exist, else the scenario is skipped. */
+  route: { method: string; path: string };
+  target: Target;
+  /** Requests or flows allowed per run: [check, full]. */
+  counts: [number, number];
+  run(f: Fixture, b: Bounds): Promise<Measured>;
+  /** The same answer from the floor (read scenarios). */
+  floor?(f: Fixture, b: Bounds): Promise<Measured>;
+  /** One request each, for capturing plans and comparing answers (read scenarios). */
+  probe?(f: Fixture): { service: autocannon.Request; floor: autocannon.Request };
+  /** The unit of `perSecond`: events per request for ingestion. */
+  perRequest?: number;
+}
+
+// A fresh object each time: autocannon writes content-length into the headers it is given.
+const jsonBody = (): Record<string, string> => ({ 'content-type': 'application/json' });
+const auth = (f: Fixture, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${f.token}`, ...extra });
+
+/** The combined filter of PERFORMANCE.md: two WhatsApp channels + ads + city + tier + a purchase in November. */
+export function combinedFilter(f: Fixture) {
+  return {
+    channelIds: f.waChannels.slice(0, 2).map((c) => c.id),
+    sources: ['ads'],
+    properties: {
+      match: 'all',
+      conditions: [
+        { key: 'city', operator: 'eq', value: 'Jakarta' },
+        { key: 'tier', operator: 'eq', value: 'gold' },
+      ],
+    },
+    activity: { types: ['purchase.completed'], from: '2026-11-01', to: '2026-11-30' },
+    timezone: 'UTC',
+  };
+}
+
+function floorFilter(f: Fixture) {
+  return {
+    app: f.appId,
+    channelIds: f.waChannels.slice(0, 2).map((c) => c.id),
+    sources: ['ads'],
+    contains: { city: 'Jakarta', tier: 'gold' },
+    activity: { types: ['purchase.completed'], from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' },
+  };
+}
+
+/** A read scenario: the same request shape against the service and the floor. */
+function read(
+  name: string,
+  route: Scenario['route'],
+  p95: number,
+  service: (f: Fixture, i: number) => autocannon.Request,
+  floor: (f: Fixture, i: number) => autocannon.Request,
+): Scenario {
+  return {
+    name,
+    read: true,
+    route,
+    target: { metric: 'p95Ms', value: p95 },
+    counts: [200, 20_000],
+    run: (f, b) => http(f.service, b, (i) => service(f, i)),
+    floor: (f, b) => http(f.floor, b, (i) => floor(f, i)),
+    probe: (f) => ({ service: service(f, 0), floor: floor(f, 0) }),
+  };
+}
+
+const sample = (f: Fixture, i: number) => f.sampleIds[i % f.sampleIds.length];
+
+export const SCENARIOS: Scenario[] = [
+  read(
+    'search',
+    { method: 'get', path: '/v1/customers' },
+    25,
+    (f) => ({ method: 'GET', path: `/v1/customers?search=${encodeURIComponent(f.searchTerm)}`, headers: auth(f) }),
+    (f) => ({ method: 'GET', path: `/search?app=${f.appId}&q=${encodeURIComponent(f.searchTerm)}` }),
+  ),
+  read(
+    'list',
+    { method: 'get', path: '/v1/customers' },
+    15,
+    (f) => ({ method: 'GET', path: '/v1/customers', headers: auth(f) }),
+    (f) => ({ method: 'GET', path: `/list?app=${f.appId}` }),
+  ),
+  read(
+    'filter',
+    { method: 'post', path: '/v1/customers/search' },
+    50,
+    (f) => ({ method: 'POST', path: '/v1/customers/search', headers: auth(f, jsonBody()), body: JSON.stringify({ filter: combinedFilter(f) }) }),
+    (f) => ({ method: 'POST', path: '/filter', headers: jsonBody(), body: JSON.stringify(floorFilter(f)) }),
+  ),
+  read(
+    'count',
+    { method: 'post', path: '/v1/customers/count' },
+    300,
+    (f) => ({ method: 'POST', path: '/v1/customers/count', headers: auth(f, jsonBody()), body: JSON.stringify({ filter: combinedFilter(f) }) }),
+    (f) => ({ method: 'POST', path: '/count', headers: jsonBody(), body: JSON.stringify(floorFilter(f)) }),
+  ),
+  read(
+    'detail',
+    { method: 'get', path: '/v1/customers/{id}' },
+    10,
+    (f, i) => ({ method: 'GET', path: `/v1/customers/${sample(f, i)}`, headers: auth(f) }),
+    (f, i) => ({ method: 'GET', path: `/customers/${sample(f, i)}?app=${f.appId}` }),
+  ),
+  read(
+    'timeline',
+    { method: 'get', path: '/v1/customers/{id}/activities' },
+    20,
+    (f, i) => ({ method: 'GET', path: `/v1/customers/${sample(f, i)}/activities`, headers: auth(f) }),
+    (f, i) => ({ method: 'GET', path: `/customers/${sample(f, i)}/activities?app=${f.appId}` }),
+  ),
+  {
+    name: 'groupFromFilter',
+    read: false,
+    route: { method: 'post', path: '/v1/groups' },
+    target: { metric: 'p95Ms', value: 1500 },
+    counts: [3, 20],
+    run: (f, b) =>
+      http(f.service, b, (i) => ({
+        method: 'POST',
+        path: '/v1/groups',
+        headers: auth(f, jsonBody()),
+        body: JSON.stringify({ name: `bench ${f.runId} ${b.concurrency}-${i}`, description: `${f.cohortSize} customers tagged ${COHORT_TAG}`, filter: { tags: [COHORT_TAG] } }),
+      })),
+  },
+  {
+    name: 'merge',
+    read: false,
+    route: { method: 'post', path: '/v1/customers/{id}/merge' },
+    target: { metric: 'p95Ms', value: 50 },
+    counts: [10, 300],
+    run: (f, b) => {
+      const pairs = Math.floor(f.mergePool.length / 2);
+      // Each merge consumes two unlinked customers; never more requests than pairs left.
+      const n = Math.min(b.count, pairs);
+      const taken = f.mergePool.splice(0, n * 2);
+      return http(f.service, { ...b, count: n }, (i) => ({
+        method: 'POST',
+        path: `/v1/customers/${taken[2 * i]}/merge`,
+        headers: auth(f, jsonBody()),
+        body: JSON.stringify({ customerIds: [taken[2 * i + 1]] }),
+      }));
+    },
+  },
+  {
+    name: 'import1000',
+    read: false,
+    route: { method: 'post', path: '/v1/customers/imports' },
+    target: { metric: 'p95Ms', value: 2000 },
+    counts: [2, 10],
+    run: (f, b) => flows(b, (i) => importFlow(f, `${b.concurrency}${String(i).padStart(3, '0')}`)),
+  },
+  {
+    name: 'export1000',
+    read: false,
+    route: { method: 'post', path: '/v1/customers/exports' },
+    target: { metric: 'p95Ms', value: 2000 },
+    counts: [2, 10],
+    run: (f, b) => flows(b, (i) => exportFlow(f, `${b.concurrency}-${i}`)),
+  },
+  {
+    name: 'ingest',
+    read: false,
+    route: { method: 'post', path: '/v1/events' },
+    target: { metric: 'perSecond', value: 5000 },
+    counts: [4, 200],
+    perRequest: 500,
+    run: (f, b) => {
+      const bodies = Array.from({ length: b.count }, (_, i) => eventBatch(f, `${b.concurrency}-${i}`));
+      return http(
+        f.service,
+        b,
+        (i) => ({
+          method: 'POST',
+          path: '/v1/events',
+          headers: { 'content-type': 'application/json', 'x-api-key': f.apiKey ?? '' },
+          body: bodies[i % bodies.length],
+        }),
+        (body) => {
+          const r = JSON.parse(body) as { accepted?: number; duplicates?: number; rejected?: { code: string; message: string }[] };
+          return r.rejected?.length ? `${r.rejected.length} of 500 events rejected, e.g. ${r.rejected[0].code}: ${r.rejected[0].message}` : undefined;
+        },
+      );
+    },
+  },
+];
+
+/** 500 events: most for known customers, a fifth for new customers by channel and identifier. */
+function eventBatch(f: Fixture, tag: string): string {
+  const types = ['purchase.completed', 'csat.submitted', 'crm.updated', 'ticket.created', 'broadcast.received'];
+  const now = Date.now();
+  const events = Array.from({ length: 500 }, (_, k) => {
+    const base = { type: types[k % types.length], occurredAt: new Date(now - k * 1000).toISOString(), data: { n: k }, idempotencyKey: `bench-${f.runId}-${tag}-${k}` };
+    if (k % 5 === 4) {
+      const digits = `${f.runId.slice(-3)}${tag.replace(/\D/g, '').padStart(4, '0')}${String(k).padStart(3, '0')}`.slice(-9);
+      return { ...base, channelId: f.waChannels[0].id, identifier: `62877${digits}`, customer: { name: `Ingest ${tag} ${k}`, source: 'organic' } };
+    }
+    return { ...base, customerId: f.sampleIds[(k * 7) % f.sampleIds.length] };
+  });
+  return JSON.stringify({ events });
+}
+
+/** Upload 1,000 new WhatsApp customers, then poll the import until it is completed. */
+async function importFlow(f: Fixture, tag: string): Promise<void> {
+  const ch = f.waChannels[0];
+  const lines = ['name,identifier,email,phone_number,channel_id,source,channel_name'];
+  const prefix = `${f.runId.slice(-2)}${tag}`.replace(/\D/g, '0').slice(-5).padStart(5, '0');
+  for (let r = 0; r < 1000; r++) {
+    const id = `62816${prefix}${String(r).padStart(3, '0')}`;
+    lines.push(`Import ${tag} ${r},${id},imp${tag}.${r}@example.com,+${id},${ch.id},wa,${ch.name}`);
+  }
+  const form = new FormData();
+  form.append('separator', 'comma');
+  form.append('file', new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }), `bench-${tag}.csv`);
+  const res = await fetch(`${f.service}/v1/customers/imports`, { method: 'POST', headers: auth(f), body: form });
+  if (res.status !== 202) throw new Error(`import upload: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  const { id } = (await res.json()) as { id: string };
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const s = await fetch(`${f.service}/v1/customers/imports/${id}`, { headers: auth(f) });
+    if (s.status !== 200) throw new Error(`import status: ${s.status} ${(await s.text()).slice(0, 300)}`);
+    const body = (await s.json()) as { status: string; createdCount: number; failedCount: number; errors?: unknown[] };
+    if (body.status === 'completed') {
+      if (body.failedCount > 0) throw new Error(`import completed with ${body.failedCount} failed rows: ${JSON.stringify(body.errors?.slice(0, 2))}`);
+      return;
+    }
+    if (body.status === 'failed') throw new Error(`import failed: ${JSON.stringify(body).slice(0, 300)}`);
+    if (Date.now() > deadline) throw new Error('import did not complete within 120 s');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Request an export of the latest 1,000 customers, then wait until its mail reaches the SMTP peer. */
+async function exportFlow(f: Fixture, tag: string): Promise<void> {
+  const email = `export-${f.runId}-${tag}@bench.example.com`;
+  const arrived = f.mail.waitFor(email, 120_000);
+  arrived.catch(() => undefined);
+  const res = await fetch(`${f.service}/v1/customers/exports`, { method: 'POST', headers: auth(f, jsonBody()), body: JSON.stringify({ filter: {}, email }) });
+  if (res.status !== 202) throw new Error(`export request: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  await arrived;
+}

@@ -20,6 +20,11 @@ describe('SQL values are data, never statements', () => {
       const inTx = await db.transaction((tx) => tx.one<{ v: string }>(sql`select ${v}::text as v`));
       expect(inTx).toEqual({ v });
     }
+    // Arrays travel as one parameter, their items as data too.
+    const arr = await db.query<{ a: string[] }>(sql`select ${nasty}::text[] as a`);
+    expect(arr[0].a).toEqual(nasty);
+    const withNull = await db.query<{ n: number }>(sql`select cardinality(${['x', null, '"q"']}::text[])::int as n`);
+    expect(withNull[0].n).toBe(3);
     const affected = await db.run(sql`update app_settings set timezone = ${'a;b'} where app_id = ${'no-such-app;'}`);
     expect(affected).toBe(0);
     const tables = await db.query<{ n: number }>(sql`select count(*)::int as n from information_schema.tables where table_name = 'customers'`);

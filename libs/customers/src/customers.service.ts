@@ -156,8 +156,9 @@ export class CustomersService {
 
   /** `GET /v1/customers/:id`: the customer, the other members of its linked set, and its groups. */
   async detail(appId: string, id: string): Promise<CustomerDetailDto> {
-    const row = await this.getRow(appId, id);
-    const [linked, groups] = await Promise.all([this.linkedCustomers(appId, row), this.groups(appId, id)]);
+    // The groups query is scoped by app and customer, so it can run beside the row's read.
+    const [row, groups] = await Promise.all([this.getRow(appId, id), this.groups(appId, id)]);
+    const linked = await this.linkedCustomers(appId, row);
     return { ...toCustomerResponse(row), linkedCustomers: linked, groups };
   }
 

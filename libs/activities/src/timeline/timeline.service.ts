@@ -37,15 +37,9 @@ export class TimelineService {
 
   async page(appId: string, customerId: string, q: TimelineQueryDto): Promise<Page<TimelineItemDto>> {
     if (!isUuid(customerId)) throw new NotFoundError('Customer');
-    const customer = await this.customers.getRow(appId, customerId);
     const bounds = await resolveDays(q, async () => (await this.settings.get(appId)).timezone);
-    if (q.types?.length) await this.types.requireKnown(appId, q.types, 'types');
-
     const scope = q.scope ?? 'self';
-    const ids = scope === 'linked' && customer.profile_id ? await this.repo.linkedCustomerIds(appId, customer.profile_id) : [customer.id];
-    if (!ids.includes(customer.id)) ids.push(customer.id);
-
-    const list = { appId, list: `timeline:${customer.id}` };
+    const list = { appId, list: `timeline:${customerId}` };
     let after: { occurredAt: Date; id: string } | undefined;
     if (q.cursor) {
       const [at, id] = this.cursors.decode(list, q.cursor);
@@ -53,10 +47,21 @@ export class TimelineService {
       after = { occurredAt: new Date(at), id };
     }
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const pageOf = (ids: string[]) => this.repo.page(appId, ids, { types: q.types, from: bounds.from, to: bounds.to, after, limit: limit + 1 });
+
+    // The customer check, the type check, the page and the type names are independent for one customer's
+    // own timeline: run them side by side (the page is scoped by app, so another app's id reads nothing).
     const [rows, names] = await Promise.all([
-      this.repo.page(appId, ids, { types: q.types, from: bounds.from, to: bounds.to, after, limit: limit + 1 }),
+      this.customers.getRow(appId, customerId),
+      scope === 'self' ? pageOf([customerId]) : undefined,
       this.types.names(appId),
-    ]);
+      q.types?.length ? this.types.requireKnown(appId, q.types, 'types') : undefined,
+    ]).then(async ([c, r, n]) => {
+      if (r) return [r, n] as const;
+      const ids = c.profile_id ? await this.repo.linkedCustomerIds(appId, c.profile_id) : [c.id];
+      if (!ids.includes(c.id)) ids.push(c.id);
+      return [await pageOf(ids), n] as const;
+    });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {

@@ -3,16 +3,47 @@ import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Sql } from './sql';
 
-/** A unit of work bound to one connection (a transaction, or the request's context). */
+/**
+ * A Postgres array literal (`{"a","b"}`) for an array value: knex would otherwise spread an array binding
+ * into a list of placeholders, and `= any(?::uuid[])` needs one parameter.
+ */
+function arrayLiteral(values: unknown[]): string {
+  const items = values.map((v) => {
+    if (v === null || v === undefined) return 'NULL';
+    if (Array.isArray(v)) return arrayLiteral(v);
+    const text = v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  });
+  return `{${items.join(',')}}`;
+}
+
+function toBinding(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (Array.isArray(v)) return arrayLiteral(v);
+  return v;
+}
+
+interface RawResult {
+  rows?: unknown[];
+  rowCount?: number | null; // pg
+  affectedRows?: number; // PGlite
+}
+
+/**
+ * A unit of work bound to one connection (a transaction, or the request's context). Statements go to the
+ * driver with their values as bound parameters (`$1`, `$2`, …): values are never part of the SQL text.
+ */
 export class Tx {
   constructor(readonly em: SqlEntityManager) {}
 
+  private async raw(q: Sql): Promise<RawResult> {
+    const knex = this.em.getTransactionContext() ?? this.em.getKnex();
+    return (await knex.raw(q.text, q.values.map(toBinding) as never[])) as RawResult;
+  }
+
   /** Rows of a parameterised statement. */
   async query<T = Record<string, unknown>>(q: Sql): Promise<T[]> {
-    const res = (await this.em.execute(q.text, q.values as unknown[], 'all')) as unknown[];
-    // The PGlite dialect runs any text containing `;` (even inside a quoted value) as a script and answers
-    // one result per statement; our statements are always one, so take the first.
-    return (Array.isArray(res[0]) ? res[0] : res) as T[];
+    return ((await this.raw(q)).rows ?? []) as T[];
   }
 
   async one<T = Record<string, unknown>>(q: Sql): Promise<T | undefined> {
@@ -21,9 +52,8 @@ export class Tx {
 
   /** Runs a statement and answers how many rows it touched. */
   async run(q: Sql): Promise<number> {
-    const raw = (await this.em.execute(q.text, q.values as unknown[], 'run')) as { affectedRows?: number } | { affectedRows?: number }[];
-    const res = Array.isArray(raw) ? raw[0] : raw; // see `query`: PGlite's script path
-    return res?.affectedRows ?? 0;
+    const res = await this.raw(q);
+    return res.rowCount ?? res.affectedRows ?? 0;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * A parameterised SQL fragment. Values are never concatenated into the text: each `?` in `text` is bound to
- * the value at the same position (MikroORM's `em.execute(text, values)`; knex turns `?` into `$n`).
+ * the value at the same position and sent to the server as a bound parameter (knex turns `?` into `$n`).
  * Build fragments with the `sql` tag or `Sql.join`, never with string interpolation of user input.
  */
 export class Sql {

@@ -3,8 +3,7 @@ import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { JwtModule } from '@nestjs/jwt';
-import { createHash } from 'node:crypto';
+import { createHash, createSecretKey } from 'node:crypto';
 import { join } from 'node:path';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule, PoliciesGuard } from '@cdp/access';
@@ -14,7 +13,7 @@ import { CustomersModule } from '@cdp/customers';
 import { GroupsModule } from '@cdp/groups';
 import { MergeModule } from '@cdp/merge';
 import { PlatformModule } from '@cdp/platform';
-import { AuthGuard } from './auth/auth.guard';
+import { AuthGuard, JWT_KEY } from './auth/auth.guard';
 import type { Env } from './config/env';
 import { HealthModule } from './health/health.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
@@ -73,7 +72,6 @@ export class AppModule {
           },
           mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, dataDir: env.DATA_DIR },
         }),
-        JwtModule.register({ global: true, secret: opts.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
         CqrsModule.forRoot(),
         AccessModule,
         ChannelsModule,
@@ -87,6 +85,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useFactory: validationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: JWT_KEY, useValue: createSecretKey(Buffer.from(opts.jwtSecret, 'utf8')) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useExisting: PoliciesGuard },
       ],

@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const env = loadEnv(process.env);
   const { secret, generated } = resolveJwtSecret(env);
   const started = Date.now();
-  const app = await createApp(env, { jwtSecret: secret });
+  const app = await createApp(env, { jwtSecret: secret, jobs: { consume: env.JOBS_CONSUME } });
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   const base = env.PUBLIC_BASE_URL;
   const log = app.get(Logger);

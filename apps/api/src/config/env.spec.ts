@@ -17,6 +17,7 @@ describe('configuration (validated at start)', () => {
     [{ PUBLIC_BASE_URL: 'ftp://x' }, 'PUBLIC_BASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ MAIL_FROM: 'not an address' }, 'MAIL_FROM'],
+    [{ JOBS_CONSUME: 'maybe' }, 'JOBS_CONSUME'],
   ])('a bad value stops start-up with one line naming the variable: %j', (raw, name) => {
     let err: unknown;
     try {
@@ -38,6 +39,13 @@ describe('configuration (validated at start)', () => {
     expect(() => loadEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' })).toThrow(/JWT_SECRET/);
     const env = loadEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', JWT_SECRET: 'x'.repeat(32), MAIL_FROM: 'CDP <a@b.co>' });
     expect(env.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/test');
+  });
+
+  it('JOBS_CONSUME=false needs REDIS_URL; API-only replicas leave jobs to the workers', () => {
+    expect(() => loadEnv({ JOBS_CONSUME: 'false' })).toThrow(/JOBS_CONSUME.*REDIS_URL/);
+    const env = loadEnv({ JOBS_CONSUME: 'false', REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://postgres@127.0.0.1/x', JWT_SECRET: 'x'.repeat(32) });
+    expect(env.JOBS_CONSUME).toBe(false);
+    expect(loadEnv({}).JOBS_CONSUME).toBe(true);
   });
 
   it('a secret is never echoed in the error', () => {

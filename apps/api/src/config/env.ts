@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync, ValidateIf } from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -34,6 +34,11 @@ export class Env {
   @IsOptional() @trimmed() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   INBOX_BASE_URL: string = 'http://localhost:8080/inbox';
 
+  /** `false`: this API process only enqueues jobs and leaves them to the workers (needs REDIS_URL). */
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? true : value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'JOBS_CONSUME must be true or false' })
+  JOBS_CONSUME: boolean = true;
+
   @IsOptional() @trimmed() @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }
@@ -61,6 +66,9 @@ export function loadEnv(raw: Record<string, string | undefined>): Env {
     throw new ConfigError(
       'Invalid configuration: REDIS_URL is set but DATABASE_URL is not: BullMQ workers need a shared PostgreSQL (the embedded database lives inside one process)',
     );
+  }
+  if (!env.JOBS_CONSUME && !env.REDIS_URL) {
+    throw new ConfigError('Invalid configuration: JOBS_CONSUME=false needs REDIS_URL (without it jobs run in this process)');
   }
   if (env.DATABASE_URL && !env.JWT_SECRET) {
     throw new ConfigError('Invalid configuration: JWT_SECRET is required when DATABASE_URL is set (every replica must share it)');

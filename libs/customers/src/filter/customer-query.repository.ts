@@ -10,6 +10,14 @@ import { CUSTOMER_COLUMNS, CUSTOMER_FROM, type CustomerRow } from '../dto/custom
  */
 export const SEARCH_WINDOW = 5000;
 
+/**
+ * Search step 2 for fragments the planner expects to match at least this many customers: walking the
+ * order's btree finds a page after about `page × rows / matches` rows, far cheaper than fetching and
+ * sorting every match (about 4 µs a match against 0.3 µs a walked row, so the walk wins from roughly
+ * sqrt(page × rows / 15) matches: ~1,300 for a page of 26 in a million).
+ */
+export const COMMON_MATCHES = 1000;
+
 /** A keyset order over the btree `(app_id, <key>, id)` it walks. */
 export interface KeysetOrder {
   /** `order by` over alias `c`. */
@@ -61,8 +69,16 @@ export class CustomerQueryRepository {
     return Number(row?.n ?? 0) < SEARCH_WINDOW;
   }
 
+  /** The planner's estimate of the matches (EXPLAIN, about a millisecond; pg_trgm keeps statistics). */
+  async estimateMatches(appId: string, where: Sql, after: Sql | undefined): Promise<number> {
+    const rows = await this.rows<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }>(
+      sql`explain (format json) select 1 from customers c where c.app_id = ${appId}${and(after)} and ${where}`,
+    );
+    return Number(rows[0]?.['QUERY PLAN']?.[0]?.Plan?.['Plan Rows'] ?? 0);
+  }
+
   /**
-   * Search step 2: every match first (the planner takes the trigram GIN: the materialised CTE keeps it from
+   * Search step 3: every match first (the planner takes the trigram GIN: the materialised CTE keeps it from
    * walking the order's btree hoping to meet matches soon), then sorted and cut to the page.
    */
   pageMatchesFirst(appId: string, where: Sql, order: KeysetOrder, after: Sql | undefined, limit: number): Promise<CustomerRow[]> {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { CURSOR_CODEC, CursorCodec, DEFAULT_PAGE_SIZE, InvalidCursorError, isUuid, Sql, sql, type Page } from '@cdp/platform';
 import { toCustomerResponse, type CustomerResponseDto, type CustomerRow } from '../dto/customer.dto';
-import { CustomerQueryRepository, BY_CREATED, BY_NAME, type KeysetOrder } from './customer-query.repository';
+import { BY_CREATED, BY_NAME, COMMON_MATCHES, CustomerQueryRepository, type KeysetOrder } from './customer-query.repository';
 import { CustomerFilterCompiler } from './filter.compiler';
 import type { CustomerFilterDto, NormalizedFilterDto } from './filter.dto';
 import { DEFAULT_CUSTOMER_SORT, type CustomerSort, type ValidatedFilter } from './filter.types';
@@ -118,6 +118,9 @@ export class CustomerQueryService {
     if (!searching) return this.repo.page(appId, where, order, after, n);
     const first = await this.repo.pageInWindow(appId, where, order, after, n);
     if (first.length >= n || (await this.repo.windowIsComplete(appId, order, after))) return first;
+    // Common fragments (by the planner's estimate): the plain keyset page, which walks on along the order
+    // and meets a page soon; rare ones: every match through the trigram index, sorted. Both are exact.
+    if ((await this.repo.estimateMatches(appId, where, after)) >= COMMON_MATCHES) return this.repo.page(appId, where, order, after, n);
     return this.repo.pageMatchesFirst(appId, where, order, after, n);
   }
 

@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Sql } from './sql';
 
@@ -34,10 +34,14 @@ interface RawResult {
  * driver with their values as bound parameters (`$1`, `$2`, …): values are never part of the SQL text.
  */
 export class Tx {
-  constructor(readonly em: SqlEntityManager) {}
+  /** `autocommit`: the pool's knex, for single statements outside a transaction (no EntityManager fork). */
+  constructor(
+    readonly em: SqlEntityManager,
+    private readonly autocommit?: Knex,
+  ) {}
 
   private async raw(q: Sql): Promise<RawResult> {
-    const knex = this.em.getTransactionContext() ?? this.em.getKnex();
+    const knex = this.autocommit ?? this.em.getTransactionContext() ?? this.em.getKnex();
     return (await knex.raw(q.text, q.values.map(toBinding) as never[])) as RawResult;
   }
 
@@ -71,17 +75,21 @@ export class Db {
     return this.em as unknown as SqlEntityManager;
   }
 
+  private get autocommit(): Tx {
+    return new Tx(this.sqlEm, this.sqlEm.getConnection().getKnex());
+  }
+
   /** A statement outside any explicit transaction (autocommit). */
   query<T = Record<string, unknown>>(q: Sql): Promise<T[]> {
-    return new Tx(this.sqlEm.fork()).query<T>(q);
+    return this.autocommit.query<T>(q);
   }
 
   one<T = Record<string, unknown>>(q: Sql): Promise<T | undefined> {
-    return new Tx(this.sqlEm.fork()).one<T>(q);
+    return this.autocommit.one<T>(q);
   }
 
   run(q: Sql): Promise<number> {
-    return new Tx(this.sqlEm.fork()).run(q);
+    return this.autocommit.run(q);
   }
 
   /** Runs `fn` in one transaction on one connection; an error rolls everything back. */

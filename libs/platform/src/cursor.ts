@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidCursorError } from './errors';
+import { isUuid } from './ids';
 
 /**
  * Opaque keyset cursors: base64url(JSON payload) + '.' + HMAC. The payload carries the app and the list it
@@ -29,6 +30,17 @@ export class CursorCodec {
     }
     if (payload.a !== scope.appId || payload.l !== scope.list || !Array.isArray(payload.p)) throw new InvalidCursorError();
     return payload.p;
+  }
+
+  /** The most common position: a time and an id (`(created_at, id) < (…)` keysets); anything else is 422. */
+  decodeTimeId(scope: { appId: string; list: string }, cursor: string): { at: Date; id: string } {
+    const [at, id] = this.decode(scope, cursor);
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !isUuid(id)) throw new InvalidCursorError();
+    return { at: new Date(at), id };
+  }
+
+  encodeTimeId(scope: { appId: string; list: string }, at: Date | string, id: string): string {
+    return this.encode(scope, [new Date(at).toISOString(), id]);
   }
 
   private sign(body: string): string {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CURSOR_CODEC, CursorCodec, Db, DEFAULT_PAGE_SIZE, InvalidCursorError, isUuid, newId, sql, Sql, Tx, type Page } from '@cdp/platform';
+import { CURSOR_CODEC, CursorCodec, Db, DEFAULT_PAGE_SIZE, newId, sql, Sql, Tx, type Page } from '@cdp/platform';
 import type { Identity } from '../identity';
 
 export interface AuditEntry {
@@ -52,9 +52,8 @@ export class AuditService {
     const scope = { appId, list: 'audit' };
     let after = Sql.raw('');
     if (opts.cursor) {
-      const [at, id] = this.cursors.decode(scope, opts.cursor);
-      if (typeof at !== 'string' || !isUuid(id) || Number.isNaN(Date.parse(at))) throw new InvalidCursorError();
-      after = sql` and (at, id) < (${new Date(at)}::timestamptz, ${id}::uuid)`;
+      const { at, id } = this.cursors.decodeTimeId(scope, opts.cursor);
+      after = sql` and (at, id) < (${at}::timestamptz, ${id}::uuid)`;
     }
     const byAction = opts.action ? sql` and action = ${opts.action}` : Sql.raw('');
     const rows = await this.db.query<AuditRow>(sql`

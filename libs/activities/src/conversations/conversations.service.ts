@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CustomersService } from '@cdp/customers';
-import { CURSOR_CODEC, CursorCodec, DEFAULT_PAGE_SIZE, InvalidCursorError, isUuid, NotFoundError, type Page } from '@cdp/platform';
+import { CURSOR_CODEC, CursorCodec, DEFAULT_PAGE_SIZE, isUuid, NotFoundError, type Page } from '@cdp/platform';
 import { ACTIVITIES_OPTIONS, type ActivitiesModuleOptions } from '../activities.options';
 import { toConversation, type ConversationDto, type ConversationsQueryDto } from './conversation.dto';
 import { ConversationsRepository } from './conversations.repository';
@@ -30,12 +30,8 @@ export class ConversationsService {
     if (!isUuid(customerId)) throw new NotFoundError('Customer');
     await this.customers.getRow(appId, customerId);
     const list = { appId, list: `conversations:${customerId}:${q.status ?? 'all'}` };
-    let after: { startedAt: Date; id: string } | undefined;
-    if (q.cursor) {
-      const [at, id] = this.cursors.decode(list, q.cursor);
-      if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !isUuid(id)) throw new InvalidCursorError();
-      after = { startedAt: new Date(at), id };
-    }
+    const position = q.cursor ? this.cursors.decodeTimeId(list, q.cursor) : undefined;
+    const after = position && { startedAt: position.at, id: position.id };
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.repo.listByCustomer(appId, customerId, { status: q.status, after, limit: limit + 1 });
     const page = rows.slice(0, limit);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SettingsService, isValidTimeZone } from '@cdp/access';
 import { CustomersService, dayRangeUtc, isIsoDate } from '@cdp/customers';
-import { CURSOR_CODEC, CursorCodec, DEFAULT_PAGE_SIZE, InvalidCursorError, isUuid, NotFoundError, ValidationFailedError, type FieldIssue, type Page } from '@cdp/platform';
+import { CURSOR_CODEC, CursorCodec, DEFAULT_PAGE_SIZE, isUuid, NotFoundError, ValidationFailedError, type FieldIssue, type Page } from '@cdp/platform';
 import { ActivityTypesService } from '../activity-types/activity-types.service';
 import { toTimelineItem, type DayRangeQueryDto, type TimelineItemDto, type TimelineQueryDto } from './timeline.dto';
 import { TimelineRepository } from './timeline.repository';
@@ -40,12 +40,8 @@ export class TimelineService {
     const bounds = await resolveDays(q, async () => (await this.settings.get(appId)).timezone);
     const scope = q.scope ?? 'self';
     const list = { appId, list: `timeline:${customerId}` };
-    let after: { occurredAt: Date; id: string } | undefined;
-    if (q.cursor) {
-      const [at, id] = this.cursors.decode(list, q.cursor);
-      if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !isUuid(id)) throw new InvalidCursorError();
-      after = { occurredAt: new Date(at), id };
-    }
+    const position = q.cursor ? this.cursors.decodeTimeId(list, q.cursor) : undefined;
+    const after = position && { occurredAt: position.at, id: position.id };
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const pageOf = (ids: string[]) => this.repo.page(appId, ids, { types: q.types, from: bounds.from, to: bounds.to, after, limit: limit + 1 });
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Db, Sql, sql } from '@cdp/platform';
-import { singleResult } from './sql-values';
 import { CUSTOMER_COLUMNS, CUSTOMER_FROM, type CustomerRow } from '../dto/customer.dto';
 
 /**
@@ -58,7 +57,7 @@ export class CustomerQueryRepository {
   }
 
   private async rows<T>(q: Sql): Promise<T[]> {
-    return singleResult(await this.db.query<T>(q));
+    return this.db.query<T>(q);
   }
 
   /** Whether the window of step 1 reached the end of the list (so its matches were all there are). */

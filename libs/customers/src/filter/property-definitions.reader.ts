@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Db, Sql, sql } from '@cdp/platform';
-import { singleResult } from './sql-values';
 import type { PropertyDefinition, PropertyType } from '../properties/property-values';
 
 interface DefinitionRow {
@@ -19,7 +18,7 @@ export class PropertyDefinitionsReader {
     const unique = [...new Set(keys)];
     if (!unique.length) return new Map();
     const list = Sql.join(unique.map((k) => sql`${k}`), ', ');
-    const rows = singleResult(await this.db.query<DefinitionRow>(
+    const rows = (await this.db.query<DefinitionRow>(
       sql`select key, label, type, options from customer_properties where app_id = ${appId} and key in (${list})`,
     ));
     return new Map(

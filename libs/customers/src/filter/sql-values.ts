@@ -8,12 +8,3 @@ export function sqlArray(values: readonly unknown[], type: 'text' | 'uuid'): Sql
 
 /** Escapes LIKE's wildcards so user text matches literally (`escape '\'`). */
 export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
-/**
- * The embedded driver runs a statement whose text contains `;` (even inside a quoted search term) as a
- * multi-statement script and answers a list of result sets; ours is always one statement, so take its rows.
- */
-export function singleResult<T>(rows: T[]): T[] {
-  return rows.length === 1 && Array.isArray(rows[0]) ? (rows[0] as T[]) : rows;
-}
-

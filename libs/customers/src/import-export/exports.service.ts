@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AbilityService, AuditService, type Identity } from '@cdp/access';
-import { CURSOR_CODEC, CursorCodec, Db, DEFAULT_PAGE_SIZE, InvalidCursorError, isUuid, JobRunner, newId, type Page } from '@cdp/platform';
+import { CURSOR_CODEC, CursorCodec, Db, DEFAULT_PAGE_SIZE, isUuid, JobRunner, newId, type Page } from '@cdp/platform';
 import { CustomerQueryService } from '../filter';
 import { toExportResponse, type CreateExportDto, type ExportDto } from './import-export.dto';
 import { ExportNotFoundError } from './import-export.errors';
@@ -57,12 +57,7 @@ export class ExportsService {
   async list(appId: string, q: { limit?: number; cursor?: string }): Promise<Page<ExportDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const scope = { appId, list: 'exports' };
-    let after: { at: Date; id: string } | undefined;
-    if (q.cursor !== undefined) {
-      const [at, id] = this.cursors.decode(scope, q.cursor);
-      if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !isUuid(id)) throw new InvalidCursorError();
-      after = { at: new Date(at), id: id as string };
-    }
+    const after = q.cursor !== undefined ? this.cursors.decodeTimeId(scope, q.cursor) : undefined;
     const rows = await this.repo.list(appId, after, limit + 1);
     const page = rows.slice(0, limit).map(toExportResponse);
     const last = page[page.length - 1];

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AbilityService, AuditService, type Identity } from '@cdp/access';
 import { ChannelRegistry, ChannelsService } from '@cdp/channels';
-import { CURSOR_CODEC, CursorCodec, Db, DEFAULT_PAGE_SIZE, InvalidCursorError, isUuid, JobRunner, newId, ValidationFailedError, type Page } from '@cdp/platform';
+import { CURSOR_CODEC, CursorCodec, Db, DEFAULT_PAGE_SIZE, isUuid, JobRunner, newId, ValidationFailedError, type Page } from '@cdp/platform';
 import { buildCsv } from './export-csv';
 import { toImportErrors, toImportSummary, type ImportDto, type ImportSummaryDto } from './import-export.dto';
 import { ImportNotFoundError } from './import-export.errors';
@@ -96,12 +96,7 @@ export class ImportsService {
   async list(appId: string, q: { limit?: number; cursor?: string }): Promise<Page<ImportSummaryDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const scope = { appId, list: 'imports' };
-    let after: { at: Date; id: string } | undefined;
-    if (q.cursor !== undefined) {
-      const [at, id] = this.cursors.decode(scope, q.cursor);
-      if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || !isUuid(id)) throw new InvalidCursorError();
-      after = { at: new Date(at), id: id as string };
-    }
+    const after = q.cursor !== undefined ? this.cursors.decodeTimeId(scope, q.cursor) : undefined;
     const rows = await this.repo.list(appId, after, limit + 1);
     const page = rows.slice(0, limit).map(toImportSummary);
     const last = page[page.length - 1];

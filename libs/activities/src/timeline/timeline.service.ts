@@ -5,6 +5,7 @@ import { CURSOR_CODEC, CursorCodec, DEFAULT_PAGE_SIZE, isUuid, NotFoundError, Va
 import { ActivityTypesService } from '../activity-types/activity-types.service';
 import { toTimelineItem, type DayRangeQueryDto, type TimelineItemDto, type TimelineQueryDto } from './timeline.dto';
 import { TimelineRepository } from './timeline.repository';
+import type { ActivityRow } from './timeline.dto';
 
 /**
  * Calendar days of a query (`from`/`to` inclusive, or `on`) in a time zone (the query's, else the app's)
@@ -43,21 +44,23 @@ export class TimelineService {
     const position = q.cursor ? this.cursors.decodeTimeId(list, q.cursor) : undefined;
     const after = position && { occurredAt: position.at, id: position.id };
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const pageOf = (ids: string[]) => this.repo.page(appId, ids, { types: q.types, from: bounds.from, to: bounds.to, after, limit: limit + 1 });
+    const pageOptions = { types: q.types, from: bounds.from, to: bounds.to, after, limit: limit + 1 };
 
-    // The customer check, the type check, the page and the type names are independent for one customer's
-    // own timeline: run them side by side (the page is scoped by app, so another app's id reads nothing).
-    const [rows, names] = await Promise.all([
-      this.customers.getRow(appId, customerId),
-      scope === 'self' ? pageOf([customerId]) : undefined,
-      this.types.names(appId),
-      q.types?.length ? this.types.requireKnown(appId, q.types, 'types') : undefined,
-    ]).then(async ([c, r, n]) => {
-      if (r) return [r, n] as const;
+    if (q.types?.length) await this.types.requireKnown(appId, q.types, 'types');
+    let rows: ActivityRow[];
+    let names: ReadonlyMap<string, string>;
+    if (scope === 'self') {
+      // One statement: the customer (none: 404), its page and the types' names.
+      const own = await this.repo.ownPage(appId, customerId, pageOptions);
+      if (!own.found) throw new NotFoundError('Customer');
+      rows = own.rows;
+      names = new Map(own.rows.map((r) => [r.type, r.type_name]));
+    } else {
+      const c = await this.customers.getRow(appId, customerId);
       const ids = c.profile_id ? await this.repo.linkedCustomerIds(appId, c.profile_id) : [c.id];
       if (!ids.includes(c.id)) ids.push(c.id);
-      return [await pageOf(ids), n] as const;
-    });
+      [rows, names] = await Promise.all([this.repo.page(appId, ids, pageOptions), this.types.names(appId)]);
+    }
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {

@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const deepImport = {
-  group: ['@cdp/*/*', '!@cdp/channels/testing', '**/libs/*/src/**', '**/libs/*/src'],
+  group: ['@cdp/*/*', '**/libs/*/src/**', '**/libs/*/src'],
   message: 'Import another lib only via @cdp/<name> (its index.ts).',
 };
 

@@ -1,6 +1,6 @@
 /** Jest: unit specs next to the code (`*.spec.ts`), end-to-end specs on the whole app (`*.e2e-spec.ts`). */
 const paths = {
-  '^@cdp/channels/testing$': '<rootDir>/libs/channels/testing',
+  '^@cdp/channel-testing$': '<rootDir>/libs/channels/testing',
   '^@cdp/([a-z-]+)$': '<rootDir>/libs/$1/src',
 };
 

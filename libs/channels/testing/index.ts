@@ -1,6 +1,6 @@
 /**
  * The channel adapter conformance kit: one Jest suite every adapter runs, built-in or from a plugin,
- * with its own examples. Import it from `@cdp/channels/testing` in the adapter's spec:
+ * with its own examples. Import it from `@cdp/channel-testing` in the adapter's spec:
  *
  * ```ts
  * describeChannelAdapterContract(new ViberAdapter(), {

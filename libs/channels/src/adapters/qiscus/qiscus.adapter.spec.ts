@@ -1,4 +1,4 @@
-import { describeChannelAdapterContract } from '@cdp/channels/testing';
+import { describeChannelAdapterContract } from '@cdp/channel-testing';
 import { QiscusAdapter } from './qiscus.adapter';
 
 const adapter = new QiscusAdapter();

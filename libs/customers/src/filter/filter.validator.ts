@@ -14,7 +14,7 @@ import {
   type ValidatedFilter,
   type ValidatedPropertyCondition,
 } from './filter.types';
-import { PropertyDefinitionsReader } from './property-definitions.reader';
+import { PropertyDefinitionsService } from '../properties/property-definitions.service';
 import { disabledSourcesMessage, sourceOptions, type SourceCatalogue, type SourceOption } from './source-rules';
 import { dayRangeUtc } from './zoned-time';
 
@@ -47,7 +47,7 @@ export class FilterValidator {
     private readonly channels: ChannelsService,
     private readonly channelTypes: ChannelRegistry,
     private readonly settings: SettingsService,
-    private readonly definitions: PropertyDefinitionsReader,
+    private readonly definitions: PropertyDefinitionsService,
     private readonly conditions: FilterConditionRegistry,
   ) {}
 

@@ -7,11 +7,9 @@ import { CustomerQueryService } from './customer-query.service';
 import { FilterConditionRegistry } from './filter-condition.registry';
 import { CustomerFilterCompiler } from './filter.compiler';
 import { FilterValidator } from './filter.validator';
-import { PropertyDefinitionsReader } from './property-definitions.reader';
 
 export const CUSTOMER_QUERY_PROVIDERS: Provider[] = [
   FilterConditionRegistry,
-  PropertyDefinitionsReader,
   FilterValidator,
   CustomerFilterCompiler,
   CustomerQueryRepository,

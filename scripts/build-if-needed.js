@@ -19,7 +19,9 @@ function newest(dir) {
 }
 
 const built = fs.existsSync(marker) ? fs.statSync(marker).mtimeMs : 0;
-const sources = Math.max(...['apps', 'libs', 'bench'].filter((d) => fs.existsSync(path.join(root, d))).map((d) => newest(path.join(root, d))));
+const sources = Math.max(
+  ...['apps', 'libs', 'bench'].filter((d) => fs.existsSync(path.join(root, d))).map((d) => newest(path.join(root, d))),
+);
 if (built < sources) {
   process.stderr.write('Building (dist/ is missing or older than the sources)...\n');
   execSync('npm run -s build', { cwd: root, stdio: 'inherit' });

@@ -13,7 +13,10 @@ delete env.DATABASE_URL;
 delete env.REDIS_URL;
 delete env.JWT_SECRET;
 const t0 = Date.now();
-const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [path.join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js')], {
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 let out = '';
 child.stdout.on('data', (d) => (out += d));
 
@@ -51,8 +54,18 @@ async function waitFor(url, ms) {
   if (me.status !== 200) fail(`the printed token was refused (${me.status})`);
   // `npm run token` mints with the same generated secret.
   const { execFileSync } = require('node:child_process');
-  const minted = execFileSync(process.execPath, [path.join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'cli', 'token.js'), '--app', 'demo', '--role', 'agent', '--ttl', '5m'], { env }).toString().trim();
-  const asAgent = await fetch(`${base}/v1/settings/customers`, { method: 'PATCH', headers: { Authorization: `Bearer ${minted}`, 'Content-Type': 'application/json' }, body: '{"timezone":"Asia/Jakarta"}' });
+  const minted = execFileSync(
+    process.execPath,
+    [path.join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'cli', 'token.js'), '--app', 'demo', '--role', 'agent', '--ttl', '5m'],
+    { env },
+  )
+    .toString()
+    .trim();
+  const asAgent = await fetch(`${base}/v1/settings/customers`, {
+    method: 'PATCH',
+    headers: { Authorization: `Bearer ${minted}`, 'Content-Type': 'application/json' },
+    body: '{"timezone":"Asia/Jakarta"}',
+  });
   if (asAgent.status !== 403) fail(`a minted agent token should be refused a settings change (got ${asAgent.status})`);
   const read = await fetch(`${base}/v1/settings/customers`, { headers: { Authorization: `Bearer ${minted}` } });
   if (read.status !== 200) fail(`the minted agent token was refused (${read.status})`);

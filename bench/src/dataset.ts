@@ -61,10 +61,32 @@ export interface PropertySpec {
   value(rng: Prng): unknown;
 }
 
-const CITIES = ['Jakarta', 'Surabaya', 'Bandung', 'Medan', 'Semarang', 'Makassar', 'Palembang', 'Denpasar', 'Yogyakarta', 'Balikpapan', 'Singapore', 'Kuala Lumpur'];
+const CITIES = [
+  'Jakarta',
+  'Surabaya',
+  'Bandung',
+  'Medan',
+  'Semarang',
+  'Makassar',
+  'Palembang',
+  'Denpasar',
+  'Yogyakarta',
+  'Balikpapan',
+  'Singapore',
+  'Kuala Lumpur',
+];
 const TIERS = ['bronze', 'silver', 'gold', 'platinum'];
 const LANGUAGES = ['id', 'en', 'ms', 'zh', 'th'];
-const COMPANIES = ['PT Maju Jaya', 'CV Sentosa', 'Toko Makmur', 'Warung Berkah', 'PT Sinar Abadi', 'Koperasi Sejahtera', 'Acme Asia', 'Global Niaga'];
+const COMPANIES = [
+  'PT Maju Jaya',
+  'CV Sentosa',
+  'Toko Makmur',
+  'Warung Berkah',
+  'PT Sinar Abadi',
+  'Koperasi Sejahtera',
+  'Acme Asia',
+  'Global Niaga',
+];
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -72,25 +94,109 @@ export const PROPERTIES: PropertySpec[] = [
   { key: 'city', label: 'City', type: 'select', options: CITIES, presence: 0.85, value: (r) => CITIES[r.zipf(CITIES.length, 1.2)] },
   { key: 'tier', label: 'Tier', type: 'select', options: TIERS, presence: 0.7, value: (r) => r.weighted(TIERS, [60, 25, 12, 3]) },
   { key: 'age', label: 'Age', type: 'number', presence: 0.5, value: (r) => 18 + r.int(53) },
-  { key: 'birthday', label: 'Birthday', type: 'date', presence: 0.3, value: (r) => isoDay(Date.parse('1960-01-01') + r.int(45 * 365) * 86400000) },
-  { key: 'gender', label: 'Gender', type: 'select', options: ['female', 'male', 'other'], presence: 0.6, value: (r) => r.weighted(['female', 'male', 'other'], [52, 46, 2]) },
+  {
+    key: 'birthday',
+    label: 'Birthday',
+    type: 'date',
+    presence: 0.3,
+    value: (r) => isoDay(Date.parse('1960-01-01') + r.int(45 * 365) * 86400000),
+  },
+  {
+    key: 'gender',
+    label: 'Gender',
+    type: 'select',
+    options: ['female', 'male', 'other'],
+    presence: 0.6,
+    value: (r) => r.weighted(['female', 'male', 'other'], [52, 46, 2]),
+  },
   { key: 'newsletter', label: 'Newsletter', type: 'boolean', presence: 0.5, value: (r) => r.chance(0.35) },
   { key: 'lifetime_value', label: 'Lifetime value', type: 'number', presence: 0.4, value: (r) => Math.round(Math.exp(8 + r.next() * 6)) },
   { key: 'company', label: 'Company', type: 'text', presence: 0.2, value: (r) => COMPANIES[r.zipf(COMPANIES.length)] },
-  { key: 'language', label: 'Language', type: 'select', options: LANGUAGES, presence: 0.8, value: (r) => r.weighted(LANGUAGES, [70, 20, 5, 3, 2]) },
+  {
+    key: 'language',
+    label: 'Language',
+    type: 'select',
+    options: LANGUAGES,
+    presence: 0.8,
+    value: (r) => r.weighted(LANGUAGES, [70, 20, 5, 3, 2]),
+  },
   { key: 'last_order_date', label: 'Last order', type: 'date', presence: 0.35, value: (r) => isoDay(DATA_END - r.int(365) * 86400000) },
 ];
 
 // First names skew Zipf-like (the list's head is common); accents and non-Latin scripts keep search honest.
 export const FIRST_NAMES = [
-  'Budi', 'Siti', 'Agus', 'Dewi', 'Andi', 'Rina', 'Putri', 'Ahmad', 'Sri', 'Joko', 'Ayu', 'Dimas', 'Eka', 'Fajar', 'Gita',
-  'Hendra', 'Indah', 'Kevin', 'Lestari', 'Mega', 'Nur', 'Oki', 'Rizky', 'Yusuf', 'Wulan', 'Maria', 'José', 'Zoë', 'Nguyễn',
-  'Somchai', 'Wei', 'Aiko', 'Sébastien', 'Muhammad', 'Fatimah', 'Łukasz', 'Ömer', 'สมชาย', '王芳', 'Anh',
+  'Budi',
+  'Siti',
+  'Agus',
+  'Dewi',
+  'Andi',
+  'Rina',
+  'Putri',
+  'Ahmad',
+  'Sri',
+  'Joko',
+  'Ayu',
+  'Dimas',
+  'Eka',
+  'Fajar',
+  'Gita',
+  'Hendra',
+  'Indah',
+  'Kevin',
+  'Lestari',
+  'Mega',
+  'Nur',
+  'Oki',
+  'Rizky',
+  'Yusuf',
+  'Wulan',
+  'Maria',
+  'José',
+  'Zoë',
+  'Nguyễn',
+  'Somchai',
+  'Wei',
+  'Aiko',
+  'Sébastien',
+  'Muhammad',
+  'Fatimah',
+  'Łukasz',
+  'Ömer',
+  'สมชาย',
+  '王芳',
+  'Anh',
 ];
 export const LAST_NAMES = [
-  'Santoso', 'Wijaya', 'Pratama', 'Saputra', 'Hidayat', 'Kusuma', 'Setiawan', 'Nugroho', 'Siregar', 'Halim', 'Tan', 'Lim',
-  'Gunawan', 'Susanto', 'Hartono', 'Rahman', 'Putra', 'Sari', 'Wibowo', 'Purnomo', 'García', 'Müller', 'Trần', 'Øster',
-  'Chandra', 'Kurniawan', 'Syahputra', 'Lubis', 'Nasution', 'Simanjuntak',
+  'Santoso',
+  'Wijaya',
+  'Pratama',
+  'Saputra',
+  'Hidayat',
+  'Kusuma',
+  'Setiawan',
+  'Nugroho',
+  'Siregar',
+  'Halim',
+  'Tan',
+  'Lim',
+  'Gunawan',
+  'Susanto',
+  'Hartono',
+  'Rahman',
+  'Putra',
+  'Sari',
+  'Wibowo',
+  'Purnomo',
+  'García',
+  'Müller',
+  'Trần',
+  'Øster',
+  'Chandra',
+  'Kurniawan',
+  'Syahputra',
+  'Lubis',
+  'Nasution',
+  'Simanjuntak',
 ];
 export const DOMAINS = ['gmail.com', 'yahoo.co.id', 'outlook.com', 'mail.id', 'example.co.id'];
 
@@ -138,7 +244,12 @@ const ascii = (s: string) =>
  * The identifier (valid for the channel type, CH3) and contact fields of customer number `n` (unique in the
  * whole data set, so identifiers never collide).
  */
-export function contactFor(rng: Prng, spec: ChannelSpec, n: number, name: { first: string; last: string }): { identifier: string; email: string | null; phone: string | null } {
+export function contactFor(
+  rng: Prng,
+  spec: ChannelSpec,
+  n: number,
+  name: { first: string; last: string },
+): { identifier: string; email: string | null; phone: string | null } {
   const digits8 = String(n % 100_000_000).padStart(8, '0');
   const mail = `${ascii(name.first)}.${ascii(name.last)}${n}@${DOMAINS[n % DOMAINS.length]}`;
   const maybeMail = rng.chance(0.55) ? mail : null;
@@ -148,7 +259,8 @@ export function contactFor(rng: Prng, spec: ChannelSpec, n: number, name: { firs
       return { identifier: id, email: maybeMail, phone: `+${id}` };
     }
     case 'qiscus':
-      if (spec.config.identifierType === 'email') return { identifier: mail, email: mail, phone: rng.chance(0.3) ? `+62857${digits8}` : null };
+      if (spec.config.identifierType === 'email')
+        return { identifier: mail, email: mail, phone: rng.chance(0.3) ? `+62857${digits8}` : null };
       return { identifier: `+62813${digits8}`, email: maybeMail, phone: `+62813${digits8}` };
     case 'ig':
       return { identifier: `178414${String(n).padStart(10, '0')}`, email: maybeMail, phone: null };

@@ -18,7 +18,13 @@ const FROM = `customers c
   left join customer_activity ca on ca.app_id = c.app_id and ca.customer_id = c.id`;
 const PAGE = 25;
 
-type Row = Record<string, unknown> & { id: string; created_at: Date; updated_at: Date; last_activity_at: Date | null; profile_id: string | null };
+type Row = Record<string, unknown> & {
+  id: string;
+  created_at: Date;
+  updated_at: Date;
+  last_activity_at: Date | null;
+  profile_id: string | null;
+};
 
 const customer = (r: Row) => ({
   id: r.id,
@@ -40,7 +46,10 @@ const customer = (r: Row) => ({
 });
 
 // The cursor is only a marker here: the floor serves first pages, as the scenarios ask.
-const page = (rows: Row[]) => ({ data: rows.slice(0, PAGE).map(customer), nextCursor: rows.length > PAGE ? Buffer.from(rows[PAGE - 1].id).toString('base64url') : null });
+const page = (rows: Row[]) => ({
+  data: rows.slice(0, PAGE).map(customer),
+  nextCursor: rows.length > PAGE ? Buffer.from(rows[PAGE - 1].id).toString('base64url') : null,
+});
 
 interface FilterBody {
   app: string;
@@ -69,13 +78,19 @@ app.get<{ Querystring: { app: string; q: string } }>('/search', async (req) => {
 });
 
 app.get<{ Querystring: { app: string } }>('/list', async (req) => {
-  const r = await pool.query<Row>(`select ${COLUMNS} from ${FROM} where c.app_id = $1 order by c.created_at desc, c.id desc limit ${PAGE + 1}`, [req.query.app]);
+  const r = await pool.query<Row>(
+    `select ${COLUMNS} from ${FROM} where c.app_id = $1 order by c.created_at desc, c.id desc limit ${PAGE + 1}`,
+    [req.query.app],
+  );
   return page(r.rows);
 });
 
 app.post<{ Body: FilterBody }>('/filter', async (req) => {
   const w = filterWhere(req.body);
-  const r = await pool.query<Row>(`select ${COLUMNS} from ${FROM} where ${w.sql} order by c.created_at desc, c.id desc limit ${PAGE + 1}`, w.values);
+  const r = await pool.query<Row>(
+    `select ${COLUMNS} from ${FROM} where ${w.sql} order by c.created_at desc, c.id desc limit ${PAGE + 1}`,
+    w.values,
+  );
   return page(r.rows);
 });
 
@@ -91,10 +106,21 @@ app.get<{ Params: { id: string }; Querystring: { app: string } }>('/customers/:i
   const row = r.rows[0];
   if (!row) return reply.code(404).send({ code: 'not_found' });
   const linked = row.profile_id
-    ? (await pool.query<Row>(`select ${COLUMNS} from ${FROM} where c.app_id = $1 and c.profile_id = $2 and c.id <> $3 order by c.id`, [appId, row.profile_id, row.id])).rows
+    ? (
+        await pool.query<Row>(`select ${COLUMNS} from ${FROM} where c.app_id = $1 and c.profile_id = $2 and c.id <> $3 order by c.id`, [
+          appId,
+          row.profile_id,
+          row.id,
+        ])
+      ).rows
     : [];
   const groups = withGroups
-    ? (await pool.query(`select g.id, g.name from group_members m join groups g on g.app_id = m.app_id and g.id = m.group_id where m.app_id = $1 and m.customer_id = $2 order by g.name`, [appId, row.id])).rows
+    ? (
+        await pool.query(
+          `select g.id, g.name from group_members m join groups g on g.app_id = m.app_id and g.id = m.group_id where m.app_id = $1 and m.customer_id = $2 order by g.name`,
+          [appId, row.id],
+        )
+      ).rows
     : [];
   return { ...customer(row), linkedCustomers: linked.map(customer), groups };
 });
@@ -106,18 +132,35 @@ app.get<{ Params: { id: string }; Querystring: { app: string } }>('/customers/:i
       where a.app_id = $1 and a.customer_id = $2 order by a.occurred_at desc, a.id desc limit ${PAGE + 1}`,
     [req.query.app, req.params.id],
   );
-  const rows = r.rows.slice(0, PAGE).map((a) => ({ id: a.id, type: a.type, typeName: a.type_name, customerId: a.customer_id, occurredAt: a.occurred_at.toISOString(), data: a.data }));
+  const rows = r.rows.slice(0, PAGE).map((a) => ({
+    id: a.id,
+    type: a.type,
+    typeName: a.type_name,
+    customerId: a.customer_id,
+    occurredAt: a.occurred_at.toISOString(),
+    data: a.data,
+  }));
   return { data: rows, nextCursor: r.rows.length > PAGE ? rows[PAGE - 1].id : null };
 });
 
 async function main(): Promise<void> {
-  const t = await pool.query(`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name in ('groups', 'group_members')`);
+  const t = await pool.query(
+    `select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name in ('groups', 'group_members')`,
+  );
   withGroups = t.rows[0].n === 2;
   await app.listen({ port: Number(process.env.FLOOR_PORT), host: '127.0.0.1' });
   process.stdout.write('floor ready\n');
 }
 
-for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => void app.close().then(() => pool.end()).then(() => process.exit(0)));
+for (const s of ['SIGTERM', 'SIGINT'] as const)
+  process.once(
+    s,
+    () =>
+      void app
+        .close()
+        .then(() => pool.end())
+        .then(() => process.exit(0)),
+  );
 
 main().catch((e: unknown) => {
   process.stderr.write(`floor: ${e instanceof Error ? e.message : String(e)}\n`);

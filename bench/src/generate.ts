@@ -77,14 +77,25 @@ export async function generate(url: string, o: GenerateOptions): Promise<Generat
     const smallCustomers = Math.max(5, Math.round(1000 * o.scale));
     const apps: AppPlan[] = [
       { appId: BIG_APP, customers: bigCustomers, activities: bigActivities, channels: BIG_APP_CHANNELS },
-      ...Array.from({ length: SMALL_APPS }, (_, i) => ({ appId: smallAppId(i), customers: smallCustomers, activities: smallCustomers * 5, channels: SMALL_APP_CHANNELS })),
+      ...Array.from({ length: SMALL_APPS }, (_, i) => ({
+        appId: smallAppId(i),
+        customers: smallCustomers,
+        activities: smallCustomers * 5,
+        channels: SMALL_APP_CHANNELS,
+      })),
     ];
     const rng = new Prng(o.seed);
     const withMerge = columns.has('merge_profiles');
 
     await main.query(`set maintenance_work_mem = '1GB'`);
     await side.query(`set maintenance_work_mem = '1GB'`);
-    const saved = o.loadMode === 'rebuild' ? await dropIndexes(main, LOADED.filter((t) => columns.has(t))) : undefined;
+    const saved =
+      o.loadMode === 'rebuild'
+        ? await dropIndexes(
+            main,
+            LOADED.filter((t) => columns.has(t)),
+          )
+        : undefined;
 
     const summary: GenerateSummary = {
       customers: bigCustomers,
@@ -105,34 +116,57 @@ export async function generate(url: string, o: GenerateOptions): Promise<Generat
       for (const spec of app.channels) {
         const id = uuidv7(DATA_END - DATA_SPAN_MS - 86400000 + ids.length, rng);
         ids.push(id);
-        await main.query('insert into channels (id, app_id, type, name, config, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6)', [
-          id,
-          app.appId,
-          spec.type,
-          spec.name,
-          JSON.stringify(spec.config),
-          setupAt,
-        ]);
+        await main.query(
+          'insert into channels (id, app_id, type, name, config, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6)',
+          [id, app.appId, spec.type, spec.name, JSON.stringify(spec.config), setupAt],
+        );
       }
       channelIds.set(app.appId, ids);
       for (const p of PROPERTIES) {
-        await main.query('insert into customer_properties (app_id, key, label, type, options, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6)', [
-          app.appId,
-          p.key,
-          p.label,
-          p.type,
-          p.options ? JSON.stringify(p.options) : null,
-          setupAt,
-        ]);
+        await main.query(
+          'insert into customer_properties (app_id, key, label, type, options, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6)',
+          [app.appId, p.key, p.label, p.type, p.options ? JSON.stringify(p.options) : null, setupAt],
+        );
       }
     }
 
     const tLoad = Date.now();
-    const customerCols = ['id', 'app_id', 'channel_id', 'identifier', 'name', 'email', 'phone_number', 'source', 'platform', 'properties', 'tags', 'profile_id', 'main_channel', 'search_text', 'created_at', 'updated_at'];
+    const customerCols = [
+      'id',
+      'app_id',
+      'channel_id',
+      'identifier',
+      'name',
+      'email',
+      'phone_number',
+      'source',
+      'platform',
+      'properties',
+      'tags',
+      'profile_id',
+      'main_channel',
+      'search_text',
+      'created_at',
+      'updated_at',
+    ];
     requireColumns(columns, 'customers', customerCols);
     const activityCols = ['app_id', 'id', 'customer_id', 'type', 'occurred_at', 'data', 'idempotency_key', 'created_at'];
     requireColumns(columns, 'activities', activityCols);
-    const conversationCols = ['app_id', 'id', 'customer_id', 'room_id', 'status', 'started_at', 'resolved_at', 'last_message', 'additional_info', 'notes', 'last_event_at', 'created_at', 'updated_at'];
+    const conversationCols = [
+      'app_id',
+      'id',
+      'customer_id',
+      'room_id',
+      'status',
+      'started_at',
+      'resolved_at',
+      'last_message',
+      'additional_info',
+      'notes',
+      'last_event_at',
+      'created_at',
+      'updated_at',
+    ];
     const withConversations = columns.has('conversations');
     if (withConversations) requireColumns(columns, 'conversations', conversationCols);
     const profileCols = withMerge ? ['id', 'app_id', 'created_at', 'updated_at'].filter((c) => columns.get('merge_profiles')!.has(c)) : [];
@@ -242,7 +276,11 @@ export async function generate(url: string, o: GenerateOptions): Promise<Generat
       const createdUpTo = async (t: number) => {
         while (next < n && created[next] <= t) {
           const channelId = channelIds.get(app.appId)![channelOf[next]];
-          await emit(next, 'customer.created', created[next], { via: rng.chance(0.6) ? 'event' : 'import', channelId, source: SOURCES[sourceOf[next]] });
+          await emit(next, 'customer.created', created[next], {
+            via: rng.chance(0.6) ? 'event' : 'import',
+            channelId,
+            source: SOURCES[sourceOf[next]],
+          });
           next++;
         }
       };
@@ -293,7 +331,8 @@ export async function generate(url: string, o: GenerateOptions): Promise<Generat
         }
       }
       await Promise.all([caw.end(), ctw.end()]);
-      if (big) o.log(`  ${app.appId}: ${n} customers, ${app.activities} activities loaded in ${((Date.now() - tLoad) / 1000).toFixed(1)} s`);
+      if (big)
+        o.log(`  ${app.appId}: ${n} customers, ${app.activities} activities loaded in ${((Date.now() - tLoad) / 1000).toFixed(1)} s`);
     }
     summary.seconds.load = (Date.now() - tLoad) / 1000;
 
@@ -330,7 +369,8 @@ function requireColumns(columns: Map<string, Set<string>>, table: string, wanted
   const have = columns.get(table);
   if (!have) throw new Error(`The migrations define no table "${table}"`);
   const missing = wanted.filter((c) => !have.has(c));
-  if (missing.length) throw new Error(`Table "${table}" lacks column(s) ${missing.join(', ')}: the generator is out of date with the migrations`);
+  if (missing.length)
+    throw new Error(`Table "${table}" lacks column(s) ${missing.join(', ')}: the generator is out of date with the migrations`);
 }
 
 interface SavedSchema {
@@ -382,5 +422,6 @@ async function restoreIndexes(clients: Client[], s: SavedSchema, log: (m: string
       }
     }),
   );
-  for (const k of s.constraints.filter((k) => k.kind === 'f')) await clients[0].query(`alter table ${k.table} add constraint ${k.name} ${k.def}`);
+  for (const k of s.constraints.filter((k) => k.kind === 'f'))
+    await clients[0].query(`alter table ${k.table} add constraint ${k.name} ${k.def}`);
 }

@@ -72,7 +72,13 @@ export async function http(
   await instance;
   clearTimeout(timer);
   // Bad bodies arrived with a 2xx status: move them from ok to errors. Time ends at the last answer.
-  return { latenciesMs: latencies, ok: ok - badBodies, errors: errors + badBodies, errorSamples: samples, seconds: (last - started) / 1000 };
+  return {
+    latenciesMs: latencies,
+    ok: ok - badBodies,
+    errors: errors + badBodies,
+    errorSamples: samples,
+    seconds: (last - started) / 1000,
+  };
 }
 
 /**

@@ -17,7 +17,17 @@ const USAGE = `usage: npm run bench -- [--scale 1] [--seed 42] [--duration 10] [
                         [--concurrency 1,16] [--load-mode rebuild|indexed] [--db cdp_bench] [--only search,list]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
-  const o: BenchOptions = { scale: 1, seed: 42, check: false, keep: false, reuse: false, duration: 10, concurrency: [1, 16], loadMode: 'rebuild', db: 'cdp_bench' };
+  const o: BenchOptions = {
+    scale: 1,
+    seed: 42,
+    check: false,
+    keep: false,
+    reuse: false,
+    duration: 10,
+    concurrency: [1, 16],
+    loadMode: 'rebuild',
+    db: 'cdp_bench',
+  };
   let durationGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -55,7 +65,8 @@ export function parseOptions(argv: string[]): BenchOptions {
         o.concurrency = value()
           .split(',')
           .map((s) => Number(s.trim()));
-        if (o.concurrency.some((c) => !Number.isInteger(c) || c < 1 || c > 256)) throw new Error(`--concurrency takes integers from 1 to 256\n${USAGE}`);
+        if (o.concurrency.some((c) => !Number.isInteger(c) || c < 1 || c > 256))
+          throw new Error(`--concurrency takes integers from 1 to 256\n${USAGE}`);
         break;
       case '--load-mode': {
         const m = value();

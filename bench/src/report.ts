@@ -74,11 +74,17 @@ export function verdicts(results: Results, scenarios: Scenario[]): { line: strin
     }
     if (s.read) {
       const ok = r.ratio !== null && r.ratio <= RATIO_TARGET;
-      out.push({ line: `${r.name}: service/floor p95 ${r.ratio ?? '-'} (floor ${r.floorP95Ms ?? '-'} ms, target ≤ ${RATIO_TARGET}) ${ok ? 'PASS' : 'MISS'}`, pass: ok });
+      out.push({
+        line: `${r.name}: service/floor p95 ${r.ratio ?? '-'} (floor ${r.floorP95Ms ?? '-'} ms, target ≤ ${RATIO_TARGET}) ${ok ? 'PASS' : 'MISS'}`,
+        pass: ok,
+      });
     }
   }
   const rssOk = results.serviceRssMb !== null && results.serviceRssMb <= RSS_TARGET_MB;
-  out.push({ line: `service peak RSS: ${results.serviceRssMb ?? '-'} MB (target ≤ ${RSS_TARGET_MB} MB) ${rssOk ? 'PASS' : 'MISS'}`, pass: rssOk });
+  out.push({
+    line: `service peak RSS: ${results.serviceRssMb ?? '-'} MB (target ≤ ${RSS_TARGET_MB} MB) ${rssOk ? 'PASS' : 'MISS'}`,
+    pass: rssOk,
+  });
   return out;
 }
 
@@ -87,9 +93,17 @@ const cell = (v: number | null | undefined) => (v === null || v === undefined ? 
 export function markdown(results: Results, scenarios: Scenario[], notes: RunNotes, when: string): string {
   const lines: string[] = [];
   lines.push('# Benchmark results', '');
-  lines.push(`Run ${when}: scale ${results.scale} — ${results.customers.toLocaleString('en')} customers and ${results.activities.toLocaleString('en')} activities in the big app, 50 small apps beside it.`, '');
+  lines.push(
+    `Run ${when}: scale ${results.scale} — ${results.customers.toLocaleString('en')} customers and ${results.activities.toLocaleString('en')} activities in the big app, 50 small apps beside it.`,
+    '',
+  );
   lines.push(`Machine: ${results.machine}`, '');
-  lines.push(`PostgreSQL settings: ${Object.entries(notes.settings).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '');
+  lines.push(
+    `PostgreSQL settings: ${Object.entries(notes.settings)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+    '',
+  );
   if (notes.generation) lines.push(`Data generation: ${notes.generation}`, '');
   lines.push('| scenario | concurrency | p50 ms | p95 ms | p99 ms | per second | floor p95 ms | ratio | target (c1) | verdict |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|');
@@ -114,11 +128,17 @@ export function markdown(results: Results, scenarios: Scenario[], notes: RunNote
   if (steps.length) lines.push(`Peak RSS after each run (MB): ${steps.map(([k, v]) => `${k} ${v ?? '–'}`).join(', ')}.`, '');
   lines.push('Ratio = service p95 / floor p95 (the same answer from a minimal Fastify + `pg` route, same load, same run; target ≤ 2).', '');
   const mism = Object.entries(notes.floorMatches).filter(([, v]) => v !== 'same');
-  lines.push(`Floor answers compared with the service's: ${mism.length ? mism.map(([k, v]) => `${k}: ${v}`).join('; ') : 'the same for every read scenario'}.`, '');
+  lines.push(
+    `Floor answers compared with the service's: ${mism.length ? mism.map(([k, v]) => `${k}: ${v}`).join('; ') : 'the same for every read scenario'}.`,
+    '',
+  );
   const errs = Object.entries(notes.requests).filter(([, v]) => v.errors > 0);
   if (errs.length) {
     lines.push('## Errors', '');
-    for (const [k, v] of errs) lines.push(`- ${k}: ${v.errors} error(s) of ${v.ok + v.errors}; e.g. ${v.samples.map((x) => '`' + x.replace(/`/g, "'").replace(/\s+/g, ' ').slice(0, 200) + '`').join(', ')}`);
+    for (const [k, v] of errs)
+      lines.push(
+        `- ${k}: ${v.errors} error(s) of ${v.ok + v.errors}; e.g. ${v.samples.map((x) => '`' + x.replace(/`/g, "'").replace(/\s+/g, ' ').slice(0, 200) + '`').join(', ')}`,
+      );
     lines.push('');
   }
   lines.push(`Plans: \`plans/<scenario>.txt\` — ${notes.planSource}`, '');

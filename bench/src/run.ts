@@ -76,10 +76,18 @@ async function main(): Promise<number> {
 
     const selected = SCENARIOS.filter((s) => !o.only || o.only.includes(s.name));
     const missing = (s: Scenario) => !routes[s.route.path]?.[s.route.method];
-    if (!fixture.apiKey && !missing(SCENARIOS.find((s) => s.name === 'ingest')!)) log('warning: no API key could be created; ingest will fail');
+    if (!fixture.apiKey && !missing(SCENARIOS.find((s) => s.name === 'ingest')!))
+      log('warning: no API key could be created; ingest will fail');
 
     // Plans and answers first, one request per read scenario, while the tap records the service's SQL.
-    const notes: RunNotes = { requests: {}, floorMatches: {}, rssAfter: {}, settings: await serverSettings(benchUrl), planSource: '', generation: genSummary ? generationNote(genSummary, o) : undefined };
+    const notes: RunNotes = {
+      requests: {},
+      floorMatches: {},
+      rssAfter: {},
+      settings: await serverSettings(benchUrl),
+      planSource: '',
+      generation: genSummary ? generationNote(genSummary, o) : undefined,
+    };
     const windows: { name: string; from: number; to: number }[] = [];
     for (const s of selected.filter((x) => x.read && !missing(x))) {
       const p = s.probe!(fixture);
@@ -108,14 +116,20 @@ async function main(): Promise<number> {
     for (const c of o.concurrency) {
       for (const s of selected) {
         if (missing(s)) {
-          results.scenarios.push(skipped(s, c, `${s.route.method.toUpperCase()} ${s.route.path} is not in the service's OpenAPI document yet`));
+          results.scenarios.push(
+            skipped(s, c, `${s.route.method.toUpperCase()} ${s.route.path} is not in the service's OpenAPI document yet`),
+          );
           continue;
         }
         if (s.name === 'merge' && fixture.mergePool.length < 2) {
           results.scenarios.push(skipped(s, c, 'no unlinked customers left to merge'));
           continue;
         }
-        const bounds = { concurrency: c, count: o.check ? s.counts[0] : s.counts[1], seconds: s.read ? o.duration : o.check ? 30 : Math.max(3 * o.duration, 20) };
+        const bounds = {
+          concurrency: c,
+          count: o.check ? s.counts[0] : s.counts[1],
+          seconds: s.read ? o.duration : o.check ? 30 : Math.max(3 * o.duration, 20),
+        };
         const m = await s.run(fixture, bounds);
         const f = s.floor ? await s.floor(fixture, bounds) : undefined;
         const key = `${s.name} c${c}`;
@@ -162,7 +176,10 @@ async function prepareDatabase(adminUrl: string, benchUrl: string, o: BenchOptio
   await admin.connect();
   const meta = JSON.stringify({ seed: o.seed, scale: o.scale, migrations: MIGRATIONS.map((m) => m.name) });
   try {
-    const found = await admin.query<{ comment: string | null }>(`select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1`, [o.db]);
+    const found = await admin.query<{ comment: string | null }>(
+      `select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1`,
+      [o.db],
+    );
     if (o.reuse && found.rows[0]?.comment === meta) {
       log(`reusing database ${o.db} (seed ${o.seed}, scale ${o.scale})`);
       return undefined;
@@ -182,7 +199,9 @@ async function prepareDatabase(adminUrl: string, benchUrl: string, o: BenchOptio
   }
   log(`migrated ${o.db} in ${Date.now() - t} ms; generating scale ${o.scale}, seed ${o.seed}, load mode ${o.loadMode}`);
   const summary = await generate(benchUrl, { scale: o.scale, seed: o.seed, loadMode: o.loadMode, log });
-  log(`generated in ${summary.seconds.total.toFixed(1)} s (COPY ${summary.seconds.load.toFixed(1)} s, indexes ${summary.seconds.indexes.toFixed(1)} s, analyze ${summary.seconds.analyze.toFixed(1)} s)`);
+  log(
+    `generated in ${summary.seconds.total.toFixed(1)} s (COPY ${summary.seconds.load.toFixed(1)} s, indexes ${summary.seconds.indexes.toFixed(1)} s, analyze ${summary.seconds.analyze.toFixed(1)} s)`,
+  );
   const admin2 = new Client({ connectionString: adminUrl });
   await admin2.connect();
   try {
@@ -226,19 +245,29 @@ async function buildFixture(
 ): Promise<Fixture> {
   const token = mintToken(secret, { app: BIG_APP, role: 'admin', sub: 'bench', email: 'bench@bench.example.com', ttl: '6h' });
   const data = await withClient(url, async (c) => {
-    const wa = await c.query<{ id: string; name: string }>(`select id, name from channels where app_id = $1 and type = 'wa' order by created_at, id`, [BIG_APP]);
+    const wa = await c.query<{ id: string; name: string }>(
+      `select id, name from channels where app_id = $1 and type = 'wa' order by created_at, id`,
+      [BIG_APP],
+    );
     // Deterministic "random" samples: ordered by a hash of the id.
     const sample = await c.query<{ id: string }>(`select id from customers where app_id = $1 order by md5(id::text) limit 500`, [BIG_APP]);
     const pool = await c.query<{ id: string }>(
       `select id from customers where app_id = $1 and profile_id is null order by md5(id::text || 'merge') offset 500 limit 2000`,
       [BIG_APP],
     );
-    const cohort = await c.query<{ n: number }>(`select count(*)::int as n from customers where app_id = $1 and tags && array['cohort-10k']`, [BIG_APP]);
+    const cohort = await c.query<{ n: number }>(
+      `select count(*)::int as n from customers where app_id = $1 and tags && array['cohort-10k']`,
+      [BIG_APP],
+    );
     return { wa: wa.rows, sample: sample.rows.map((r) => r.id), pool: pool.rows.map((r) => r.id), cohort: cohort.rows[0].n };
   });
   let apiKey: string | undefined;
   if (routes['/v1/api-keys']?.post) {
-    const r = await fetch(`${base}/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'benchmark' }) });
+    const r = await fetch(`${base}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'benchmark' }),
+    });
     if (r.status === 201) apiKey = ((await r.json()) as { key: string }).key;
     else log(`warning: POST /v1/api-keys answered ${r.status}`);
   }
@@ -263,7 +292,10 @@ interface Answer {
   body: unknown;
 }
 
-async function call(base: string, r: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Answer> {
+async function call(
+  base: string,
+  r: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<Answer> {
   const res = await fetch(base + r.path, { method: r.method ?? 'GET', headers: r.headers, body: r.body });
   const text = await res.text();
   let body: unknown = text;
@@ -301,7 +333,12 @@ async function readTap(file: string): Promise<TappedQuery[]> {
  * from the service process), run twice and the warm plan kept; one file per scenario, with the statement count
  * (round trips) of the request.
  */
-async function savePlans(url: string, tapped: TappedQuery[], windows: { name: string; from: number; to: number }[], dir: string): Promise<string> {
+async function savePlans(
+  url: string,
+  tapped: TappedQuery[],
+  windows: { name: string; from: number; to: number }[],
+  dir: string,
+): Promise<string> {
   if (!tapped.length) return 'no statements were captured from the service.';
   await withClient(url, async (c) => {
     for (const w of windows) {
@@ -345,8 +382,16 @@ async function describeMachine(_url: string, s: Record<string, string>): Promise
   return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, PostgreSQL ${s.version} (shared_buffers ${s.shared_buffers}, work_mem ${s.work_mem}, effective_cache_size ${s.effective_cache_size}, random_page_cost ${s.random_page_cost})`;
 }
 
-const countCustomers = (url: string) => withClient(url, async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from customers where app_id = $1`, [BIG_APP])).rows[0].n);
-const countActivities = (url: string) => withClient(url, async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from activities where app_id = $1`, [BIG_APP])).rows[0].n);
+const countCustomers = (url: string) =>
+  withClient(
+    url,
+    async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from customers where app_id = $1`, [BIG_APP])).rows[0].n,
+  );
+const countActivities = (url: string) =>
+  withClient(
+    url,
+    async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from activities where app_id = $1`, [BIG_APP])).rows[0].n,
+  );
 
 function generationNote(g: GenerateSummary, o: BenchOptions): string {
   return `${g.customers} + ${g.smallAppCustomers} customers, ${g.activities} + ${g.smallAppActivities} activities, ${g.conversations} conversations, ${g.linkedSets} linked pairs, cohort ${g.cohortSize}; ${g.seconds.total.toFixed(1)} s (COPY ${g.seconds.load.toFixed(1)} s, index builds ${g.seconds.indexes.toFixed(1)} s, ANALYZE ${g.seconds.analyze.toFixed(1)} s, load mode ${o.loadMode}, seed ${o.seed}).`;
@@ -354,7 +399,17 @@ function generationNote(g: GenerateSummary, o: BenchOptions): string {
 
 function skipped(s: Scenario, concurrency: number, reason: string): ScenarioResult {
   log(`${s.name} c${concurrency}: skipped — ${reason}`);
-  return { name: s.name, p50Ms: null, p95Ms: null, p99Ms: null, perSecond: null, floorP95Ms: null, ratio: null, concurrency, skipped: reason };
+  return {
+    name: s.name,
+    p50Ms: null,
+    p95Ms: null,
+    p99Ms: null,
+    perSecond: null,
+    floorP95Ms: null,
+    ratio: null,
+    concurrency,
+    skipped: reason,
+  };
 }
 
 function describe(r: ScenarioResult, m: Measured): string {

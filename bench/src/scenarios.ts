@@ -116,14 +116,24 @@ export const SCENARIOS: Scenario[] = [
     'filter',
     { method: 'post', path: '/v1/customers/search' },
     50,
-    (f) => ({ method: 'POST', path: '/v1/customers/search', headers: auth(f, jsonBody()), body: JSON.stringify({ filter: combinedFilter(f) }) }),
+    (f) => ({
+      method: 'POST',
+      path: '/v1/customers/search',
+      headers: auth(f, jsonBody()),
+      body: JSON.stringify({ filter: combinedFilter(f) }),
+    }),
     (f) => ({ method: 'POST', path: '/filter', headers: jsonBody(), body: JSON.stringify(floorFilter(f)) }),
   ),
   read(
     'count',
     { method: 'post', path: '/v1/customers/count' },
     300,
-    (f) => ({ method: 'POST', path: '/v1/customers/count', headers: auth(f, jsonBody()), body: JSON.stringify({ filter: combinedFilter(f) }) }),
+    (f) => ({
+      method: 'POST',
+      path: '/v1/customers/count',
+      headers: auth(f, jsonBody()),
+      body: JSON.stringify({ filter: combinedFilter(f) }),
+    }),
     (f) => ({ method: 'POST', path: '/count', headers: jsonBody(), body: JSON.stringify(floorFilter(f)) }),
   ),
   read(
@@ -151,7 +161,11 @@ export const SCENARIOS: Scenario[] = [
         method: 'POST',
         path: '/v1/groups',
         headers: auth(f, jsonBody()),
-        body: JSON.stringify({ name: `bench ${f.runId} ${b.concurrency}-${i}`, description: `${f.cohortSize} customers tagged ${COHORT_TAG}`, filter: { tags: [COHORT_TAG] } }),
+        body: JSON.stringify({
+          name: `bench ${f.runId} ${b.concurrency}-${i}`,
+          description: `${f.cohortSize} customers tagged ${COHORT_TAG}`,
+          filter: { tags: [COHORT_TAG] },
+        }),
       })),
   },
   {
@@ -209,7 +223,9 @@ export const SCENARIOS: Scenario[] = [
         }),
         (body) => {
           const r = JSON.parse(body) as { accepted?: number; duplicates?: number; rejected?: { code: string; message: string }[] };
-          return r.rejected?.length ? `${r.rejected.length} of 500 events rejected, e.g. ${r.rejected[0].code}: ${r.rejected[0].message}` : undefined;
+          return r.rejected?.length
+            ? `${r.rejected.length} of 500 events rejected, e.g. ${r.rejected[0].code}: ${r.rejected[0].message}`
+            : undefined;
         },
       );
     },
@@ -221,10 +237,20 @@ function eventBatch(f: Fixture, tag: string): string {
   const types = ['purchase.completed', 'csat.submitted', 'crm.updated', 'ticket.created', 'broadcast.received'];
   const now = Date.now();
   const events = Array.from({ length: 500 }, (_, k) => {
-    const base = { type: types[k % types.length], occurredAt: new Date(now - k * 1000).toISOString(), data: { n: k }, idempotencyKey: `bench-${f.runId}-${tag}-${k}` };
+    const base = {
+      type: types[k % types.length],
+      occurredAt: new Date(now - k * 1000).toISOString(),
+      data: { n: k },
+      idempotencyKey: `bench-${f.runId}-${tag}-${k}`,
+    };
     if (k % 5 === 4) {
       const digits = `${f.runId.slice(-3)}${tag.replace(/\D/g, '').padStart(4, '0')}${String(k).padStart(3, '0')}`.slice(-9);
-      return { ...base, channelId: f.waChannels[0].id, identifier: `62877${digits}`, customer: { name: `Ingest ${tag} ${k}`, source: 'organic' } };
+      return {
+        ...base,
+        channelId: f.waChannels[0].id,
+        identifier: `62877${digits}`,
+        customer: { name: `Ingest ${tag} ${k}`, source: 'organic' },
+      };
     }
     return { ...base, customerId: f.sampleIds[(k * 7) % f.sampleIds.length] };
   });
@@ -252,7 +278,8 @@ async function importFlow(f: Fixture, tag: string): Promise<void> {
     if (s.status !== 200) throw new Error(`import status: ${s.status} ${(await s.text()).slice(0, 300)}`);
     const body = (await s.json()) as { status: string; createdCount: number; failedCount: number; errors?: unknown[] };
     if (body.status === 'completed') {
-      if (body.failedCount > 0) throw new Error(`import completed with ${body.failedCount} failed rows: ${JSON.stringify(body.errors?.slice(0, 2))}`);
+      if (body.failedCount > 0)
+        throw new Error(`import completed with ${body.failedCount} failed rows: ${JSON.stringify(body.errors?.slice(0, 2))}`);
       return;
     }
     if (body.status === 'failed') throw new Error(`import failed: ${JSON.stringify(body).slice(0, 300)}`);
@@ -266,7 +293,11 @@ async function exportFlow(f: Fixture, tag: string): Promise<void> {
   const email = `export-${f.runId}-${tag}@bench.example.com`;
   const arrived = f.mail.waitFor(email, 120_000);
   arrived.catch(() => undefined);
-  const res = await fetch(`${f.service}/v1/customers/exports`, { method: 'POST', headers: auth(f, jsonBody()), body: JSON.stringify({ filter: {}, email }) });
+  const res = await fetch(`${f.service}/v1/customers/exports`, {
+    method: 'POST',
+    headers: auth(f, jsonBody()),
+    body: JSON.stringify({ filter: {}, email }),
+  });
   if (res.status !== 202) throw new Error(`export request: ${res.status} ${(await res.text()).slice(0, 300)}`);
   await arrived;
 }

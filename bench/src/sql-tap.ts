@@ -25,7 +25,8 @@ if (file) {
       const first = args[0] as string | { text?: string; values?: unknown[] } | undefined;
       const text = typeof first === 'string' ? first : first?.text;
       const values = typeof first === 'string' ? (Array.isArray(args[1]) ? args[1] : []) : (first?.values ?? []);
-      if (typeof text === 'string') seen.push({ at: Date.now(), text, values: values.map((v) => (v instanceof Date ? v.toISOString() : v)) });
+      if (typeof text === 'string')
+        seen.push({ at: Date.now(), text, values: values.map((v) => (v instanceof Date ? v.toISOString() : v)) });
     }
     return original.apply(this, args);
   };

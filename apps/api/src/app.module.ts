@@ -52,7 +52,11 @@ export class AppModule {
             redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.query.token'], censor: '[redacted]' },
             customProps: (req) => ({ appId: (req as { identity?: { appId: string } }).identity?.appId }),
             serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.replace(/token=[^&]+/, 'token=[redacted]') }),
+              req: (req: { id: string; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url?.replace(/token=[^&]+/, 'token=[redacted]'),
+              }),
             },
           },
         }),

@@ -13,7 +13,10 @@ async function main(): Promise<void> {
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   const base = env.PUBLIC_BASE_URL;
   const log = app.get(Logger);
-  log.log(`CDP listening on :${env.PORT} (${env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite in ' + env.DATA_DIR}) in ${Date.now() - started} ms; API docs at ${base}/docs`, 'Bootstrap');
+  log.log(
+    `CDP listening on :${env.PORT} (${env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite in ' + env.DATA_DIR}) in ${Date.now() - started} ms; API docs at ${base}/docs`,
+    'Bootstrap',
+  );
   // Graceful shutdown: stop accepting, let in-flight requests finish, close the database, exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

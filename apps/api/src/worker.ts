@@ -15,7 +15,9 @@ import { resolveJwtSecret } from './config/secret';
 async function main(): Promise<void> {
   const env = loadEnv(process.env);
   if (!env.REDIS_URL) {
-    throw new ConfigError('Invalid configuration: the worker needs REDIS_URL (without Redis, jobs run inside the API process: use npm start)');
+    throw new ConfigError(
+      'Invalid configuration: the worker needs REDIS_URL (without Redis, jobs run inside the API process: use npm start)',
+    );
   }
   const { secret } = resolveJwtSecret(env);
   const app = await NestFactory.createApplicationContext(AppModule.register(env, { jwtSecret: secret, role: 'worker' }), {
@@ -49,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `Worker start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    err instanceof ConfigError ? `${err.message}\n` : `Worker start-up failed: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

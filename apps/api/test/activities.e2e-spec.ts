@@ -28,7 +28,11 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
   };
   let seq = 1000;
   const customer = async (appId: string, channelId: string, name = 'Budi') => {
-    const r = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId, identifier: String(seq++), name });
+    const r = await t
+      .http()
+      .post('/v1/customers')
+      .set(t.auth(appId))
+      .send({ channelId, identifier: String(seq++), name });
     expect(r.status).toBe(201);
     return r.body.id as string;
   };
@@ -37,7 +41,12 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
     expect(r.status).toBe(200);
     return r.body as { accepted: number; duplicates: number; rejected: { index: number; code: string }[] };
   };
-  const ev = (customerId: string, type: string, occurredAt: string, data: Record<string, unknown> = {}) => ({ type, occurredAt, customerId, data });
+  const ev = (customerId: string, type: string, occurredAt: string, data: Record<string, unknown> = {}) => ({
+    type,
+    occurredAt,
+    customerId,
+    data,
+  });
   const timeline = (appId: string, customerId: string, query = '') =>
     t.http().get(`/v1/customers/${customerId}/activities${query}`).set(t.auth(appId, 'agent'));
   const types = (r: { body: { data: { type: string }[] } }) => r.body.data.map((a) => a.type);
@@ -50,18 +59,37 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
         const r = await t.http().get('/v1/activity-types').set(t.auth(appId, role));
         expect(r.status).toBe(200);
         expect(r.body.map((x: { key: string }) => x.key)).toEqual(AVAILABLE);
-        for (const x of r.body) expect(x).toEqual({ key: expect.any(String), name: expect.any(String), kind: 'available', description: expect.stringMatching(/data/) });
+        for (const x of r.body)
+          expect(x).toEqual({
+            key: expect.any(String),
+            name: expect.any(String),
+            kind: 'available',
+            description: expect.stringMatching(/data/),
+          });
       }
     });
 
     it('A1: an admin creates, renames and deletes a custom type; other apps never see it', async () => {
       const appId = newAppId();
-      const c = await t.http().post('/v1/activity-types').set(t.auth(appId)).send({ key: 'loyalty.points_redeemed', name: 'Points redeemed' });
+      const c = await t
+        .http()
+        .post('/v1/activity-types')
+        .set(t.auth(appId))
+        .send({ key: 'loyalty.points_redeemed', name: 'Points redeemed' });
       expect(c.status).toBe(201);
       expect(c.body).toEqual({ key: 'loyalty.points_redeemed', name: 'Points redeemed', kind: 'custom', description: null });
-      const u = await t.http().patch('/v1/activity-types/loyalty.points_redeemed').set(t.auth(appId)).send({ name: 'Loyalty points redeemed', description: 'At the counter' });
+      const u = await t
+        .http()
+        .patch('/v1/activity-types/loyalty.points_redeemed')
+        .set(t.auth(appId))
+        .send({ name: 'Loyalty points redeemed', description: 'At the counter' });
       expect(u.status).toBe(200);
-      expect(u.body).toEqual({ key: 'loyalty.points_redeemed', name: 'Loyalty points redeemed', kind: 'custom', description: 'At the counter' });
+      expect(u.body).toEqual({
+        key: 'loyalty.points_redeemed',
+        name: 'Loyalty points redeemed',
+        kind: 'custom',
+        description: 'At the counter',
+      });
       const list = await t.http().get('/v1/activity-types').set(t.auth(appId, 'agent'));
       expect(list.body.slice(AVAILABLE.length)).toEqual([u.body]);
       const other = newAppId();
@@ -76,7 +104,9 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
 
     it('A1: a key that is available, taken, malformed or too long is 422 validation_failed on key', async () => {
       const appId = newAppId();
-      expect((await t.http().post('/v1/activity-types').set(t.auth(appId)).send({ key: 'visit.store', name: 'Store visit' })).status).toBe(201);
+      expect((await t.http().post('/v1/activity-types').set(t.auth(appId)).send({ key: 'visit.store', name: 'Store visit' })).status).toBe(
+        201,
+      );
       const cases: [string, string][] = [
         ['purchase.completed', 'reserved_key'],
         ['visit.store', 'key_taken'],
@@ -90,7 +120,15 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
         expect({ key, status: r.status, code: r.body.code }).toEqual({ key, status: 422, code: 'validation_failed' });
         expect(r.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'key', code })]));
       }
-      expect((await t.http().post('/v1/activity-types').set(t.auth(appId)).send({ key: 'a'.repeat(64), name: 'Long' })).status).toBe(201);
+      expect(
+        (
+          await t
+            .http()
+            .post('/v1/activity-types')
+            .set(t.auth(appId))
+            .send({ key: 'a'.repeat(64), name: 'Long' })
+        ).status,
+      ).toBe(201);
     });
 
     it('A1: available types cannot be changed or deleted (422 on key)', async () => {
@@ -150,7 +188,11 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const r = await timeline(appId, id, `?types=purchase.completed,csat.submitted,ticket.created&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        const r = await timeline(
+          appId,
+          id,
+          `?types=purchase.completed,csat.submitted,ticket.created&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
         expect(r.status).toBe(200);
         seen.push(...r.body.data.map((a: { id: string }) => a.id));
         times.push(...occurred(r));
@@ -171,7 +213,10 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
         ev(id, 'ticket.created', '2026-11-01T12:00:00Z'),
       ]);
       expect(types(await timeline(appId, id, '?types=csat.submitted'))).toEqual(['csat.submitted']);
-      expect(types(await timeline(appId, id, '?types=purchase.completed,ticket.created'))).toEqual(['ticket.created', 'purchase.completed']);
+      expect(types(await timeline(appId, id, '?types=purchase.completed,ticket.created'))).toEqual([
+        'ticket.created',
+        'purchase.completed',
+      ]);
       expect(types(await timeline(appId, id))).toEqual(['customer.created', 'ticket.created', 'csat.submitted', 'purchase.completed']);
       const bad = await timeline(appId, id, '?types=nope.nothing');
       expect(bad.status).toBe(422);
@@ -185,7 +230,11 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
       const late = '2026-11-05T16:30:00.000Z'; // 23:30 on Nov 5 in Jakarta (UTC+7)
       const afterMidnight = '2026-11-05T17:30:00.000Z'; // 00:30 on Nov 6 in Jakarta, still Nov 5 in UTC
       const morning = '2026-11-04T23:30:00.000Z'; // 06:30 on Nov 5 in Jakarta, Nov 4 in UTC
-      await post(appId, [ev(id, 'purchase.completed', late), ev(id, 'purchase.completed', afterMidnight), ev(id, 'purchase.completed', morning)]);
+      await post(appId, [
+        ev(id, 'purchase.completed', late),
+        ev(id, 'purchase.completed', afterMidnight),
+        ev(id, 'purchase.completed', morning),
+      ]);
       const q = '?types=purchase.completed';
       expect(occurred(await timeline(appId, id, `${q}&on=2026-11-05&timezone=Asia/Jakarta`))).toEqual([late, morning]);
       expect(occurred(await timeline(appId, id, `${q}&on=2026-11-06&timezone=Asia/Jakarta`))).toEqual([afterMidnight]);
@@ -200,8 +249,17 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
     it('A3: a range of days, both ends inclusive, either end optional', async () => {
       const appId = newAppId();
       const id = await customer(appId, await channel(appId));
-      const days = ['2026-10-31T23:59:59.999Z', '2026-11-01T00:00:00.000Z', '2026-11-15T12:00:00.000Z', '2026-11-30T23:59:59.999Z', '2026-12-01T00:00:00.000Z'];
-      await post(appId, days.map((d) => ev(id, 'purchase.completed', d)));
+      const days = [
+        '2026-10-31T23:59:59.999Z',
+        '2026-11-01T00:00:00.000Z',
+        '2026-11-15T12:00:00.000Z',
+        '2026-11-30T23:59:59.999Z',
+        '2026-12-01T00:00:00.000Z',
+      ];
+      await post(
+        appId,
+        days.map((d) => ev(id, 'purchase.completed', d)),
+      );
       const q = '?types=purchase.completed&timezone=UTC';
       expect(occurred(await timeline(appId, id, `${q}&from=2026-11-01&to=2026-11-30`))).toEqual([days[3], days[2], days[1]]);
       expect(occurred(await timeline(appId, id, `${q}&from=2026-11-30`))).toEqual([days[4], days[3]]);
@@ -211,7 +269,16 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
     it('A3: bad dates, on with a range, a reversed range or an unknown time zone are 422 validation_failed', async () => {
       const appId = newAppId();
       const id = await customer(appId, await channel(appId));
-      for (const q of ['?on=2026-02-30', '?on=2026-11-05&from=2026-11-01', '?from=2026-11-10&to=2026-11-01', '?timezone=Mars/Olympus', '?from=05-11-2026', '?scope=everyone', '?limit=0', '?limit=101']) {
+      for (const q of [
+        '?on=2026-02-30',
+        '?on=2026-11-05&from=2026-11-01',
+        '?from=2026-11-10&to=2026-11-01',
+        '?timezone=Mars/Olympus',
+        '?from=05-11-2026',
+        '?scope=everyone',
+        '?limit=0',
+        '?limit=101',
+      ]) {
         const r = await timeline(appId, id, q);
         expect({ q, status: r.status, code: r.body.code }).toEqual({ q, status: 422, code: 'validation_failed' });
       }
@@ -257,7 +324,11 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
         ev(b, 'csat.submitted', '2026-11-01T11:00:00Z'),
         ev(c, 'ticket.created', '2026-11-01T12:00:00Z'),
       ]);
-      const merged = await t.http().post(`/v1/customers/${a}/merge`).set(t.auth(appId)).send({ customerIds: [b] });
+      const merged = await t
+        .http()
+        .post(`/v1/customers/${a}/merge`)
+        .set(t.auth(appId))
+        .send({ customerIds: [b] });
       expect(merged.status).toBe(200);
       const q = '?types=purchase.completed,csat.submitted,ticket.created';
       const linked = await timeline(appId, a, `${q}&scope=linked`);
@@ -272,7 +343,8 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
   });
 
   describe('C8: the activity filter condition', () => {
-    const search = (appId: string, filter: unknown) => t.http().post('/v1/customers/search').set(t.auth(appId, 'agent')).send({ filter, limit: 100 });
+    const search = (appId: string, filter: unknown) =>
+      t.http().post('/v1/customers/search').set(t.auth(appId, 'agent')).send({ filter, limit: 100 });
     const names = (r: { body: { data: { name: string }[] } }) => r.body.data.map((c) => c.name).sort();
 
     it('C8: customers with an activity of the types in the range of days, in the filter time zone', async () => {
@@ -287,14 +359,18 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
         ev(early, 'purchase.completed', '2026-11-04T16:30:00Z'), // Nov 4, 23:30 in Jakarta
         ev(csat, 'csat.submitted', '2026-11-05T10:00:00Z'),
       ]);
-      const purchase = (extra: Record<string, unknown>) => search(appId, { activity: { types: ['purchase.completed'], ...extra }, timezone: 'Asia/Jakarta' });
+      const purchase = (extra: Record<string, unknown>) =>
+        search(appId, { activity: { types: ['purchase.completed'], ...extra }, timezone: 'Asia/Jakarta' });
       expect(names(await purchase({ on: '2026-11-05' }))).toEqual(['late']);
       expect(names(await purchase({ on: '2026-11-04' }))).toEqual(['early']);
       expect(names(await purchase({ from: '2026-11-01', to: '2026-11-30' }))).toEqual(['early', 'late']);
       expect(names(await purchase({ from: '2026-11-05' }))).toEqual(['late']);
       expect(names(await purchase({ to: '2026-11-04' }))).toEqual(['early']);
       expect(names(await purchase({}))).toEqual(['early', 'late']);
-      const both = await search(appId, { activity: { types: ['purchase.completed', 'csat.submitted'], on: '2026-11-05' }, timezone: 'Asia/Jakarta' });
+      const both = await search(appId, {
+        activity: { types: ['purchase.completed', 'csat.submitted'], on: '2026-11-05' },
+        timezone: 'Asia/Jakarta',
+      });
       expect(names(both)).toEqual(['csat', 'late']);
       // All types when absent: customer.created counts too (every customer was created today).
       expect(names(await search(appId, { activity: { to: '2026-11-30' }, timezone: 'Asia/Jakarta' }))).toEqual(['csat', 'early', 'late']);
@@ -302,11 +378,15 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
       // The app's time zone when the filter names none.
       await t.http().patch('/v1/settings/customers').set(t.auth(appId)).send({ timezone: 'Asia/Jakarta' });
       expect(names(await search(appId, { activity: { types: ['purchase.completed'], on: '2026-11-05' } }))).toEqual(['late']);
-      const count = await t.http().post('/v1/customers/count').set(t.auth(appId)).send({ filter: { activity: { types: ['purchase.completed'] } } });
+      const count = await t
+        .http()
+        .post('/v1/customers/count')
+        .set(t.auth(appId))
+        .send({ filter: { activity: { types: ['purchase.completed'] } } });
       expect(count.body.count).toBe(2);
     });
 
-    it('C8: custom types filter too; an unknown type (or another app\'s custom one) is 422 validation_failed', async () => {
+    it("C8: custom types filter too; an unknown type (or another app's custom one) is 422 validation_failed", async () => {
       const appId = newAppId();
       const ch = await channel(appId);
       const v = await customer(appId, ch, 'visitor');

@@ -15,7 +15,11 @@ describe('API keys (API.md "Activities and conversations"; FEATURES.md A2)', () 
   const customer = async (appId: string) => {
     const ch = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type: 'wa', name: 'WhatsApp' });
     expect(ch.status).toBe(201);
-    const c = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId: ch.body.id, identifier: '6281234567890', name: 'Budi' });
+    const c = await t
+      .http()
+      .post('/v1/customers')
+      .set(t.auth(appId))
+      .send({ channelId: ch.body.id, identifier: '6281234567890', name: 'Budi' });
     expect(c.status).toBe(201);
     return { channelId: ch.body.id as string, customerId: c.body.id as string };
   };
@@ -33,7 +37,9 @@ describe('API keys (API.md "Activities and conversations"; FEATURES.md A2)', () 
     expect(k).toEqual({ id: expect.any(String), name: 'Shop back end', key: expect.stringMatching(/^cdp_[A-Za-z0-9_-]{43}$/) });
     const list = await t.http().get('/v1/api-keys').set(t.auth(appId));
     expect(list.status).toBe(200);
-    expect(list.body).toEqual([{ id: k.id, name: 'Shop back end', prefix: k.key.slice(0, 12), createdAt: expect.any(String), lastUsedAt: null }]);
+    expect(list.body).toEqual([
+      { id: k.id, name: 'Shop back end', prefix: k.key.slice(0, 12), createdAt: expect.any(String), lastUsedAt: null },
+    ]);
     expect(JSON.stringify(list.body)).not.toContain(k.key);
     const other = await createKey(appId, 'CRM');
     expect(other.key).not.toBe(k.key);
@@ -43,7 +49,11 @@ describe('API keys (API.md "Activities and conversations"; FEATURES.md A2)', () 
     const appId = newAppId();
     const { customerId } = await customer(appId);
     const k = await createKey(appId);
-    const r = await t.http().post('/v1/events').set('X-Api-Key', k.key).send({ events: [event(customerId)] });
+    const r = await t
+      .http()
+      .post('/v1/events')
+      .set('X-Api-Key', k.key)
+      .send({ events: [event(customerId)] });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     const timeline = await t.http().get(`/v1/customers/${customerId}/activities?types=purchase.completed`).set(t.auth(appId, 'agent'));
@@ -64,12 +74,20 @@ describe('API keys (API.md "Activities and conversations"; FEATURES.md A2)', () 
     const appId = newAppId();
     const { customerId } = await customer(appId);
     const k = await createKey(appId);
-    const unknown = await t.http().post('/v1/events').set('X-Api-Key', 'cdp_' + 'x'.repeat(43)).send({ events: [event(customerId)] });
+    const unknown = await t
+      .http()
+      .post('/v1/events')
+      .set('X-Api-Key', 'cdp_' + 'x'.repeat(43))
+      .send({ events: [event(customerId)] });
     expect(unknown.status).toBe(401);
     expect(unknown.body.code).toBe('unauthorized');
     const del = await t.http().delete(`/v1/api-keys/${k.id}`).set(t.auth(appId));
     expect(del.status).toBe(204);
-    const revoked = await t.http().post('/v1/events').set('X-Api-Key', k.key).send({ events: [event(customerId)] });
+    const revoked = await t
+      .http()
+      .post('/v1/events')
+      .set('X-Api-Key', k.key)
+      .send({ events: [event(customerId)] });
     expect(revoked.status).toBe(401);
     expect(revoked.body.code).toBe('unauthorized');
     expect((await t.http().get('/v1/api-keys').set(t.auth(appId))).body).toEqual([]);
@@ -84,9 +102,17 @@ describe('API keys (API.md "Activities and conversations"; FEATURES.md A2)', () 
     const b = newAppId();
     const kA = await createKey(a);
     const { customerId: ofB } = await customer(b);
-    const r = await t.http().post('/v1/events').set('X-Api-Key', kA.key).send({ events: [event(ofB)] });
+    const r = await t
+      .http()
+      .post('/v1/events')
+      .set('X-Api-Key', kA.key)
+      .send({ events: [event(ofB)] });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ accepted: 0, duplicates: 0, rejected: [{ index: 0, code: 'customer_not_found', message: expect.any(String) }] });
+    expect(r.body).toEqual({
+      accepted: 0,
+      duplicates: 0,
+      rejected: [{ index: 0, code: 'customer_not_found', message: expect.any(String) }],
+    });
     const timeline = await t.http().get(`/v1/customers/${ofB}/activities`).set('X-Api-Key', kA.key);
     expect(timeline.status).toBe(401);
     const inB = await t.http().get(`/v1/customers/${ofB}/activities?types=purchase.completed`).set(t.auth(b));

@@ -20,9 +20,14 @@ describe('Auth (API.md "Auth and roles")', () => {
 
   it('401 for a malformed header, a token signed with another secret, an expired token, and alg none', async () => {
     const other = sign({ app: appId, role: 'admin', sub: 'u' }, 'another-secret-'.padEnd(40, 'y'), { algorithm: 'HS256' });
-    const expired = sign({ app: appId, role: 'admin', sub: 'u', exp: Math.floor(Date.now() / 1000) - 10 }, TEST_SECRET, { algorithm: 'HS256' });
-    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url') + '.' +
-      Buffer.from(JSON.stringify({ app: appId, role: 'admin' })).toString('base64url') + '.';
+    const expired = sign({ app: appId, role: 'admin', sub: 'u', exp: Math.floor(Date.now() / 1000) - 10 }, TEST_SECRET, {
+      algorithm: 'HS256',
+    });
+    const none =
+      Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url') +
+      '.' +
+      Buffer.from(JSON.stringify({ app: appId, role: 'admin' })).toString('base64url') +
+      '.';
     for (const h of ['Basic abc', 'Bearer', `Bearer ${other}`, `Bearer ${expired}`, `Bearer ${none}`, 'Bearer not.a.jwt']) {
       const r = await get({ Authorization: h });
       expect({ h, status: r.status, code: r.body.code }).toEqual({ h, status: 401, code: 'unauthorized' });
@@ -41,7 +46,13 @@ describe('Auth (API.md "Auth and roles")', () => {
   it('a valid token reaches the API with its app', async () => {
     const r = await get(t.auth(appId, 'agent'));
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ agentCanImportExport: false, timezone: 'UTC', defaultCountry: 'ID', groupMemberLimit: 10000, plan: 'standard' });
+    expect(r.body).toEqual({
+      agentCanImportExport: false,
+      timezone: 'UTC',
+      defaultCountry: 'ID',
+      groupMemberLimit: 10000,
+      plan: 'standard',
+    });
   });
 
   it('the operator may use only /v1/operator routes; the other roles may not use them', async () => {

@@ -3,7 +3,7 @@ import { NotFoundError, ValidationFailedError } from '@cdp/platform';
 import { ChannelInUseError, ChannelsService, ChannelUsageRegistry, InvalidIdentifierError } from '@cdp/channels';
 import { createTestApp, type TestApp } from './support/test-app';
 
-describe('ChannelsService on the run\'s database', () => {
+describe("ChannelsService on the run's database", () => {
   let t: TestApp;
   let channels: ChannelsService;
   let customersOf: Map<string, boolean>;

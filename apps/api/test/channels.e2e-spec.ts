@@ -11,7 +11,11 @@ class ViberAdapter implements ChannelAdapter {
   readonly sources = ['admin', 'organic'] as const;
   readonly identifier = { description: 'A Viber user id: 24 base64 characters ending in ==', example: 'Ab3dEf6hIj9kLm2nOp5qRs==' };
   validateConfig(raw: unknown) {
-    return { config: {}, issues: raw && typeof raw === 'object' && Object.keys(raw).length ? [{ field: 'config', code: 'unknown_key', message: 'no settings' }] : [] };
+    return {
+      config: {},
+      issues:
+        raw && typeof raw === 'object' && Object.keys(raw).length ? [{ field: 'config', code: 'unknown_key', message: 'no settings' }] : [],
+    };
   }
   normalizeIdentifier(raw: string) {
     return raw.trim();
@@ -31,7 +35,8 @@ describe('Channels (CH1–CH4, API.md "Channels")', () => {
   });
   afterAll(() => t.close());
 
-  const create = (appId: string, body: object, role: 'admin' | 'agent' = 'admin') => t.http().post('/v1/channels').set(t.auth(appId, role)).send(body);
+  const create = (appId: string, body: object, role: 'admin' | 'agent' = 'admin') =>
+    t.http().post('/v1/channels').set(t.auth(appId, role)).send(body);
 
   it('CH1/CH4: channel types with their declared sources; only WhatsApp allows ads and broadcast', async () => {
     const r = await t.http().get('/v1/channel-types').set(t.auth(newAppId(), 'agent'));
@@ -115,7 +120,7 @@ describe('Channels (CH1–CH4, API.md "Channels")', () => {
     expect((await t.http().get(`/v1/channels/${ch.body.id}`).set(t.auth(appId))).status).toBe(404);
   });
 
-  it('tenancy: app B gets 404 for app A\'s channel on read, update and delete, and never lists it', async () => {
+  it("tenancy: app B gets 404 for app A's channel on read, update and delete, and never lists it", async () => {
     const a = newAppId();
     const b = newAppId();
     const ch = await create(a, { type: 'line', name: 'LINE' });

@@ -11,7 +11,11 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
   let seq = 5000;
   const customer = async (appId: string) => {
     const ch = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type: 'telegram', name: 'Telegram' });
-    const r = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId: ch.body.id, identifier: String(seq++), name: 'Budi' });
+    const r = await t
+      .http()
+      .post('/v1/customers')
+      .set(t.auth(appId))
+      .send({ channelId: ch.body.id, identifier: String(seq++), name: 'Budi' });
     expect(r.status).toBe(201);
     return r.body.id as string;
   };
@@ -31,13 +35,18 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
     ...started(customerId, roomId, at, data),
     type: 'conversation.resolved',
   });
-  const list = (appId: string, customerId: string, query = '') => t.http().get(`/v1/customers/${customerId}/conversations${query}`).set(t.auth(appId, 'agent'));
+  const list = (appId: string, customerId: string, query = '') =>
+    t.http().get(`/v1/customers/${customerId}/conversations${query}`).set(t.auth(appId, 'agent'));
 
   it('A4: a started conversation is ongoing, with its information, notes and a link to the inbox room', async () => {
     const appId = newAppId();
     const id = await customer(appId);
     await post(appId, [
-      started(id, 'room 42/a', '2026-11-05T10:00:00Z', { lastMessage: 'Halo, pesanan saya?', additionalInfo: { orderId: 'o-1', channel: 'wa' }, notes: 'VIP' }),
+      started(id, 'room 42/a', '2026-11-05T10:00:00Z', {
+        lastMessage: 'Halo, pesanan saya?',
+        additionalInfo: { orderId: 'o-1', channel: 'wa' },
+        notes: 'VIP',
+      }),
     ]);
     const r = await list(appId, id);
     expect(r.status).toBe(200);
@@ -67,7 +76,9 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
     const appId = newAppId();
     const id = await customer(appId);
     await post(appId, [started(id, 'r1', '2026-11-05T10:00:00Z', { lastMessage: 'Hi', notes: 'first' })]);
-    await post(appId, [resolved(id, 'r1', '2026-11-05T11:00:00Z', { lastMessage: 'Thanks, bye', additionalInfo: [{ key: 'csat', value: 5 }] })]);
+    await post(appId, [
+      resolved(id, 'r1', '2026-11-05T11:00:00Z', { lastMessage: 'Thanks, bye', additionalInfo: [{ key: 'csat', value: 5 }] }),
+    ]);
     const [c] = (await list(appId, id)).body.data;
     expect(c).toMatchObject({
       roomId: 'r1',
@@ -78,7 +89,10 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
       additionalInfo: [{ key: 'csat', value: 5 }],
       notes: 'first',
     });
-    const timeline = await t.http().get(`/v1/customers/${id}/activities?types=conversation.started,conversation.resolved`).set(t.auth(appId));
+    const timeline = await t
+      .http()
+      .get(`/v1/customers/${id}/activities?types=conversation.started,conversation.resolved`)
+      .set(t.auth(appId));
     expect(timeline.body.data.map((a: { type: string }) => a.type)).toEqual(['conversation.resolved', 'conversation.started']);
   });
 
@@ -87,9 +101,15 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
     const id = await customer(appId);
     await post(appId, [resolved(id, 'late-start', '2026-11-05T11:00:00Z', { lastMessage: 'bye' })]);
     await post(appId, [started(id, 'late-start', '2026-11-05T10:00:00Z', { lastMessage: 'hello' })]);
-    await post(appId, [resolved(id, 'one-batch', '2026-11-06T11:00:00Z', { lastMessage: 'bye' }), started(id, 'one-batch', '2026-11-06T10:00:00Z', { lastMessage: 'hello' })]);
+    await post(appId, [
+      resolved(id, 'one-batch', '2026-11-06T11:00:00Z', { lastMessage: 'bye' }),
+      started(id, 'one-batch', '2026-11-06T10:00:00Z', { lastMessage: 'hello' }),
+    ]);
     const rows = (await list(appId, id)).body.data;
-    for (const [room, day] of [['late-start', '05'], ['one-batch', '06']]) {
+    for (const [room, day] of [
+      ['late-start', '05'],
+      ['one-batch', '06'],
+    ]) {
       expect(rows.find((c: { roomId: string }) => c.roomId === room)).toMatchObject({
         status: 'resolved',
         startedAt: `2026-11-${day}T10:00:00.000Z`,
@@ -106,7 +126,9 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
     await post(appId, [{ ...started(id, 'r', '2026-11-07T09:00:00Z', { lastMessage: 'again' }), idempotencyKey: 'start-2' }]);
     const [c] = (await list(appId, id)).body.data;
     expect(c).toMatchObject({ status: 'ongoing', startedAt: '2026-11-07T09:00:00.000Z', resolvedAt: null, lastMessage: 'again' });
-    const dup = await post(appId, [{ ...started(id, 'r', '2026-11-07T09:00:00Z', { lastMessage: 'changed?' }), idempotencyKey: 'start-2' }]);
+    const dup = await post(appId, [
+      { ...started(id, 'r', '2026-11-07T09:00:00Z', { lastMessage: 'changed?' }), idempotencyKey: 'start-2' },
+    ]);
     expect(dup).toEqual({ accepted: 0, duplicates: 1, rejected: [] });
     expect((await list(appId, id)).body.data[0].lastMessage).toBe('again');
   });
@@ -136,12 +158,25 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
   it('A4: two batches at once on the same new room both count (start in one, resolution in the other)', async () => {
     const appId = newAppId();
     const id = await customer(appId);
-    const send = (e: unknown) => t.http().post('/v1/events').set(t.auth(appId)).send({ events: [e] });
-    const [a, b] = await Promise.all([send(started(id, 'race', '2026-11-05T10:00:00Z')), send(resolved(id, 'race', '2026-11-05T11:00:00Z', { lastMessage: 'done' }))]);
+    const send = (e: unknown) =>
+      t
+        .http()
+        .post('/v1/events')
+        .set(t.auth(appId))
+        .send({ events: [e] });
+    const [a, b] = await Promise.all([
+      send(started(id, 'race', '2026-11-05T10:00:00Z')),
+      send(resolved(id, 'race', '2026-11-05T11:00:00Z', { lastMessage: 'done' })),
+    ]);
     expect([a.body.accepted, b.body.accepted]).toEqual([1, 1]);
     const rows = (await list(appId, id)).body.data;
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: 'resolved', startedAt: '2026-11-05T10:00:00.000Z', resolvedAt: '2026-11-05T11:00:00.000Z', lastMessage: 'done' });
+    expect(rows[0]).toMatchObject({
+      status: 'resolved',
+      startedAt: '2026-11-05T10:00:00.000Z',
+      resolvedAt: '2026-11-05T11:00:00.000Z',
+      lastMessage: 'done',
+    });
   });
 
   it("A4: another app's customer or conversation is 404 not_found", async () => {
@@ -150,7 +185,12 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
     await post(a, [started(id, 'secret', '2026-11-05T10:00:00Z')]);
     const conv = (await list(a, id)).body.data[0];
     const b = newAppId();
-    for (const path of [`/v1/customers/${id}/conversations`, `/v1/conversations/${conv.id}`, `/v1/conversations/${newId()}`, '/v1/conversations/nope']) {
+    for (const path of [
+      `/v1/customers/${id}/conversations`,
+      `/v1/conversations/${conv.id}`,
+      `/v1/conversations/${newId()}`,
+      '/v1/conversations/nope',
+    ]) {
       const r = await t.http().get(path).set(t.auth(b));
       expect({ path, status: r.status, code: r.body.code }).toEqual({ path, status: 404, code: 'not_found' });
     }

@@ -11,7 +11,11 @@ describe('Customer properties (API.md "Customers", FEATURES.md C11)', () => {
     t.http().post('/v1/customer-properties').set(t.auth(appId, role)).send(body);
 
   async function customerWith(appId: string, identifier: string, properties: Record<string, unknown>): Promise<string> {
-    const ch = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type: 'telegram', name: `TG ${identifier}` });
+    const ch = await t
+      .http()
+      .post('/v1/channels')
+      .set(t.auth(appId))
+      .send({ type: 'telegram', name: `TG ${identifier}` });
     const c = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId: ch.body.id, identifier, name: 'Budi', properties });
     expect(c.status).toBe(201);
     return c.body.id;
@@ -91,7 +95,11 @@ describe('Customer properties (API.md "Customers", FEATURES.md C11)', () => {
     await define(appId, { key: 'vip', label: 'VIP', type: 'boolean' });
     const gold = await customerWith(appId, '100', { tier: 'gold', vip: true });
     const silver = await customerWith(appId, '200', { tier: 'silver' });
-    const r = await t.http().patch('/v1/customer-properties/tier').set(t.auth(appId)).send({ label: 'Loyalty tier', options: ['gold', 'platinum', 'bronze'] });
+    const r = await t
+      .http()
+      .patch('/v1/customer-properties/tier')
+      .set(t.auth(appId))
+      .send({ label: 'Loyalty tier', options: ['gold', 'platinum', 'bronze'] });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ key: 'tier', label: 'Loyalty tier', type: 'select', options: ['gold', 'platinum', 'bronze'] });
     expect((await t.http().get(`/v1/customers/${gold}`).set(t.auth(appId))).body.properties).toEqual({ tier: 'gold', vip: true });
@@ -104,7 +112,11 @@ describe('Customer properties (API.md "Customers", FEATURES.md C11)', () => {
       expect(bad.status).toBe(422);
       expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain('type');
     }
-    const noOptions = await t.http().patch('/v1/customer-properties/vip').set(t.auth(appId)).send({ options: ['yes'] });
+    const noOptions = await t
+      .http()
+      .patch('/v1/customer-properties/vip')
+      .set(t.auth(appId))
+      .send({ options: ['yes'] });
     expect(noOptions.status).toBe(422);
     expect(noOptions.body.errors[0].field).toBe('options');
     const same = await t.http().patch('/v1/customer-properties/vip').set(t.auth(appId)).send({ type: 'boolean', label: 'Very important' });
@@ -157,14 +169,22 @@ describe('Customer properties (API.md "Customers", FEATURES.md C11)', () => {
     expect((await t.http().get(`/v1/customers/${id}`).set(t.auth(appId))).body.properties).toEqual(good.body.properties);
   });
 
-  it('tenancy: definitions are per app; another app\'s key is 404 and its customers keep their values', async () => {
+  it("tenancy: definitions are per app; another app's key is 404 and its customers keep their values", async () => {
     const a = newAppId();
     const b = newAppId();
     await define(a, { key: 'city', label: 'City', type: 'select', options: ['Jakarta', 'Bandung'] });
     const customer = await customerWith(a, '100', { city: 'Bandung' });
     expect((await t.http().get('/v1/customer-properties').set(t.auth(b))).body).toEqual([]);
     expect((await t.http().get('/v1/customer-properties/city').set(t.auth(b))).status).toBe(404);
-    expect((await t.http().patch('/v1/customer-properties/city').set(t.auth(b)).send({ options: ['Jakarta'] })).status).toBe(404);
+    expect(
+      (
+        await t
+          .http()
+          .patch('/v1/customer-properties/city')
+          .set(t.auth(b))
+          .send({ options: ['Jakarta'] })
+      ).status,
+    ).toBe(404);
     expect((await t.http().delete('/v1/customer-properties/city').set(t.auth(b))).status).toBe(404);
     // The same key in app B is its own definition; changing it leaves app A alone.
     expect((await define(b, { key: 'city', label: 'Kota', type: 'select', options: ['Jakarta'] })).status).toBe(201);

@@ -18,12 +18,20 @@ describe('Customer filter (API.md "Filter")', () => {
   const waId = () => `62812${String(1000000 + ++seq).padStart(7, '0')}`;
   const tgId = () => String(5000000 + ++seq);
   const customer = async (appId: string, channelId: string, identifier: string, body: Record<string, unknown> = {}): Promise<string> => {
-    const r = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId, identifier, name: `Customer ${++seq}`, ...body });
+    const r = await t
+      .http()
+      .post('/v1/customers')
+      .set(t.auth(appId))
+      .send({ channelId, identifier, name: `Customer ${++seq}`, ...body });
     expect(r.status).toBe(201);
     return r.body.id;
   };
   const property = async (appId: string, key: string, type: string, options?: string[]) => {
-    const r = await t.http().post('/v1/customer-properties').set(t.auth(appId)).send({ key, label: key, type, ...(options ? { options } : {}) });
+    const r = await t
+      .http()
+      .post('/v1/customer-properties')
+      .set(t.auth(appId))
+      .send({ key, label: key, type, ...(options ? { options } : {}) });
     expect(r.status).toBe(201);
   };
   const search = (appId: string, body: Record<string, unknown>, role: 'admin' | 'agent' = 'admin') =>
@@ -132,7 +140,8 @@ describe('Customer filter (API.md "Filter")', () => {
     });
 
     it('C7: normalize after a channel change drops ads/broadcast ([ads] → [] = All, [ads, organic] → [organic]) and says which are enabled', async () => {
-      const n = (filter: Record<string, unknown>) => t.http().post('/v1/customers/filter/normalize').set(t.auth(appId, 'agent')).send({ filter });
+      const n = (filter: Record<string, unknown>) =>
+        t.http().post('/v1/customers/filter/normalize').set(t.auth(appId, 'agent')).send({ filter });
       const a = await n({ channelIds: [tg], sources: ['ads'], search: 'budi' });
       expect(a.status).toBe(200);
       expect(a.body.filter).toEqual({ channelIds: [tg], sources: [], search: 'budi' });
@@ -180,8 +189,12 @@ describe('Customer filter (API.md "Filter")', () => {
       await property(appId, 'tier', 'select', ['gold', 'silver']);
       await property(appId, 'note', 'text');
       const wa = await channel(appId, 'wa');
-      c.jkt = await customer(appId, wa, waId(), { properties: { city: 'Jakarta', age: 30, birthday: '1990-05-01', vip: true, tier: 'gold' } });
-      c.bdg = await customer(appId, wa, waId(), { properties: { city: 'Bandung', age: 45, birthday: '1980-12-31', vip: false, tier: 'silver' } });
+      c.jkt = await customer(appId, wa, waId(), {
+        properties: { city: 'Jakarta', age: 30, birthday: '1990-05-01', vip: true, tier: 'gold' },
+      });
+      c.bdg = await customer(appId, wa, waId(), {
+        properties: { city: 'Bandung', age: 45, birthday: '1980-12-31', vip: false, tier: 'silver' },
+      });
       c.sby = await customer(appId, wa, waId(), { properties: { city: 'South Jakarta', age: 7.5, tier: 'gold' } });
       c.none = await customer(appId, wa, waId());
     });
@@ -226,7 +239,9 @@ describe('Customer filter (API.md "Filter")', () => {
       expect(await ids(appId, props('all', cond('tier', 'eq', 'gold'), cond('age', 'lt', 10)))).toEqual(of('sby'));
       expect(await ids(appId, props('all', cond('city', 'eq', 'Jakarta'), cond('city', 'eq', 'Bandung')))).toEqual([]);
       expect(await ids(appId, props('any', cond('city', 'eq', 'Jakarta'), cond('city', 'eq', 'Bandung')))).toEqual(of('jkt', 'bdg'));
-      expect(await ids(appId, props('any', cond('vip', 'eq', false), cond('age', 'lt', 10), cond('note', 'is_set')))).toEqual(of('bdg', 'sby'));
+      expect(await ids(appId, props('any', cond('vip', 'eq', false), cond('age', 'lt', 10), cond('note', 'is_set')))).toEqual(
+        of('bdg', 'sby'),
+      );
       expect(await ids(appId, { properties: { conditions: [cond('tier', 'eq', 'gold'), cond('vip', 'eq', true)] } })).toEqual(of('jkt'));
     });
 
@@ -289,8 +304,18 @@ describe('Customer filter (API.md "Filter")', () => {
       await property(appId, 'city', 'text');
       wa = await channel(appId, 'wa');
       tg = await channel(appId, 'telegram');
-      c.budiWa = await customer(appId, wa, waId(), { name: 'Budi Santoso', tags: ['vip'], platform: 'web', properties: { city: 'Jakarta' } });
-      c.budiTg = await customer(appId, tg, tgId(), { name: 'Budi Santoso', tags: ['vip', 'new'], platform: 'mobile', properties: { city: 'Jakarta' } });
+      c.budiWa = await customer(appId, wa, waId(), {
+        name: 'Budi Santoso',
+        tags: ['vip'],
+        platform: 'web',
+        properties: { city: 'Jakarta' },
+      });
+      c.budiTg = await customer(appId, tg, tgId(), {
+        name: 'Budi Santoso',
+        tags: ['vip', 'new'],
+        platform: 'mobile',
+        properties: { city: 'Jakarta' },
+      });
       c.siti = await customer(appId, wa, waId(), { name: 'Siti Aminah', tags: ['new'], properties: { city: 'Jakarta' } });
       c.budiLinked = await customer(appId, wa, waId(), { name: 'Budi Linked', properties: { city: 'Bandung' } });
       await setColumns(appId, c.budiWa, { source: 'ads' });
@@ -301,7 +326,12 @@ describe('Customer filter (API.md "Filter")', () => {
     it('C9: different keys combine with AND; search combines with filters', async () => {
       expect(await ids(appId, { search: 'budi', channelTypes: ['wa'] })).toEqual(of('budiWa', 'budiLinked'));
       expect(await ids(appId, { search: 'budi', channelIds: [wa], sources: ['ads'], tags: ['vip'] })).toEqual(of('budiWa'));
-      expect(await ids(appId, { search: 'santoso', properties: { match: 'all', conditions: [{ key: 'city', operator: 'eq', value: 'Jakarta' }] } })).toEqual(of('budiWa', 'budiTg'));
+      expect(
+        await ids(appId, {
+          search: 'santoso',
+          properties: { match: 'all', conditions: [{ key: 'city', operator: 'eq', value: 'Jakarta' }] },
+        }),
+      ).toEqual(of('budiWa', 'budiTg'));
       expect(await ids(appId, { tags: ['new'] })).toEqual(of('budiTg', 'siti'));
       expect(await ids(appId, { tags: ['vip', 'new'], platforms: ['mobile'] })).toEqual(of('budiTg'));
       expect(await ids(appId, { platforms: ['web', 'mobile'] })).toEqual(of('budiWa', 'budiTg'));

@@ -12,24 +12,37 @@ describe('Customer search, sorts and pages', () => {
   afterAll(() => t.close());
 
   const channel = async (appId: string, type = 'wa'): Promise<string> => {
-    const r = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type, name: `${type} ${++seq}` });
+    const r = await t
+      .http()
+      .post('/v1/channels')
+      .set(t.auth(appId))
+      .send({ type, name: `${type} ${++seq}` });
     expect(r.status).toBe(201);
     return r.body.id;
   };
   const waId = () => `62813${String(1000000 + ++seq).padStart(7, '0')}`;
   const customer = async (appId: string, channelId: string, body: Record<string, unknown> = {}): Promise<string> => {
-    const r = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId, identifier: waId(), name: `Customer ${++seq}`, ...body });
+    const r = await t
+      .http()
+      .post('/v1/customers')
+      .set(t.auth(appId))
+      .send({ channelId, identifier: waId(), name: `Customer ${++seq}`, ...body });
     expect(r.status).toBe(201);
     return r.body.id;
   };
-  const search = (appId: string, body: Record<string, unknown>) => t.http().post('/v1/customers/search').set(t.auth(appId, 'agent')).send(body);
+  const search = (appId: string, body: Record<string, unknown>) =>
+    t.http().post('/v1/customers/search').set(t.auth(appId, 'agent')).send(body);
   const names = async (appId: string, term: string): Promise<string[]> => {
     const r = await search(appId, { filter: { search: term }, limit: 100 });
     expect(r.status).toBe(200);
     return (r.body.data as { name: string }[]).map((c) => c.name).sort();
   };
   /** Every page of a list, following nextCursor; `during` runs alongside each page request. */
-  const walk = async (appId: string, body: Record<string, unknown>, during?: () => Promise<void>): Promise<{ id: string; name: string }[]> => {
+  const walk = async (
+    appId: string,
+    body: Record<string, unknown>,
+    during?: () => Promise<void>,
+  ): Promise<{ id: string; name: string }[]> => {
     const seen: { id: string; name: string }[] = [];
     let cursor: string | undefined;
     for (let i = 0; i < 100; i++) {
@@ -49,12 +62,18 @@ describe('Customer search, sorts and pages', () => {
       const wa = await channel(appId);
       await customer(appId, wa, { name: 'Đặng Thị Hương', email: 'huong.dang@example.com' });
       await customer(appId, wa, { name: 'ณัฐวุฒิ ศรีสุข' });
-      await customer(appId, wa, { name: 'Budi Santoso', email: 'Budi.S@Example.com', phoneNumber: '+62 811-2233-4455', identifier: '6281299887766' });
+      await customer(appId, wa, {
+        name: 'Budi Santoso',
+        email: 'Budi.S@Example.com',
+        phoneNumber: '+62 811-2233-4455',
+        identifier: '6281299887766',
+      });
       await customer(appId, wa, { name: 'Søren Ærø' });
       await customer(appId, wa, { name: 'Andi 100% _real_ \\ backslash' });
       // Inserted directly: creating a customer whose name holds ';' is the customers API's own test.
       const evil = "x'); drop table customers; --";
-      await t.app.get(Db).run(sql`insert into customers (id, app_id, channel_id, identifier, name, source, search_text, created_at, updated_at)
+      await t.app.get(Db)
+        .run(sql`insert into customers (id, app_id, channel_id, identifier, name, source, search_text, created_at, updated_at)
         values (${newId()}::uuid, ${appId}, ${wa}::uuid, ${waId()}, ${evil}, 'admin', ${buildSearchText({ name: evil, identifier: '0' })}, now(), now())`);
       await customer(appId, wa, { name: 'Bu Ani' });
     });
@@ -93,7 +112,10 @@ describe('Customer search, sorts and pages', () => {
       expect(await names(appId, '\\ back')).toEqual(['Andi 100% _real_ \\ backslash']);
       expect(await names(appId, "'); drop")).toEqual(["x'); drop table customers; --"]);
       expect(await names(appId, "' or '1'='1")).toEqual([]);
-      const r = await t.http().get(`/v1/customers?search=${encodeURIComponent("'); drop table customers; --")}`).set(t.auth(appId));
+      const r = await t
+        .http()
+        .get(`/v1/customers?search=${encodeURIComponent("'); drop table customers; --")}`)
+        .set(t.auth(appId));
       expect(r.status).toBe(200);
       expect(r.body.data).toHaveLength(1);
       expect(await names(appId, '')).toHaveLength(7);
@@ -121,7 +143,24 @@ describe('Customer search, sorts and pages', () => {
       expect(r.body.nextCursor).toBeNull();
       const c = r.body.data[0];
       expect(Object.keys(c).sort()).toEqual(
-        ['channel', 'createdAt', 'email', 'id', 'identifier', 'lastActivityAt', 'linked', 'mainChannel', 'name', 'phoneNumber', 'platform', 'profileId', 'properties', 'source', 'tags', 'updatedAt'].sort(),
+        [
+          'channel',
+          'createdAt',
+          'email',
+          'id',
+          'identifier',
+          'lastActivityAt',
+          'linked',
+          'mainChannel',
+          'name',
+          'phoneNumber',
+          'platform',
+          'profileId',
+          'properties',
+          'source',
+          'tags',
+          'updatedAt',
+        ].sort(),
       );
       expect(c.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       const byName = await t.http().get('/v1/customers?sort=name').set(t.auth(appId));
@@ -202,9 +241,15 @@ describe('Customer search, sorts and pages', () => {
         expect(r.status).toBe(422);
         expect(r.body.code).toBe('invalid_cursor');
       }
-      const get = await t.http().get(`/v1/customers?cursor=${encodeURIComponent(cursor)}&sort=name`).set(t.auth(appId));
+      const get = await t
+        .http()
+        .get(`/v1/customers?cursor=${encodeURIComponent(cursor)}&sort=name`)
+        .set(t.auth(appId));
       expect(get.body.code).toBe('invalid_cursor');
-      const ok = await t.http().get(`/v1/customers?limit=2&cursor=${encodeURIComponent(cursor)}`).set(t.auth(appId));
+      const ok = await t
+        .http()
+        .get(`/v1/customers?limit=2&cursor=${encodeURIComponent(cursor)}`)
+        .set(t.auth(appId));
       expect(ok.status).toBe(200);
       expect(ok.body.data.map((c: { id: string }) => c.id)).toEqual([made[2], made[1]]);
     });
@@ -245,7 +290,11 @@ describe('Customer search, sorts and pages', () => {
         expect(r.status).toBe(200);
         expect(r.body.data.map((c: { name: string }) => c.name)).toEqual([OLD_MATCH]);
       }
-      const count = await t.http().post('/v1/customers/count').set(t.auth(appId)).send({ filter: { search: 'zephyr' } });
+      const count = await t
+        .http()
+        .post('/v1/customers/count')
+        .set(t.auth(appId))
+        .send({ filter: { search: 'zephyr' } });
       expect(count.body).toEqual({ count: 1, capped: false });
     });
 
@@ -257,7 +306,11 @@ describe('Customer search, sorts and pages', () => {
       expect(seen).toHaveLength(111);
       expect(new Set(seen.map((c) => c.id)).size).toBe(111);
       expect(seen[seen.length - 1].name).toBe('Bulk 59');
-      const capped = await t.http().post('/v1/customers/count').set(t.auth(appId)).send({ filter: { search: 'bulk' }, limit: 1000 });
+      const capped = await t
+        .http()
+        .post('/v1/customers/count')
+        .set(t.auth(appId))
+        .send({ filter: { search: 'bulk' }, limit: 1000 });
       expect(capped.body).toEqual({ count: 1000, capped: true });
     });
   });

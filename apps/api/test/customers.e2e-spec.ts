@@ -61,15 +61,19 @@ describe('Customers (API.md "Customers")', () => {
     it('C1, C2, C3: a customer added by hand belongs to one channel, has source admin and normalised fields', async () => {
       const appId = newAppId();
       const ch = await channel(appId);
-      const r = await t.http().post('/v1/customers').set(t.auth(appId, 'agent')).send({
-        channelId: ch,
-        identifier: '+62 812-3456-7890',
-        name: '  Budi Santoso ',
-        email: 'Budi.Santoso@Example.COM',
-        phoneNumber: '0812 3456 7890',
-        platform: 'mobile',
-        tags: [' vip ', 'vip', 'jakarta'],
-      });
+      const r = await t
+        .http()
+        .post('/v1/customers')
+        .set(t.auth(appId, 'agent'))
+        .send({
+          channelId: ch,
+          identifier: '+62 812-3456-7890',
+          name: '  Budi Santoso ',
+          email: 'Budi.Santoso@Example.COM',
+          phoneNumber: '0812 3456 7890',
+          platform: 'mobile',
+          tags: [' vip ', 'vip', 'jakarta'],
+        });
       expect(r.status).toBe(201);
       expect(r.body).toMatchObject({
         name: 'Budi Santoso',
@@ -93,7 +97,7 @@ describe('Customers (API.md "Customers")', () => {
       expect(got.body).toMatchObject({ ...r.body, linkedCustomers: [], groups: [] });
     });
 
-    it('C10: a local phone number is read with the app\'s default country', async () => {
+    it("C10: a local phone number is read with the app's default country", async () => {
       const appId = newAppId();
       const ch = await channel(appId, { type: 'telegram', name: 'TG' });
       await t.http().patch('/v1/settings/customers').set(t.auth(appId)).send({ defaultCountry: 'TH' });
@@ -106,7 +110,11 @@ describe('Customers (API.md "Customers")', () => {
       const ch = await channel(appId);
       const other = await channel(appId, { type: 'wa', name: 'WA 2' });
       await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi' });
-      const dup = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId: ch, identifier: '+62 812 3456 7890', name: 'Budi again' });
+      const dup = await t
+        .http()
+        .post('/v1/customers')
+        .set(t.auth(appId))
+        .send({ channelId: ch, identifier: '+62 812 3456 7890', name: 'Budi again' });
       expect(dup.status).toBe(409);
       expect(dup.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(dup.body.code).toBe('customer_exists');
@@ -121,7 +129,10 @@ describe('Customers (API.md "Customers")', () => {
       const body = { channelId: ch, identifier: '6281111111111', name: 'Race' };
       for (let round = 0; round < (onRealServices ? 5 : 1); round++) {
         const b = { ...body, identifier: `628111111111${round}` };
-        const rs = await Promise.all([t.http().post('/v1/customers').set(t.auth(appId)).send(b), t.http().post('/v1/customers').set(t.auth(appId)).send(b)]);
+        const rs = await Promise.all([
+          t.http().post('/v1/customers').set(t.auth(appId)).send(b),
+          t.http().post('/v1/customers').set(t.auth(appId)).send(b),
+        ]);
         expect(rs.map((r) => r.status).sort()).toEqual([201, 409]);
         expect(rs.find((r) => r.status === 409)!.body.code).toBe('customer_exists');
       }
@@ -151,7 +162,7 @@ describe('Customers (API.md "Customers")', () => {
       expect(del.status).toBe(204);
     });
 
-    it('C1: the channel must be one of the app\'s channels (422 validation_failed on channelId)', async () => {
+    it("C1: the channel must be one of the app's channels (422 validation_failed on channelId)", async () => {
       const appId = newAppId();
       const foreign = await channel(newAppId());
       for (const channelId of [foreign, newId(), 'not-a-uuid']) {
@@ -179,7 +190,11 @@ describe('Customers (API.md "Customers")', () => {
         [{ properties: { city: 'Jakarta' } }, 'properties.city'],
       ];
       for (const [extra, field] of cases) {
-        const r = await t.http().post('/v1/customers').set(t.auth(appId)).send({ ...base, ...extra });
+        const r = await t
+          .http()
+          .post('/v1/customers')
+          .set(t.auth(appId))
+          .send({ ...base, ...extra });
         expect(r.status).toBe(422);
         expect(r.body.code).toBe('validation_failed');
         expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -191,8 +206,16 @@ describe('Customers (API.md "Customers")', () => {
     it('C2, C10: property values given at creation are checked against the definitions and stored', async () => {
       const appId = newAppId();
       const ch = await channel(appId);
-      await t.http().post('/v1/customer-properties').set(t.auth(appId)).send({ key: 'city', label: 'City', type: 'select', options: ['Jakarta', 'Bandung'] });
-      const bad = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId: ch, identifier: '6281234567890', name: 'Budi', properties: { city: 'Medan' } });
+      await t
+        .http()
+        .post('/v1/customer-properties')
+        .set(t.auth(appId))
+        .send({ key: 'city', label: 'City', type: 'select', options: ['Jakarta', 'Bandung'] });
+      const bad = await t
+        .http()
+        .post('/v1/customers')
+        .set(t.auth(appId))
+        .send({ channelId: ch, identifier: '6281234567890', name: 'Budi', properties: { city: 'Medan' } });
       expect(bad.status).toBe(422);
       expect(bad.body.errors[0].field).toBe('properties.city');
       const c = await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi', properties: { city: 'Jakarta' } });
@@ -204,11 +227,28 @@ describe('Customers (API.md "Customers")', () => {
     it('C10: name, e-mail and phone are edited and validated; null clears e-mail and phone; updatedAt moves', async () => {
       const appId = newAppId();
       const ch = await channel(appId);
-      const c = await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi', email: 'budi@example.com', phoneNumber: '+6281234567890' });
+      const c = await customer(appId, {
+        channelId: ch,
+        identifier: '6281234567890',
+        name: 'Budi',
+        email: 'budi@example.com',
+        phoneNumber: '+6281234567890',
+      });
       await new Promise((r) => setTimeout(r, 5));
-      const r = await t.http().patch(`/v1/customers/${c.id}`).set(t.auth(appId, 'agent')).send({ name: 'Budi S.', email: 'BUDI.S@Example.com', phoneNumber: '0813 1111 2222' });
+      const r = await t
+        .http()
+        .patch(`/v1/customers/${c.id}`)
+        .set(t.auth(appId, 'agent'))
+        .send({ name: 'Budi S.', email: 'BUDI.S@Example.com', phoneNumber: '0813 1111 2222' });
       expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ id: c.id, name: 'Budi S.', email: 'budi.s@example.com', phoneNumber: '+6281311112222', identifier: '6281234567890', tags: [] });
+      expect(r.body).toMatchObject({
+        id: c.id,
+        name: 'Budi S.',
+        email: 'budi.s@example.com',
+        phoneNumber: '+6281311112222',
+        identifier: '6281234567890',
+        tags: [],
+      });
       expect(Date.parse(r.body.updatedAt)).toBeGreaterThan(Date.parse(c.updatedAt));
       expect(r.body.createdAt).toBe(c.createdAt);
       const cleared = await t.http().patch(`/v1/customers/${c.id}`).set(t.auth(appId)).send({ email: null, phoneNumber: null });
@@ -243,13 +283,17 @@ describe('Customers (API.md "Customers")', () => {
       expect(got.body).toMatchObject({ name: 'Budi', email: 'budi@example.com', identifier: '6281234567890', updatedAt: c.updatedAt });
     });
 
-    it('C10: tags are replaced, trimmed and de-duplicated; GET /v1/tags lists the app\'s tags by use', async () => {
+    it("C10: tags are replaced, trimmed and de-duplicated; GET /v1/tags lists the app's tags by use", async () => {
       const appId = newAppId();
       const ch = await channel(appId);
       const a = await customer(appId, { channelId: ch, identifier: '6281000000001', name: 'A', tags: ['vip', 'new'] });
       await customer(appId, { channelId: ch, identifier: '6281000000002', name: 'B', tags: ['vip'] });
       await customer(appId, { channelId: ch, identifier: '6281000000003', name: 'C', tags: ['vip', 'jakarta', 'new'] });
-      const r = await t.http().patch(`/v1/customers/${a.id}`).set(t.auth(appId)).send({ tags: [' gold ', 'vip', 'gold'] });
+      const r = await t
+        .http()
+        .patch(`/v1/customers/${a.id}`)
+        .set(t.auth(appId))
+        .send({ tags: [' gold ', 'vip', 'gold'] });
       expect(r.status).toBe(200);
       expect(r.body.tags).toEqual(['gold', 'vip']);
       const tags = await t.http().get('/v1/tags').set(t.auth(appId, 'agent'));
@@ -279,7 +323,12 @@ describe('Customers (API.md "Customers")', () => {
       ])
         expect((await t.http().post('/v1/customer-properties').set(admin).send(def)).status).toBe(201);
       const c = await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi' });
-      const put = (body: unknown) => t.http().put(`/v1/customers/${c.id}/properties`).set(t.auth(appId, 'agent')).send(body as object);
+      const put = (body: unknown) =>
+        t
+          .http()
+          .put(`/v1/customers/${c.id}/properties`)
+          .set(t.auth(appId, 'agent'))
+          .send(body as object);
       const a = await put({ city: 'Jakarta', tier: 'gold', vip: true });
       expect(a.status).toBe(200);
       expect(a.body.properties).toEqual({ city: 'Jakarta', tier: 'gold', vip: true });
@@ -409,7 +458,7 @@ describe('Customers (API.md "Customers")', () => {
       for (const m of methods) expect(paths[path]?.[m]?.tags?.length).toBeGreaterThan(0);
   });
 
-  it('tenancy: another app\'s customer, or a non-UUID id, is 404 on every customer endpoint', async () => {
+  it("tenancy: another app's customer, or a non-UUID id, is 404 on every customer endpoint", async () => {
     const a = newAppId();
     const b = newAppId();
     const ch = await channel(a);
@@ -442,13 +491,21 @@ describe('Customers (API.md "Customers")', () => {
     const del = await t.http().delete(`/v1/channels/${wa}`).set(t.auth(appId));
     expect(del.status).toBe(409);
     expect(del.body.code).toBe('channel_in_use');
-    const retype = await t.http().patch(`/v1/channels/${qiscus}`).set(t.auth(appId)).send({ config: { identifierType: 'phone' } });
+    const retype = await t
+      .http()
+      .patch(`/v1/channels/${qiscus}`)
+      .set(t.auth(appId))
+      .send({ config: { identifierType: 'phone' } });
     expect(retype.status).toBe(409);
     expect(retype.body.code).toBe('channel_in_use');
     // Renaming is fine, and shows on the customer.
     const rename = await t.http().patch(`/v1/channels/${qiscus}`).set(t.auth(appId)).send({ name: 'Web widget' });
     expect(rename.status).toBe(200);
-    expect((await t.http().get(`/v1/customers/${q.id}`).set(t.auth(appId))).body.channel).toEqual({ id: qiscus, type: 'qiscus', name: 'Web widget' });
+    expect((await t.http().get(`/v1/customers/${q.id}`).set(t.auth(appId))).body.channel).toEqual({
+      id: qiscus,
+      type: 'qiscus',
+      name: 'Web widget',
+    });
     // Once its customers are gone, the channel can go.
     expect((await t.http().delete(`/v1/customers/${c.id}`).set(t.auth(appId))).status).toBe(204);
     expect((await t.http().delete(`/v1/channels/${wa}`).set(t.auth(appId))).status).toBe(204);
@@ -464,7 +521,14 @@ describe('Customers (API.md "Customers")', () => {
       const res = await db.transaction((tx) =>
         service.createMany(tx, appId, [
           { channelId: ch, identifier: '6281000000001', name: 'Again', source: 'organic' },
-          { channelId: ch, identifier: '6281000000002', name: 'Siti Nurhaliza', source: 'ads', email: 'Siti@Example.com', tags: ['lead', 'lead'] },
+          {
+            channelId: ch,
+            identifier: '6281000000002',
+            name: 'Siti Nurhaliza',
+            source: 'ads',
+            email: 'Siti@Example.com',
+            tags: ['lead', 'lead'],
+          },
           { channelId: ch, identifier: '6281000000003', name: 'Ahmad', source: 'broadcast' },
           { channelId: ch, identifier: '6281000000003', name: 'Ahmad twice', source: 'broadcast' },
         ]),
@@ -475,10 +539,22 @@ describe('Customers (API.md "Customers")', () => {
         { channelId: ch, identifier: '6281000000001', id: taken.id },
         { channelId: ch, identifier: '6281000000003', id: created3.id },
       ]);
-      const siti = await t.http().get(`/v1/customers/${res.created.find((c) => c.identifier === '6281000000002')!.id}`).set(t.auth(appId));
-      expect(siti.body).toMatchObject({ name: 'Siti Nurhaliza', source: 'ads', email: 'siti@example.com', tags: ['lead'], channel: { id: ch, type: 'wa' } });
+      const siti = await t
+        .http()
+        .get(`/v1/customers/${res.created.find((c) => c.identifier === '6281000000002')!.id}`)
+        .set(t.auth(appId));
+      expect(siti.body).toMatchObject({
+        name: 'Siti Nurhaliza',
+        source: 'ads',
+        email: 'siti@example.com',
+        tags: ['lead'],
+        channel: { id: ch, type: 'wa' },
+      });
       expect(siti.body.lastActivityAt).toBe(siti.body.createdAt);
-      const found = await service.findByIdentifiers(undefined, appId, [{ channelId: ch, identifier: '6281000000002' }, { channelId: ch, identifier: '6289' }]);
+      const found = await service.findByIdentifiers(undefined, appId, [
+        { channelId: ch, identifier: '6281000000002' },
+        { channelId: ch, identifier: '6289' },
+      ]);
       expect(found.map((f) => f.name)).toEqual(['Siti Nurhaliza']);
       expect(await service.findByIdentifiers(undefined, newAppId(), [{ channelId: ch, identifier: '6281000000002' }])).toEqual([]);
       expect((await service.getMany(appId, [taken.id, created3.id, 'junk'])).length).toBe(2);

@@ -8,7 +8,11 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
   afterAll(() => t.close());
 
   const channel = async (appId: string, type = 'wa') => {
-    const r = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type, name: `${type} channel` });
+    const r = await t
+      .http()
+      .post('/v1/channels')
+      .set(t.auth(appId))
+      .send({ type, name: `${type} channel` });
     expect(r.status).toBe(201);
     return r.body.id as string;
   };
@@ -21,7 +25,14 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
   const timeline = async (appId: string, customerId: string, query = '') => {
     const r = await t.http().get(`/v1/customers/${customerId}/activities?limit=100${query}`).set(t.auth(appId, 'agent'));
     expect(r.status).toBe(200);
-    return r.body.data as { id: string; type: string; typeName: string; customerId: string; occurredAt: string; data: Record<string, unknown> }[];
+    return r.body.data as {
+      id: string;
+      type: string;
+      typeName: string;
+      customerId: string;
+      occurredAt: string;
+      data: Record<string, unknown>;
+    }[];
   };
   const purchase = (customerId: string, i: number, extra: Record<string, unknown> = {}) => ({
     type: 'purchase.completed',
@@ -74,7 +85,12 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
       'not an event', // 10
       purchase(id, 11), // 11 ok
       { type: 'conversation.started', occurredAt: '2026-11-01T00:00:00Z', customerId: id, data: {} }, // 12 no roomId
-      { type: 'purchase.completed', occurredAt: '2026-11-01T00:00:00Z', channelId: '01900000-0000-7000-8000-000000000001', identifier: '6281234567890' }, // 13 unknown channel
+      {
+        type: 'purchase.completed',
+        occurredAt: '2026-11-01T00:00:00Z',
+        channelId: '01900000-0000-7000-8000-000000000001',
+        identifier: '6281234567890',
+      }, // 13 unknown channel
     ]);
     expect(r.status).toBe(200);
     expect(r.body.accepted).toBe(2);
@@ -107,13 +123,32 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
     const appId = newAppId();
     const wa = await channel(appId);
     const r = await post(appId, [
-      { type: 'message.inbound_from_ad', occurredAt: '2026-11-01T01:00:00Z', channelId: wa, identifier: '+62 812-3456-7890', customer: { name: 'Siti', email: 'Siti@Example.com', source: 'ads' } },
-      { type: 'purchase.completed', occurredAt: '2026-11-01T02:00:00Z', channelId: wa, identifier: '6281234567890', customer: { name: 'Ignored' } },
+      {
+        type: 'message.inbound_from_ad',
+        occurredAt: '2026-11-01T01:00:00Z',
+        channelId: wa,
+        identifier: '+62 812-3456-7890',
+        customer: { name: 'Siti', email: 'Siti@Example.com', source: 'ads' },
+      },
+      {
+        type: 'purchase.completed',
+        occurredAt: '2026-11-01T02:00:00Z',
+        channelId: wa,
+        identifier: '6281234567890',
+        customer: { name: 'Ignored' },
+      },
       { type: 'purchase.completed', occurredAt: '2026-11-01T03:00:00Z', channelId: wa, identifier: '6289876543210' },
     ]);
     expect(r.body).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
     const list = await t.http().get('/v1/customers?sort=name').set(t.auth(appId));
-    expect(list.body.data.map((c: { identifier: string; name: string; source: string; email: string | null }) => [c.identifier, c.name, c.source, c.email])).toEqual([
+    expect(
+      list.body.data.map((c: { identifier: string; name: string; source: string; email: string | null }) => [
+        c.identifier,
+        c.name,
+        c.source,
+        c.email,
+      ]),
+    ).toEqual([
       ['6289876543210', '6289876543210', 'organic', null],
       ['6281234567890', 'Siti', 'ads', 'siti@example.com'],
     ]);
@@ -132,10 +167,34 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
     const appId = newAppId();
     const tg = await channel(appId, 'telegram');
     const r = await post(appId, [
-      { type: 'purchase.completed', occurredAt: '2026-11-01T00:00:00Z', channelId: tg, identifier: '12345', customer: { source: 'broadcast' } },
-      { type: 'purchase.completed', occurredAt: '2026-11-01T00:00:00Z', channelId: tg, identifier: '12345', customer: { source: 'admin', email: 'not-an-email' } },
-      { type: 'purchase.completed', occurredAt: '2026-11-01T00:00:00Z', channelId: tg, identifier: '12345', customer: { source: 'admin', properties: { unknownKey: 1 } } },
-      { type: 'purchase.completed', occurredAt: '2026-11-01T00:00:00Z', channelId: tg, identifier: '12345', customer: { source: 'admin', platform: 'web' } },
+      {
+        type: 'purchase.completed',
+        occurredAt: '2026-11-01T00:00:00Z',
+        channelId: tg,
+        identifier: '12345',
+        customer: { source: 'broadcast' },
+      },
+      {
+        type: 'purchase.completed',
+        occurredAt: '2026-11-01T00:00:00Z',
+        channelId: tg,
+        identifier: '12345',
+        customer: { source: 'admin', email: 'not-an-email' },
+      },
+      {
+        type: 'purchase.completed',
+        occurredAt: '2026-11-01T00:00:00Z',
+        channelId: tg,
+        identifier: '12345',
+        customer: { source: 'admin', properties: { unknownKey: 1 } },
+      },
+      {
+        type: 'purchase.completed',
+        occurredAt: '2026-11-01T00:00:00Z',
+        channelId: tg,
+        identifier: '12345',
+        customer: { source: 'admin', platform: 'web' },
+      },
     ]);
     expect(r.body.accepted).toBe(1);
     expect(r.body.rejected.map((x: { index: number; code: string }) => [x.index, x.code])).toEqual([
@@ -169,7 +228,10 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
       purchase(id, 3, { idempotencyKey: 'k-2' }),
     ]);
     expect(first.body).toEqual({ accepted: 2, duplicates: 1, rejected: [] });
-    const retry = await post(appId, [purchase(id, 1, { idempotencyKey: 'k-1', data: { orderId: 'retry' } }), purchase(id, 4, { idempotencyKey: 'k-3' })]);
+    const retry = await post(appId, [
+      purchase(id, 1, { idempotencyKey: 'k-1', data: { orderId: 'retry' } }),
+      purchase(id, 4, { idempotencyKey: 'k-3' }),
+    ]);
     expect(retry.body).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
     const items = await timeline(appId, id, '&types=purchase.completed');
     expect(items.map((a) => a.data.orderId)).toEqual(['o-4', 'o-3', 'first']);
@@ -187,7 +249,13 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
     const batch = Array.from({ length: n }, (_, i) =>
       i % 2
         ? purchase(id, i, { idempotencyKey: `c-${i}` })
-        : { type: 'purchase.completed', occurredAt: purchase(id, i).occurredAt, channelId: wa, identifier: `62811000${String(i).padStart(4, '0')}`, idempotencyKey: `c-${i}` },
+        : {
+            type: 'purchase.completed',
+            occurredAt: purchase(id, i).occurredAt,
+            channelId: wa,
+            identifier: `62811000${String(i).padStart(4, '0')}`,
+            idempotencyKey: `c-${i}`,
+          },
     );
     const [a, b] = await Promise.all([post(appId, batch), post(appId, batch)]);
     expect([a.status, b.status]).toEqual([200, 200]);
@@ -242,7 +310,11 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
     const appId = newAppId();
     const id = await customer(appId, await channel(appId));
     for (const role of ['supervisor', 'agent'] as const) {
-      const r = await t.http().post('/v1/events').set(t.auth(appId, role)).send({ events: [purchase(id, 1)] });
+      const r = await t
+        .http()
+        .post('/v1/events')
+        .set(t.auth(appId, role))
+        .send({ events: [purchase(id, 1)] });
       expect(r.status).toBe(403);
       expect(r.body.code).toBe('forbidden');
     }
@@ -258,7 +330,14 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
       if (!items.length) await new Promise((r) => setTimeout(r, 20));
     }
     expect(items).toEqual([
-      { id: expect.any(String), type: 'customer.created', typeName: 'Customer created', customerId: id, occurredAt: expect.any(String), data: { source: 'admin' } },
+      {
+        id: expect.any(String),
+        type: 'customer.created',
+        typeName: 'Customer created',
+        customerId: id,
+        occurredAt: expect.any(String),
+        data: { source: 'admin' },
+      },
     ]);
     const detail = await t.http().get(`/v1/customers/${id}`).set(t.auth(appId));
     expect(items[0].occurredAt).toBe(detail.body.createdAt);

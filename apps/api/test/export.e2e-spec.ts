@@ -6,7 +6,17 @@ import { createTestApp, newAppId, onRealServices, type Role, type TestApp } from
 
 const transport = onRealServices ? 'BullMQ' : 'in-process';
 const IMPORT_HEADER = 'name,identifier,email,phone_number,channel_id,source,channel_name';
-const EXPORT_HEADER = [...IMPORT_HEADER.split(','), 'id', 'customer_source', 'platform', 'tags', 'properties', 'linked', 'main_channel', 'created_at'];
+const EXPORT_HEADER = [
+  ...IMPORT_HEADER.split(','),
+  'id',
+  'customer_source',
+  'platform',
+  'tags',
+  'properties',
+  'linked',
+  'main_channel',
+  'created_at',
+];
 
 interface Mail {
   to: string[];
@@ -30,7 +40,11 @@ async function startSmtp(): Promise<{ port: number; inbox: Mail[]; stop: () => P
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.server.address() as AddressInfo).port, inbox, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    inbox,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** The download link of a mail, as path and query (the public origin `http://cdp.test` is the test server). */
@@ -87,11 +101,15 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
   }
 
   async function download(path: string) {
-    const r = await t.http().get(path).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const r = await t
+      .http()
+      .get(path)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     return r;
   }
 
@@ -111,14 +129,28 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
     const line = await channel(appId, 'line');
     const prop = await t.http().post('/v1/customer-properties').set(t.auth(appId)).send({ key: 'city', label: 'City', type: 'text' });
     expect(prop.status).toBe(201);
-    const budi = await customer(appId, { channelId: wa, identifier: '6281234567890', name: 'Budi', email: 'budi@example.com', phoneNumber: '+6281234567890', tags: ['vip', 'gold'], platform: 'mobile' });
+    const budi = await customer(appId, {
+      channelId: wa,
+      identifier: '6281234567890',
+      name: 'Budi',
+      email: 'budi@example.com',
+      phoneNumber: '+6281234567890',
+      tags: ['vip', 'gold'],
+      platform: 'mobile',
+    });
     await t.http().put(`/v1/customers/${budi.id}/properties`).set(t.auth(appId)).send({ city: 'Jakarta' });
     const siti = await customer(appId, { channelId: wa, identifier: '6281299990000', name: 'Siti' });
     await customer(appId, { channelId: line, identifier: `U${'a'.repeat(32)}`, name: 'Not on WA' });
 
     const started = Date.now();
     const { done, mail } = await exportOf(appId, { filter: { channelIds: [wa] }, email: 'Ana@Example.com' });
-    expect(done).toMatchObject({ status: 'completed', rowCount: 2, email: 'ana@example.com', filter: { channelIds: [wa] }, failureReason: null });
+    expect(done).toMatchObject({
+      status: 'completed',
+      rowCount: 2,
+      email: 'ana@example.com',
+      filter: { channelIds: [wa] },
+      failureReason: null,
+    });
     expect(Date.parse(done.linkExpiresAt) - Date.now()).toBeGreaterThan(23 * 3600 * 1000);
     expect(mail).toBeDefined();
     expect(mail!.to).toEqual(['ana@example.com']);
@@ -158,20 +190,41 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
   it('IE5: the filter is checked at request time with the search codes; a bad e-mail is 422; nothing is queued', async () => {
     const appId = newAppId();
     const line = await channel(appId, 'line');
-    const ads = await t.http().post('/v1/customers/exports').set(t.auth(appId)).send({ filter: { sources: ['ads'] }, email: 'a@example.com' });
+    const ads = await t
+      .http()
+      .post('/v1/customers/exports')
+      .set(t.auth(appId))
+      .send({ filter: { sources: ['ads'] }, email: 'a@example.com' });
     expect(ads.status).toBe(422);
     expect(ads.body.code).toBe('source_requires_whatsapp');
-    const adsLine = await t.http().post('/v1/customers/exports').set(t.auth(appId)).send({ filter: { channelIds: [line], sources: ['broadcast'] }, email: 'a@example.com' });
+    const adsLine = await t
+      .http()
+      .post('/v1/customers/exports')
+      .set(t.auth(appId))
+      .send({ filter: { channelIds: [line], sources: ['broadcast'] }, email: 'a@example.com' });
     expect(adsLine.body.code).toBe('source_requires_whatsapp');
-    const foreign = await t.http().post('/v1/customers/exports').set(t.auth(appId)).send({ filter: { channelIds: [await channel(newAppId(), 'wa')] }, email: 'a@example.com' });
+    const foreign = await t
+      .http()
+      .post('/v1/customers/exports')
+      .set(t.auth(appId))
+      .send({ filter: { channelIds: [await channel(newAppId(), 'wa')] }, email: 'a@example.com' });
     expect(foreign.status).toBe(422);
     expect(foreign.body.code).toBe('validation_failed');
-    const tooMany = await t.http().post('/v1/customers/exports').set(t.auth(appId)).send({
-      filter: { properties: { match: 'all', conditions: Array.from({ length: 6 }, () => ({ key: 'city', operator: 'is_set' })) } },
-      email: 'a@example.com',
-    });
+    const tooMany = await t
+      .http()
+      .post('/v1/customers/exports')
+      .set(t.auth(appId))
+      .send({
+        filter: { properties: { match: 'all', conditions: Array.from({ length: 6 }, () => ({ key: 'city', operator: 'is_set' })) } },
+        email: 'a@example.com',
+      });
     expect(tooMany.body.code).toBe('too_many_property_conditions');
-    for (const body of [{ email: 'not-an-email' }, {}, { email: 'a@example.com', extra: 1 }, { email: 'a@example.com', filter: { nope: 1 } }]) {
+    for (const body of [
+      { email: 'not-an-email' },
+      {},
+      { email: 'a@example.com', extra: 1 },
+      { email: 'a@example.com', filter: { nope: 1 } },
+    ]) {
       const r = await t.http().post('/v1/customers/exports').set(t.auth(appId)).send(body);
       expect(r.status).toBe(422);
       expect(r.body.code).toBe('validation_failed');
@@ -204,9 +257,10 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
     const appId = newAppId();
     const tg = await channel(appId, 'telegram');
     const tiktok = await channel(appId, 'tiktok');
-    const names = ['=HYPERLINK("http://evil.test","x")', '+cmd|\' /C calc\'!A0', '-2+3+cmd', '@SUM(A1:A2)', 'Plain -name'];
+    const names = ['=HYPERLINK("http://evil.test","x")', "+cmd|' /C calc'!A0", '-2+3+cmd', '@SUM(A1:A2)', 'Plain -name'];
     const made: { id: string }[] = [];
-    for (const [i, name] of names.entries()) made.push(await customer(appId, { channelId: tg, identifier: String(300 + i), name, phoneNumber: '+6281234567890' }));
+    for (const [i, name] of names.entries())
+      made.push(await customer(appId, { channelId: tg, identifier: String(300 + i), name, phoneNumber: '+6281234567890' }));
     made.push(await customer(appId, { channelId: tiktok, identifier: '-abc_123', name: '-42' }));
     const { mail } = await exportOf(appId, { email: 'sec@example.com' });
     const file = (await download(linkIn(mail!))).body as Buffer;
@@ -214,7 +268,7 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
     const byId = new Map(rows.map((r) => [r.id, r]));
     expect(made.map((c) => byId.get(c.id)!.name)).toEqual([
       '\'=HYPERLINK("http://evil.test","x")',
-      '\'+cmd|\' /C calc\'!A0',
+      "'+cmd|' /C calc'!A0",
       "'-2+3+cmd",
       "'@SUM(A1:A2)",
       'Plain -name',
@@ -233,13 +287,15 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
     expect(back).toMatchObject({ createdCount: 2, skippedCount: 4, failedCount: 0 });
     const search = await t.http().post('/v1/customers/search').set(t.auth(appId)).send({ limit: 100 });
     const restored = search.body.data.filter((c: { id: string }) => !made.some((m) => m.id === c.id));
-    expect(restored.map((c: { name: string; identifier: string; phoneNumber: string | null }) => [c.name, c.identifier, c.phoneNumber]).sort()).toEqual([
+    expect(
+      restored.map((c: { name: string; identifier: string; phoneNumber: string | null }) => [c.name, c.identifier, c.phoneNumber]).sort(),
+    ).toEqual([
       ['-42', '-abc_123', null],
       [names[0], '300', '+6281234567890'],
     ]);
   });
 
-  it('IE5: a wrong, missing or expired token, another export\'s token, or an unknown id: 404 not_found', async () => {
+  it("IE5: a wrong, missing or expired token, another export's token, or an unknown id: 404 not_found", async () => {
     const a = newAppId();
     const b = newAppId();
     await customer(a, { channelId: await channel(a, 'telegram'), identifier: '1', name: 'A' });
@@ -262,13 +318,15 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
       expect(r.status).toBe(404);
       expect(r.body.code).toBe('not_found');
     }
-    await t.app.get(Db).run(sql`update exports set token_expires_at = now() - interval '1 second' where app_id = ${a} and id = ${ea.done.id}::uuid`);
+    await t.app
+      .get(Db)
+      .run(sql`update exports set token_expires_at = now() - interval '1 second' where app_id = ${a} and id = ${ea.done.id}::uuid`);
     const expired = await t.http().get(pathA);
     expect(expired.status).toBe(404);
     expect(expired.body.code).toBe('not_found');
   });
 
-  it("IE5: another app gets 404 for an export and never lists it; lists are keyset pages", async () => {
+  it('IE5: another app gets 404 for an export and never lists it; lists are keyset pages', async () => {
     const a = newAppId();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await exportOf(a, { email: `x${i}@example.com` })).done.id);
@@ -278,7 +336,10 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
     expect((await t.http().get('/v1/customers/exports').set(t.auth(newAppId()))).body.data).toEqual([]);
     const p1 = await t.http().get('/v1/customers/exports?limit=2').set(t.auth(a));
     expect(p1.body.data.map((x: { id: string }) => x.id)).toEqual([ids[2], ids[1]]);
-    const p2 = await t.http().get(`/v1/customers/exports?limit=2&cursor=${encodeURIComponent(p1.body.nextCursor)}`).set(t.auth(a));
+    const p2 = await t
+      .http()
+      .get(`/v1/customers/exports?limit=2&cursor=${encodeURIComponent(p1.body.nextCursor)}`)
+      .set(t.auth(a));
     expect(p2.body).toEqual({ data: [expect.objectContaining({ id: ids[0], rowCount: 0, status: 'completed' })], nextCursor: null });
     expect((await t.http().get('/v1/customers/exports?cursor=forged.x').set(t.auth(a))).body.code).toBe('invalid_cursor');
   });
@@ -288,14 +349,24 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
     const wa = await channel(appId, 'wa');
     await customer(appId, { channelId: wa, identifier: '6281234567890', name: 'Budi' });
     const token = t.token(appId, 'admin', { sub: 'user-bo', email: 'bo@example.com' });
-    const r = await t.http().post('/v1/customers/exports').set({ Authorization: `Bearer ${token}` }).send({ filter: { channelTypes: ['wa'] }, email: 'report@example.com' });
+    const r = await t
+      .http()
+      .post('/v1/customers/exports')
+      .set({ Authorization: `Bearer ${token}` })
+      .send({ filter: { channelTypes: ['wa'] }, email: 'report@example.com' });
     expect(r.status).toBe(202);
     await waitFor(`/v1/customers/exports/${r.body.id}`, appId);
     const log = await t.http().get('/v1/audit-log').set(t.auth(appId));
     const mine = log.body.data.filter((e: { subject: string }) => e.subject === `export:${r.body.id}`);
     expect(mine.map((e: { action: string }) => e.action)).toEqual(['customers.exported', 'customers.export_requested']);
-    expect(mine[1]).toMatchObject({ actor: { userId: 'user-bo', email: 'bo@example.com' }, details: { filter: { channelTypes: ['wa'] }, recipient: 'report@example.com' } });
-    expect(mine[0]).toMatchObject({ actor: { userId: 'user-bo' }, details: { filter: { channelTypes: ['wa'] }, recipient: 'report@example.com', rowCount: 1 } });
+    expect(mine[1]).toMatchObject({
+      actor: { userId: 'user-bo', email: 'bo@example.com' },
+      details: { filter: { channelTypes: ['wa'] }, recipient: 'report@example.com' },
+    });
+    expect(mine[0]).toMatchObject({
+      actor: { userId: 'user-bo' },
+      details: { filter: { channelTypes: ['wa'] }, recipient: 'report@example.com', rowCount: 1 },
+    });
   });
 
   it('IE6: agents and supervisors may not export or see exports until an admin turns on "Agent can Import & Export Customer Data"', async () => {
@@ -327,12 +398,18 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
     const wa = await channel(appId, 'wa');
     // The channel is deleted and the job runs again from the start: the request's check passed, the job's does not.
     const db = t.app.get(Db);
-    const r = await t.http().post('/v1/customers/exports').set(t.auth(appId)).send({ filter: { channelIds: [wa] }, email: 'a@example.com' });
+    const r = await t
+      .http()
+      .post('/v1/customers/exports')
+      .set(t.auth(appId))
+      .send({ filter: { channelIds: [wa] }, email: 'a@example.com' });
     expect(r.status).toBe(202);
     const first = await waitFor(`/v1/customers/exports/${r.body.id}`, appId);
     expect(first.status).toBe('completed');
     expect((await t.http().delete(`/v1/channels/${wa}`).set(t.auth(appId))).status).toBe(204);
-    await db.run(sql`update exports set status = 'queued', csv = null, row_count = null, mail_sent_at = null, completed_at = null where id = ${r.body.id}::uuid`);
+    await db.run(
+      sql`update exports set status = 'queued', csv = null, row_count = null, mail_sent_at = null, completed_at = null where id = ${r.body.id}::uuid`,
+    );
     await t.app.get(JobRunner).enqueue('customers.export', { appId, exportId: r.body.id }, { jobId: `${r.body.id}-again`, attempts: 1 });
     const failed = await waitFor(`/v1/customers/exports/${r.body.id}`, appId);
     expect(failed.status).toBe('failed');

@@ -12,13 +12,25 @@ describe('Groups (API.md "Groups")', () => {
   afterAll(() => t.close());
 
   async function channel(appId: string, type = 'line'): Promise<string> {
-    const r = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type, name: `${type} ${randomBytes(2).toString('hex')}` });
+    const r = await t
+      .http()
+      .post('/v1/channels')
+      .set(t.auth(appId))
+      .send({ type, name: `${type} ${randomBytes(2).toString('hex')}` });
     expect(r.status).toBe(201);
     return r.body.id;
   }
 
-  async function customer(appId: string, channelId: string, body: Record<string, unknown> = {}): Promise<{ id: string; identifier: string }> {
-    const r = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId, identifier: lineId(), name: `Customer ${randomBytes(3).toString('hex')}`, ...body });
+  async function customer(
+    appId: string,
+    channelId: string,
+    body: Record<string, unknown> = {},
+  ): Promise<{ id: string; identifier: string }> {
+    const r = await t
+      .http()
+      .post('/v1/customers')
+      .set(t.auth(appId))
+      .send({ channelId, identifier: lineId(), name: `Customer ${randomBytes(3).toString('hex')}`, ...body });
     expect(r.status).toBe(201);
     return r.body;
   }
@@ -57,14 +69,18 @@ describe('Groups (API.md "Groups")', () => {
   };
 
   describe('create', () => {
-    it('G1: a group made from chosen customers keeps them; ids that are not the app\'s are reported, not added', async () => {
+    it("G1: a group made from chosen customers keeps them; ids that are not the app's are reported, not added", async () => {
       const appId = newAppId();
       const other = newAppId();
       const line = await channel(appId);
       const members = await customers(appId, line, 3);
       const foreign = await customer(other, await channel(other));
       const unknown = '0190a0a0-0000-7000-8000-000000000000';
-      const r = await t.http().post('/v1/groups').set(t.auth(appId, 'agent')).send({ name: '  VIP Jakarta ', description: 'Best buyers', customerIds: [...ids(members), foreign.id, unknown] });
+      const r = await t
+        .http()
+        .post('/v1/groups')
+        .set(t.auth(appId, 'agent'))
+        .send({ name: '  VIP Jakarta ', description: 'Best buyers', customerIds: [...ids(members), foreign.id, unknown] });
       expect(r.status).toBe(201);
       expect(r.body).toMatchObject({ name: 'VIP Jakarta', description: 'Best buyers', memberCount: 3, notFound: [foreign.id, unknown] });
       expect(Date.parse(r.body.createdAt)).not.toBeNaN();
@@ -91,10 +107,18 @@ describe('Groups (API.md "Groups")', () => {
       const appId = newAppId();
       const line = await channel(appId);
       const c = await customer(appId, line);
-      const both = await t.http().post('/v1/groups').set(t.auth(appId)).send({ name: 'x', customerIds: [c.id], filter: { tags: ['vip'] } });
+      const both = await t
+        .http()
+        .post('/v1/groups')
+        .set(t.auth(appId))
+        .send({ name: 'x', customerIds: [c.id], filter: { tags: ['vip'] } });
       expect(both.status).toBe(422);
       expect(both.body.code).toBe('validation_failed');
-      const badSource = await t.http().post('/v1/groups').set(t.auth(appId)).send({ name: 'x', filter: { sources: ['ads'] } });
+      const badSource = await t
+        .http()
+        .post('/v1/groups')
+        .set(t.auth(appId))
+        .send({ name: 'x', filter: { sources: ['ads'] } });
       expect(badSource.status).toBe(422);
       expect(badSource.body.code).toBe('source_requires_whatsapp');
       expect((await t.http().post('/v1/groups').set(t.auth(appId)).send({ name: '' })).status).toBe(422);
@@ -138,7 +162,8 @@ describe('Groups (API.md "Groups")', () => {
         cursor = r.body.nextCursor;
       } while (cursor);
       expect(seen).toEqual(ids(made).reverse());
-      const search = async (q: string) => (await t.http().get('/v1/groups').query({ search: q }).set(t.auth(appId))).body.data.map((g: { name: string }) => g.name);
+      const search = async (q: string) =>
+        (await t.http().get('/v1/groups').query({ search: q }).set(t.auth(appId))).body.data.map((g: { name: string }) => g.name);
       expect(await search('dac biet')).toEqual(['Pelanggan Đặc Biệt']);
       expect(await search('KHÁCH')).toEqual(['Khách VIP']);
       expect(await search('%')).toEqual(['Jakarta 100%']);
@@ -147,7 +172,11 @@ describe('Groups (API.md "Groups")', () => {
       expect(bad.status).toBe(422);
       expect(bad.body.code).toBe('invalid_cursor');
       const first = await t.http().get('/v1/groups').query({ limit: 1 }).set(t.auth(appId));
-      const otherSearch = await t.http().get('/v1/groups').query({ limit: 1, search: 'a', cursor: first.body.nextCursor }).set(t.auth(appId));
+      const otherSearch = await t
+        .http()
+        .get('/v1/groups')
+        .query({ limit: 1, search: 'a', cursor: first.body.nextCursor })
+        .set(t.auth(appId));
       expect(otherSearch.body.code).toBe('invalid_cursor');
       expect((await t.http().get('/v1/groups').query({ limit: 101 }).set(t.auth(appId))).status).toBe(422);
     });
@@ -161,7 +190,11 @@ describe('Groups (API.md "Groups")', () => {
       const later = await customers(appId, line, 2);
       const g = await group(appId, { name: 'g', customerIds: ids(first) });
       await new Promise((r) => setTimeout(r, 5));
-      await t.http().post(`/v1/groups/${g.id}/members`).set(t.auth(appId)).send({ customerIds: ids(later) });
+      await t
+        .http()
+        .post(`/v1/groups/${g.id}/members`)
+        .set(t.auth(appId))
+        .send({ customerIds: ids(later) });
       const page = await t.http().get(`/v1/groups/${g.id}/members`).query({ limit: 2 }).set(t.auth(appId));
       expect(page.body.data.map((c: { id: string }) => c.id).sort()).toEqual(ids(later).sort());
       expect(page.body.data[0]).toMatchObject({ channel: { id: line }, linked: false });
@@ -169,7 +202,11 @@ describe('Groups (API.md "Groups")', () => {
       expect(all).toHaveLength(5);
       expect(new Set(all).size).toBe(5);
       expect(all.slice(2).sort()).toEqual(ids(first).sort());
-      const foreignCursor = await t.http().get(`/v1/groups/${g.id}/members`).query({ cursor: page.body.nextCursor }).set(t.auth(newAppId()));
+      const foreignCursor = await t
+        .http()
+        .get(`/v1/groups/${g.id}/members`)
+        .query({ cursor: page.body.nextCursor })
+        .set(t.auth(newAppId()));
       expect(foreignCursor.status).toBe(404);
     });
 
@@ -180,10 +217,18 @@ describe('Groups (API.md "Groups")', () => {
       const [a, b, c] = await customers(appId, line, 3);
       const foreign = await customer(other, await channel(other));
       const g = await group(appId, { name: 'g', customerIds: [a.id] });
-      const add = await t.http().post(`/v1/groups/${g.id}/members`).set(t.auth(appId, 'agent')).send({ customerIds: [a.id, b.id, c.id, foreign.id] });
+      const add = await t
+        .http()
+        .post(`/v1/groups/${g.id}/members`)
+        .set(t.auth(appId, 'agent'))
+        .send({ customerIds: [a.id, b.id, c.id, foreign.id] });
       expect(add.status).toBe(200);
       expect(add.body).toEqual({ added: 2, alreadyMembers: 1, notFound: [foreign.id], memberCount: 3 });
-      const rm = await t.http().post(`/v1/groups/${g.id}/members/remove`).set(t.auth(appId, 'agent')).send({ customerIds: [a.id, foreign.id] });
+      const rm = await t
+        .http()
+        .post(`/v1/groups/${g.id}/members/remove`)
+        .set(t.auth(appId, 'agent'))
+        .send({ customerIds: [a.id, foreign.id] });
       expect(rm.status).toBe(200);
       expect(rm.body).toEqual({ removed: 1, memberCount: 2 });
       expect((await memberIds(appId, g.id)).sort()).toEqual([b.id, c.id].sort());
@@ -196,7 +241,11 @@ describe('Groups (API.md "Groups")', () => {
       const vip = await customers(appId, line, 4, { tags: ['vip'] });
       await customers(appId, line, 2);
       const g = await group(appId, { name: 'g', customerIds: [vip[0].id] });
-      const r = await t.http().post(`/v1/groups/${g.id}/members`).set(t.auth(appId)).send({ filter: { tags: ['vip'] } });
+      const r = await t
+        .http()
+        .post(`/v1/groups/${g.id}/members`)
+        .set(t.auth(appId))
+        .send({ filter: { tags: ['vip'] } });
       expect(r.status).toBe(200);
       expect(r.body).toEqual({ added: 3, alreadyMembers: 1, notFound: [], memberCount: 4 });
     });
@@ -227,15 +276,27 @@ describe('Groups (API.md "Groups")', () => {
       const line = await channel(appId);
       const cs = await customers(appId, line, 5, { tags: ['vip'] });
       const g = await group(appId, { name: 'g', customerIds: ids(cs.slice(0, 2)) });
-      const over = await t.http().post(`/v1/groups/${g.id}/members`).set(t.auth(appId)).send({ customerIds: ids(cs.slice(2, 4)) });
+      const over = await t
+        .http()
+        .post(`/v1/groups/${g.id}/members`)
+        .set(t.auth(appId))
+        .send({ customerIds: ids(cs.slice(2, 4)) });
       expect(over.status).toBe(422);
       expect(over.body.code).toBe('group_member_limit_exceeded');
-      const byFilter = await t.http().post(`/v1/groups/${g.id}/members`).set(t.auth(appId)).send({ filter: { tags: ['vip'] } });
+      const byFilter = await t
+        .http()
+        .post(`/v1/groups/${g.id}/members`)
+        .set(t.auth(appId))
+        .send({ filter: { tags: ['vip'] } });
       expect(byFilter.status).toBe(422);
       expect(byFilter.body.code).toBe('group_member_limit_exceeded');
       expect((await t.http().get(`/v1/groups/${g.id}`).set(t.auth(appId))).body.memberCount).toBe(2);
       expect((await memberIds(appId, g.id)).length).toBe(2);
-      const fits = await t.http().post(`/v1/groups/${g.id}/members`).set(t.auth(appId)).send({ customerIds: [cs[0].id, cs[4].id] });
+      const fits = await t
+        .http()
+        .post(`/v1/groups/${g.id}/members`)
+        .set(t.auth(appId))
+        .send({ customerIds: [cs[0].id, cs[4].id] });
       expect(fits.body).toMatchObject({ added: 1, alreadyMembers: 1, memberCount: 3 });
     });
 
@@ -244,16 +305,28 @@ describe('Groups (API.md "Groups")', () => {
       await operator(appId, { groupMemberLimit: 3 });
       const line = await channel(appId);
       const cs = await customers(appId, line, 6);
-      const byIds = await t.http().post('/v1/groups').set(t.auth(appId)).send({ name: 'g', customerIds: ids(cs) });
+      const byIds = await t
+        .http()
+        .post('/v1/groups')
+        .set(t.auth(appId))
+        .send({ name: 'g', customerIds: ids(cs) });
       expect(byIds.status).toBe(422);
       expect(byIds.body.code).toBe('group_member_limit_exceeded');
-      const byFilter = await t.http().post('/v1/groups').set(t.auth(appId)).send({ name: 'g', filter: { channelIds: [line] } });
+      const byFilter = await t
+        .http()
+        .post('/v1/groups')
+        .set(t.auth(appId))
+        .send({ name: 'g', filter: { channelIds: [line] } });
       expect(byFilter.status).toBe(422);
       expect(byFilter.body.code).toBe('group_member_limit_exceeded');
       // Counted only to the limit + 1.
       expect(byFilter.body.detail).toContain('more than 3');
       expect((await t.http().get('/v1/groups').set(t.auth(appId))).body.data).toEqual([]);
-      const atLimit = await t.http().post('/v1/groups').set(t.auth(appId)).send({ name: 'g', customerIds: ids(cs.slice(0, 3)) });
+      const atLimit = await t
+        .http()
+        .post('/v1/groups')
+        .set(t.auth(appId))
+        .send({ name: 'g', customerIds: ids(cs.slice(0, 3)) });
       expect(atLimit.status).toBe(201);
       // The app's settings show the operator's limit; the business cannot change it.
       expect((await t.http().patch('/v1/settings/customers').set(t.auth(appId)).send({ groupMemberLimit: 100 })).status).toBe(422);
@@ -277,18 +350,28 @@ describe('Groups (API.md "Groups")', () => {
       // Set 1: its main channel is not in the group, yet it is the recipient.
       const main1 = await customer(appId, wa, { identifier: '6281234567801' });
       const m1 = await customer(appId, line);
-      await t.http().post(`/v1/customers/${main1.id}/merge`).set(t.auth(appId)).send({ customerIds: [m1.id] });
+      await t
+        .http()
+        .post(`/v1/customers/${main1.id}/merge`)
+        .set(t.auth(appId))
+        .send({ customerIds: [m1.id] });
       await t.http().post(`/v1/customers/${main1.id}/main-channel`).set(t.auth(appId));
       // Set 2: no main channel; the older member has the newer activity.
       const older = await customer(appId, line);
       const newer = await customer(appId, wa, { identifier: '6281234567802' });
       const outside = await customer(appId, line);
-      await t.http().post(`/v1/customers/${older.id}/merge`).set(t.auth(appId)).send({ customerIds: [newer.id, outside.id] });
+      await t
+        .http()
+        .post(`/v1/customers/${older.id}/merge`)
+        .set(t.auth(appId))
+        .send({ customerIds: [newer.id, outside.id] });
       const ev = await t
         .http()
         .post('/v1/events')
         .set(t.auth(appId))
-        .send({ events: [{ type: 'purchase.completed', occurredAt: new Date(Date.now() + 60_000).toISOString(), customerId: older.id, data: {} }] });
+        .send({
+          events: [{ type: 'purchase.completed', occurredAt: new Date(Date.now() + 60_000).toISOString(), customerId: older.id, data: {} }],
+        });
       expect(ev.status).toBe(200);
       expect(ev.body.accepted).toBe(1);
       const g = await group(appId, { name: 'g', customerIds: [solo.id, m1.id, older.id, newer.id] });
@@ -304,7 +387,7 @@ describe('Groups (API.md "Groups")', () => {
   });
 
   describe('tenant isolation', () => {
-    it('G1–G4: another app\'s group is 404 on every endpoint; its customers are notFound', async () => {
+    it("G1–G4: another app's group is 404 on every endpoint; its customers are notFound", async () => {
       const appA = newAppId();
       const appB = newAppId();
       await operator(appB, { plan: 'enterprise' });
@@ -315,16 +398,36 @@ describe('Groups (API.md "Groups")', () => {
       expect((await t.http().get(`/v1/groups/${g.id}`).set(B)).status).toBe(404);
       expect((await t.http().patch(`/v1/groups/${g.id}`).set(B).send({ name: 'x' })).status).toBe(404);
       expect((await t.http().get(`/v1/groups/${g.id}/members`).set(B)).status).toBe(404);
-      expect((await t.http().post(`/v1/groups/${g.id}/members`).set(B).send({ customerIds: [b.id] })).status).toBe(404);
+      expect(
+        (
+          await t
+            .http()
+            .post(`/v1/groups/${g.id}/members`)
+            .set(B)
+            .send({ customerIds: [b.id] })
+        ).status,
+      ).toBe(404);
       expect((await t.http().post(`/v1/groups/${g.id}/members`).set(B).send({ filter: {} })).status).toBe(404);
-      expect((await t.http().post(`/v1/groups/${g.id}/members/remove`).set(B).send({ customerIds: [a.id] })).status).toBe(404);
+      expect(
+        (
+          await t
+            .http()
+            .post(`/v1/groups/${g.id}/members/remove`)
+            .set(B)
+            .send({ customerIds: [a.id] })
+        ).status,
+      ).toBe(404);
       expect((await t.http().get(`/v1/groups/${g.id}/broadcast-audience`).set(B)).status).toBe(404);
       expect((await t.http().delete(`/v1/groups/${g.id}`).set(B)).status).toBe(404);
       expect((await t.http().get('/v1/groups').set(B)).body.data).toEqual([]);
       expect((await t.http().get(`/v1/customers/${a.id}/groups`).set(B)).status).toBe(404);
       const gb = await group(appB, { name: 'B', customerIds: [a.id] });
       expect(gb).toMatchObject({ memberCount: 0, notFound: [a.id] });
-      const add = await t.http().post(`/v1/groups/${gb.id}/members`).set(B).send({ customerIds: [a.id, b.id] });
+      const add = await t
+        .http()
+        .post(`/v1/groups/${gb.id}/members`)
+        .set(B)
+        .send({ customerIds: [a.id, b.id] });
       expect(add.body).toEqual({ added: 1, alreadyMembers: 0, notFound: [a.id], memberCount: 1 });
       const everyone = await t.http().post(`/v1/groups/${gb.id}/members`).set(B).send({ filter: {} });
       expect(everyone.body).toMatchObject({ added: 0, alreadyMembers: 1, memberCount: 1 });
@@ -346,16 +449,28 @@ describe('Groups (API.md "Groups")', () => {
       // for each foreign-key check of the insert.
       await db.run(sql`analyze customers`);
       const started = performance.now();
-      const r = await t.http().post('/v1/groups').set(t.auth(appId)).send({ name: 'Bulk', filter: { tags: ['bulk'] } });
+      const r = await t
+        .http()
+        .post('/v1/groups')
+        .set(t.auth(appId))
+        .send({ name: 'Bulk', filter: { tags: ['bulk'] } });
       const ms = performance.now() - started;
       expect(r.status).toBe(201);
       expect(r.body.memberCount).toBe(10_000);
       process.stdout.write(`[${onRealServices ? 'PostgreSQL' : 'PGlite'}] group of 10,000 from a filter: ${ms.toFixed(0)} ms\n`);
-      const over = await t.http().post('/v1/groups').set(t.auth(appId)).send({ name: 'All', filter: { channelIds: [line] } });
+      const over = await t
+        .http()
+        .post('/v1/groups')
+        .set(t.auth(appId))
+        .send({ name: 'All', filter: { channelIds: [line] } });
       expect(over.status).toBe(422);
       expect(over.body.code).toBe('group_member_limit_exceeded');
       expect(over.body.detail).toContain('more than 10000');
-      const more = await t.http().post(`/v1/groups/${r.body.id}/members`).set(t.auth(appId)).send({ filter: { tags: ['other'] } });
+      const more = await t
+        .http()
+        .post(`/v1/groups/${r.body.id}/members`)
+        .set(t.auth(appId))
+        .send({ filter: { tags: ['other'] } });
       expect(more.status).toBe(422);
       expect((await t.http().get(`/v1/groups/${r.body.id}`).set(t.auth(appId))).body.memberCount).toBe(10_000);
     });
@@ -372,8 +487,16 @@ describe('Groups (API.md "Groups")', () => {
           const cs = await customers(appId, line, 6);
           const g = await group(appId, { name: `race ${round}` });
           const [r1, r2] = await Promise.all([
-            t.http().post(`/v1/groups/${g.id}/members`).set(t.auth(appId)).send({ customerIds: ids(cs.slice(0, 3)) }),
-            t.http().post(`/v1/groups/${g.id}/members`).set(t.auth(appId)).send({ customerIds: ids(cs.slice(3, 6)) }),
+            t
+              .http()
+              .post(`/v1/groups/${g.id}/members`)
+              .set(t.auth(appId))
+              .send({ customerIds: ids(cs.slice(0, 3)) }),
+            t
+              .http()
+              .post(`/v1/groups/${g.id}/members`)
+              .set(t.auth(appId))
+              .send({ customerIds: ids(cs.slice(3, 6)) }),
           ]);
           expect([r1.status, r2.status].sort()).toEqual([200, 422]);
           expect((await t.http().get(`/v1/groups/${g.id}`).set(t.auth(appId))).body.memberCount).toBe(3);
@@ -387,11 +510,23 @@ describe('Groups (API.md "Groups")', () => {
         const cs = await customers(appId, line, 12);
         const g = await group(appId, { name: 'g', customerIds: ids(cs.slice(0, 6)) });
         const rs = await Promise.all([
-          t.http().post(`/v1/groups/${g.id}/members`).set(t.auth(appId)).send({ customerIds: ids(cs.slice(6, 9)) }),
-          t.http().post(`/v1/groups/${g.id}/members/remove`).set(t.auth(appId)).send({ customerIds: ids(cs.slice(0, 2)) }),
+          t
+            .http()
+            .post(`/v1/groups/${g.id}/members`)
+            .set(t.auth(appId))
+            .send({ customerIds: ids(cs.slice(6, 9)) }),
+          t
+            .http()
+            .post(`/v1/groups/${g.id}/members/remove`)
+            .set(t.auth(appId))
+            .send({ customerIds: ids(cs.slice(0, 2)) }),
           t.http().delete(`/v1/customers/${cs[2].id}`).set(t.auth(appId)),
           t.http().delete(`/v1/customers/${cs[6].id}`).set(t.auth(appId)),
-          t.http().post(`/v1/groups/${g.id}/members`).set(t.auth(appId)).send({ customerIds: ids(cs.slice(9, 12)) }),
+          t
+            .http()
+            .post(`/v1/groups/${g.id}/members`)
+            .set(t.auth(appId))
+            .send({ customerIds: ids(cs.slice(9, 12)) }),
         ]);
         expect(rs.every((r) => r.status < 300)).toBe(true);
         const count = (await t.http().get(`/v1/groups/${g.id}`).set(t.auth(appId))).body.memberCount;

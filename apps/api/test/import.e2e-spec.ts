@@ -14,13 +14,24 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
   afterAll(() => t.close());
 
   async function channel(appId: string, type: string, name = type.toUpperCase(), config?: Record<string, unknown>): Promise<string> {
-    const r = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type, name, ...(config ? { config } : {}) });
+    const r = await t
+      .http()
+      .post('/v1/channels')
+      .set(t.auth(appId))
+      .send({ type, name, ...(config ? { config } : {}) });
     expect(r.status).toBe(201);
     return r.body.id;
   }
 
-  function upload(appId: string, content: string | Buffer, o: { separator?: string; dryRun?: boolean; role?: Role; filename?: string } = {}) {
-    let req = t.http().post(`/v1/customers/imports${o.dryRun === undefined ? '' : `?dryRun=${o.dryRun}`}`).set(t.auth(appId, o.role ?? 'admin'));
+  function upload(
+    appId: string,
+    content: string | Buffer,
+    o: { separator?: string; dryRun?: boolean; role?: Role; filename?: string } = {},
+  ) {
+    let req = t
+      .http()
+      .post(`/v1/customers/imports${o.dryRun === undefined ? '' : `?dryRun=${o.dryRun}`}`)
+      .set(t.auth(appId, o.role ?? 'admin'));
     if (o.separator !== undefined) req = req.field('separator', o.separator);
     return req.attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), o.filename ?? 'customers.csv');
   }
@@ -45,13 +56,20 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
   async function customers(appId: string) {
     const r = await t.http().post('/v1/customers/search').set(t.auth(appId)).send({ limit: 100 });
     expect(r.status).toBe(200);
-    return r.body.data as { name: string; identifier: string; email: string | null; phoneNumber: string | null; source: string; channel: { id: string } }[];
+    return r.body.data as {
+      name: string;
+      identifier: string;
+      email: string | null;
+      phoneNumber: string | null;
+      source: string;
+      channel: { id: string };
+    }[];
   }
 
   const count = async (appId: string) => (await t.http().post('/v1/customers/count').set(t.auth(appId)).send({})).body.count as number;
 
   describe('IE1: template', () => {
-    it('IE1: every role downloads a comma template: the header, then one example row per channel type using the app\'s channels', async () => {
+    it("IE1: every role downloads a comma template: the header, then one example row per channel type using the app's channels", async () => {
       const appId = newAppId();
       const wa = await channel(appId, 'wa', 'WA Sales');
       const qiscus = await channel(appId, 'qiscus', 'Widget', { identifierType: 'email' });
@@ -64,14 +82,18 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
         expect(lines[0]).toBe(HEADER);
         const rows = parse(r.text, { columns: true }) as Record<string, string>[];
         expect(rows.map((x) => x.source).sort()).toEqual(['custom', 'fb', 'ig', 'line', 'qiscus', 'telegram', 'tiktok', 'wa']);
-        expect(rows.find((x) => x.source === 'wa')).toMatchObject({ channel_id: wa, channel_name: 'WA Sales', identifier: '6281234567890' });
+        expect(rows.find((x) => x.source === 'wa')).toMatchObject({
+          channel_id: wa,
+          channel_name: 'WA Sales',
+          identifier: '6281234567890',
+        });
         // An e-mail channel gets an e-mail identifier, so the example is valid for it.
         expect(rows.find((x) => x.source === 'qiscus')).toMatchObject({ channel_id: qiscus, identifier: expect.stringContaining('@') });
         expect(rows.find((x) => x.source === 'line')!.channel_id).toMatch(/^<id of your .+ channel>$/);
       }
     });
 
-    it('IE1: the semicolon template imports back as it is: rows of the app\'s channels are created, placeholders refused', async () => {
+    it("IE1: the semicolon template imports back as it is: rows of the app's channels are created, placeholders refused", async () => {
       const appId = newAppId();
       await channel(appId, 'wa');
       await channel(appId, 'telegram');
@@ -90,7 +112,9 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
       const appId = newAppId();
       const tg = await channel(appId, 'telegram');
       const csv =
-        '\ufeff' + HEADER + '\r\n' +
+        '\ufeff' +
+        HEADER +
+        '\r\n' +
         `"Santoso, Budi",1001,budi@example.com,0812 3456 7890,${tg},telegram,TG\r\n` +
         '\r\n' +
         `,,,,,,\r\n` +
@@ -103,7 +127,12 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
       expect(report.errors).toEqual([{ row: 4, column: 'identifier', code: 'required', message: expect.any(String) }]);
       const list = await customers(appId);
       const byId = new Map(list.map((c) => [c.identifier, c]));
-      expect(byId.get('1001')).toMatchObject({ name: 'Santoso, Budi', email: 'budi@example.com', phoneNumber: '+6281234567890', source: 'admin' });
+      expect(byId.get('1001')).toMatchObject({
+        name: 'Santoso, Budi',
+        email: 'budi@example.com',
+        phoneNumber: '+6281234567890',
+        source: 'admin',
+      });
       expect(byId.get('1002')!.name).toBe('Line one\r\nline "two"');
       expect(byId.get('1003')!.name).toBe('Đặng Thị Hương');
     });
@@ -154,7 +183,12 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
       const none = await t.http().post('/v1/customers/imports').set(t.auth(appId)).field('separator', 'comma');
       expect(none.status).toBe(422);
       expect(none.body.errors[0].field).toBe('file');
-      const extra = await t.http().post('/v1/customers/imports').set(t.auth(appId)).field('mode', 'x').attach('file', Buffer.from(HEADER), 'a.csv');
+      const extra = await t
+        .http()
+        .post('/v1/customers/imports')
+        .set(t.auth(appId))
+        .field('mode', 'x')
+        .attach('file', Buffer.from(HEADER), 'a.csv');
       expect(extra.status).toBe(422);
       const json = await t.http().post('/v1/customers/imports').set(t.auth(appId)).send({ file: 'x' });
       expect(json.status).toBe(415);
@@ -194,7 +228,10 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
       const appId = newAppId();
       const unknown = await upload(appId, 'name,identifier,channel_id,source,nickname\n');
       expect(unknown.status).toBe(422);
-      expect(unknown.body).toMatchObject({ code: 'import_invalid_header', errors: [{ code: 'unknown_column', message: expect.stringContaining('nickname') }] });
+      expect(unknown.body).toMatchObject({
+        code: 'import_invalid_header',
+        errors: [{ code: 'unknown_column', message: expect.stringContaining('nickname') }],
+      });
       const repeated = await upload(appId, 'name,identifier,channel_id,source,NAME\n');
       expect(repeated.status).toBe(422);
       expect(repeated.body.errors[0].code).toBe('repeated_column');
@@ -209,7 +246,8 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
     it('IE3: 1,000 rows are imported; 1,001 are refused with 422 import_too_many_rows and nothing is imported', async () => {
       const appId = newAppId();
       const tg = await channel(appId, 'telegram');
-      const rows = (n: number) => Array.from({ length: n }, (_, i) => `Customer ${i + 1},${100000 + i},c${i}@example.com,,${tg},telegram,TG`);
+      const rows = (n: number) =>
+        Array.from({ length: n }, (_, i) => `Customer ${i + 1},${100000 + i},c${i}@example.com,,${tg},telegram,TG`);
       const tooMany = await upload(appId, [HEADER, ...rows(1001)].join('\n'));
       expect(tooMany.status).toBe(422);
       expect(tooMany.body.code).toBe('import_too_many_rows');
@@ -220,7 +258,14 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
       const report = await importCsv(appId, [HEADER, ...rows(1000), '', ''].join('\n'));
       const ms = Date.now() - started;
       console.log(`[measure] 1,000-row import, upload → completed (${transport}): ${ms} ms`);
-      expect(report).toMatchObject({ status: 'completed', totalRows: 1000, createdCount: 1000, skippedCount: 0, failedCount: 0, errors: [] });
+      expect(report).toMatchObject({
+        status: 'completed',
+        totalRows: 1000,
+        createdCount: 1000,
+        skippedCount: 0,
+        failedCount: 0,
+        errors: [],
+      });
       expect(await count(appId)).toBe(1000);
     });
   });
@@ -248,7 +293,11 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
       const wa = await channel(appId, 'wa');
       const line = await channel(appId, 'line');
       const other = await channel(newAppId(), 'line');
-      const pre = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId: wa, identifier: '6281277776666', name: 'Joko' });
+      const pre = await t
+        .http()
+        .post('/v1/customers')
+        .set(t.auth(appId))
+        .send({ channelId: wa, identifier: '6281277776666', name: 'Joko' });
       expect(pre.status).toBe(201);
       const report = await importCsv(appId, mixedFile(wa, line, other));
       expect(report).toMatchObject({ status: 'completed', totalRows: 11, createdCount: 2, skippedCount: 2, failedCount: 7 });
@@ -276,7 +325,12 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
     it('IE4: errors.csv has the failed and skipped rows as uploaded, with an error column, and re-imports once corrected', async () => {
       const appId = newAppId();
       const tg = await channel(appId, 'telegram');
-      const csv = ['Name;Identifier;channel_id;source', `Ok;700;${tg};telegram`, `'=Formula;abc;${tg};telegram`, `Dup;700;${tg};telegram`].join('\r\n');
+      const csv = [
+        'Name;Identifier;channel_id;source',
+        `Ok;700;${tg};telegram`,
+        `'=Formula;abc;${tg};telegram`,
+        `Dup;700;${tg};telegram`,
+      ].join('\r\n');
       const report = await importCsv(appId, csv, { separator: 'semicolon' });
       expect(report).toMatchObject({ createdCount: 1, skippedCount: 1, failedCount: 1 });
       const r = await t.http().get(`/v1/customers/imports/${report.id}/errors.csv`).set(t.auth(appId));
@@ -291,7 +345,10 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
       expect(rows[1][4]).toMatch(/^row 2: invalid_identifier \(identifier\)/);
       expect(rows[2][4]).toMatch(/^row 3: duplicate_in_file/);
       // Fix the identifier, drop the duplicate, upload the report again: its error column is ignored.
-      const fixed = [rows[0].join(';'), [`'=Formula`, '701', tg, 'telegram', rows[1][4]].map((c) => `"${c.replace(/"/g, '""')}"`).join(';')].join('\n');
+      const fixed = [
+        rows[0].join(';'),
+        [`'=Formula`, '701', tg, 'telegram', rows[1][4]].map((c) => `"${c.replace(/"/g, '""')}"`).join(';'),
+      ].join('\n');
       const again = await importCsv(appId, fixed, { separator: 'semicolon' });
       expect(again).toMatchObject({ createdCount: 1, failedCount: 0 });
       // The export's escaping is undone on import: the customer is called "=Formula".
@@ -301,7 +358,10 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
     it("IE4: a leading ' is kept when the rest would not have needed escaping", async () => {
       const appId = newAppId();
       const tg = await channel(appId, 'telegram');
-      const report = await importCsv(appId, [HEADER, `'Ali,800,,,${tg},telegram,`, `'+62 812 3456 7890,801,,,${tg},telegram,`, `'-cmd,802,,,${tg},telegram,`].join('\n'));
+      const report = await importCsv(
+        appId,
+        [HEADER, `'Ali,800,,,${tg},telegram,`, `'+62 812 3456 7890,801,,,${tg},telegram,`, `'-cmd,802,,,${tg},telegram,`].join('\n'),
+      );
       expect(report.createdCount).toBe(3);
       expect((await customers(appId)).map((c) => c.name).sort()).toEqual(["'+62 812 3456 7890", "'Ali", '-cmd']);
     });
@@ -312,13 +372,25 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
       const appId = newAppId();
       const tg = await channel(appId, 'telegram');
       await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId: tg, identifier: '900', name: 'There' });
-      const csv = [HEADER, `A,900,,,${tg},telegram,`, `B,901,,,${tg},telegram,`, `C,901,,,${tg},telegram,`, `D,,,,${tg},telegram,`].join('\n');
+      const csv = [HEADER, `A,900,,,${tg},telegram,`, `B,901,,,${tg},telegram,`, `C,901,,,${tg},telegram,`, `D,,,,${tg},telegram,`].join(
+        '\n',
+      );
       const dry = await importCsv(appId, csv, { dryRun: true });
       expect(dry).toMatchObject({ status: 'completed', dryRun: true, totalRows: 4, createdCount: 1, skippedCount: 2, failedCount: 1 });
-      expect(dry.errors.map((e: { row: number; code: string }) => [e.row, e.code])).toEqual([[1, 'customer_exists'], [3, 'duplicate_in_file'], [4, 'required']]);
+      expect(dry.errors.map((e: { row: number; code: string }) => [e.row, e.code])).toEqual([
+        [1, 'customer_exists'],
+        [3, 'duplicate_in_file'],
+        [4, 'required'],
+      ]);
       expect(await count(appId)).toBe(1);
       const real = await importCsv(appId, csv, { dryRun: false });
-      expect({ ...real, id: 0, createdAt: 0, completedAt: 0, dryRun: 0 }).toEqual({ ...dry, id: 0, createdAt: 0, completedAt: 0, dryRun: 0 });
+      expect({ ...real, id: 0, createdAt: 0, completedAt: 0, dryRun: 0 }).toEqual({
+        ...dry,
+        id: 0,
+        createdAt: 0,
+        completedAt: 0,
+        dryRun: 0,
+      });
       expect(await count(appId)).toBe(2);
     });
 
@@ -360,20 +432,30 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
       expect(p1.status).toBe(200);
       expect(p1.body.data.map((x: { id: string }) => x.id)).toEqual([ids[2], ids[1]]);
       expect(p1.body.data[0]).toMatchObject({ fileName: 'f2.csv', totalRows: 0 });
-      const p2 = await t.http().get(`/v1/customers/imports?limit=2&cursor=${encodeURIComponent(p1.body.nextCursor)}`).set(t.auth(appId));
+      const p2 = await t
+        .http()
+        .get(`/v1/customers/imports?limit=2&cursor=${encodeURIComponent(p1.body.nextCursor)}`)
+        .set(t.auth(appId));
       expect(p2.body).toEqual({ data: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
-      const foreign = await t.http().get(`/v1/customers/imports?cursor=${encodeURIComponent(p1.body.nextCursor)}`).set(t.auth(newAppId()));
+      const foreign = await t
+        .http()
+        .get(`/v1/customers/imports?cursor=${encodeURIComponent(p1.body.nextCursor)}`)
+        .set(t.auth(newAppId()));
       expect(foreign.status).toBe(422);
       expect(foreign.body.code).toBe('invalid_cursor');
       expect((await t.http().get('/v1/customers/imports?limit=101').set(t.auth(appId))).status).toBe(422);
     });
 
-    it("IE4: another app gets 404 for an import and its errors.csv, and never lists it", async () => {
+    it('IE4: another app gets 404 for an import and its errors.csv, and never lists it', async () => {
       const a = newAppId();
       const b = newAppId();
       const r = await upload(a, 'name,identifier,channel_id,source\nX,1,nope,wa\n');
       await finished(a, r.body.id);
-      for (const path of [`/v1/customers/imports/${r.body.id}`, `/v1/customers/imports/${r.body.id}/errors.csv`, '/v1/customers/imports/not-a-uuid']) {
+      for (const path of [
+        `/v1/customers/imports/${r.body.id}`,
+        `/v1/customers/imports/${r.body.id}/errors.csv`,
+        '/v1/customers/imports/not-a-uuid',
+      ]) {
         const res = await t.http().get(path).set(t.auth(b));
         expect(res.status).toBe(404);
         expect(res.body.code).toBe('not_found');
@@ -385,14 +467,23 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
       const appId = newAppId();
       const tg = await channel(appId, 'telegram');
       const token = t.token(appId, 'admin', { sub: 'user-ana', email: 'ana@example.com' });
-      const r = await t.http().post('/v1/customers/imports').set({ Authorization: `Bearer ${token}` })
+      const r = await t
+        .http()
+        .post('/v1/customers/imports')
+        .set({ Authorization: `Bearer ${token}` })
         .attach('file', Buffer.from([HEADER, `A,1,,,${tg},telegram,`, `B,,,,${tg},telegram,`].join('\n')), 'people.csv');
       const done = await finished(appId, r.body.id);
       const log = await t.http().get('/v1/audit-log').set(t.auth(appId));
       const mine = log.body.data.filter((e: { subject: string }) => e.subject === `import:${done.id}`);
       expect(mine.map((e: { action: string }) => e.action)).toEqual(['customers.imported', 'customers.import_requested']);
-      expect(mine[1]).toMatchObject({ actor: { userId: 'user-ana', email: 'ana@example.com', role: 'admin' }, details: { fileName: 'people.csv', dryRun: false, totalRows: 2 } });
-      expect(mine[0]).toMatchObject({ actor: { userId: 'user-ana' }, details: { createdCount: 1, skippedCount: 0, failedCount: 1, totalRows: 2 } });
+      expect(mine[1]).toMatchObject({
+        actor: { userId: 'user-ana', email: 'ana@example.com', role: 'admin' },
+        details: { fileName: 'people.csv', dryRun: false, totalRows: 2 },
+      });
+      expect(mine[0]).toMatchObject({
+        actor: { userId: 'user-ana' },
+        details: { createdCount: 1, skippedCount: 0, failedCount: 1, totalRows: 2 },
+      });
       expect(Date.parse(mine[0].at)).toBeGreaterThan(0);
     });
   });

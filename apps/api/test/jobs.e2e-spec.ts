@@ -25,7 +25,20 @@ const started = new Set<string>();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function record(db: Db, e: { appId: string; key: string; kind: string; attempt?: number; maxAttempts?: number; instance: string; concurrent?: number; message?: string; emId?: number }) {
+async function record(
+  db: Db,
+  e: {
+    appId: string;
+    key: string;
+    kind: string;
+    attempt?: number;
+    maxAttempts?: number;
+    instance: string;
+    concurrent?: number;
+    message?: string;
+    emId?: number;
+  },
+) {
   await db.run(sql`insert into test_job_events (app_id, job_key, kind, attempt, max_attempts, instance, concurrent, message, em_id, at)
     values (${e.appId}, ${e.key}, ${e.kind}, ${e.attempt ?? null}, ${e.maxAttempts ?? null}, ${e.instance}, ${e.concurrent ?? null}, ${e.message ?? null}, ${e.emId ?? null}, ${new Date()})`);
 }
@@ -45,7 +58,15 @@ class EffectHandler implements JobHandlerContract<EffectJob> {
     const concurrent = this.running;
     try {
       await sleep(data.sleepMs ?? 0);
-      await record(this.db, { ...data, kind: 'done', attempt: ctx.attempt, maxAttempts: ctx.maxAttempts, instance: this.instance, concurrent, emId: RequestContext.getEntityManager()?.id });
+      await record(this.db, {
+        ...data,
+        kind: 'done',
+        attempt: ctx.attempt,
+        maxAttempts: ctx.maxAttempts,
+        instance: this.instance,
+        concurrent,
+        emId: RequestContext.getEntityManager()?.id,
+      });
       finished.add(data.key);
     } finally {
       this.running--;
@@ -98,7 +119,8 @@ async function createTable(t: TestApp): Promise<void> {
 }
 
 const events = (t: TestApp, appId: string, kind?: string): Promise<EventRow[]> =>
-  t.app.get(Db).query<EventRow>(sql`select job_key, kind, attempt, max_attempts, instance, concurrent, message, em_id, at from test_job_events
+  t.app.get(Db)
+    .query<EventRow>(sql`select job_key, kind, attempt, max_attempts, instance, concurrent, message, em_id, at from test_job_events
     where app_id = ${appId} ${kind ? sql`and kind = ${kind}` : sql``} order by at, attempt`);
 
 async function waitFor<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15000): Promise<T> {
@@ -133,7 +155,10 @@ describe.each(transports)('Job port (DESIGN.md "Jobs"), %s', (transport, env) =>
     await runner.enqueue<EffectJob>('test.jobs.effect', { appId, key: k1, sleepMs: 200 });
     await runner.enqueue<EffectJob>('test.jobs.effect', { appId, key: k2, sleepMs: 200 });
     expect(await events(t, appId)).toEqual([]);
-    const rows = await waitFor(() => events(t, appId), (r) => r.length === 2);
+    const rows = await waitFor(
+      () => events(t, appId),
+      (r) => r.length === 2,
+    );
     expect(rows.map((r) => r.job_key).sort()).toEqual([k1, k2].sort());
     expect(rows.every((r) => r.attempt === 1 && r.max_attempts === 3)).toBe(true);
     // Every job had its own MikroORM context (none shared with another job or a request).
@@ -145,7 +170,10 @@ describe.each(transports)('Job port (DESIGN.md "Jobs"), %s', (transport, env) =>
     const appId = newAppId();
     const k = key();
     await runner.enqueue<FlakyJob>('test.jobs.flaky', { appId, key: k, failTimes: 2 }, { attempts: 4, backoffMs: 150 });
-    const rows = await waitFor(() => events(t, appId), (r) => r.some((e) => e.kind === 'done'));
+    const rows = await waitFor(
+      () => events(t, appId),
+      (r) => r.some((e) => e.kind === 'done'),
+    );
     const attempts = rows.filter((r) => r.kind === 'attempt');
     expect(attempts.map((r) => [r.attempt, r.max_attempts])).toEqual([
       [1, 4],
@@ -165,7 +193,10 @@ describe.each(transports)('Job port (DESIGN.md "Jobs"), %s', (transport, env) =>
     const appId = newAppId();
     const k = key();
     await runner.enqueue<FlakyJob>('test.jobs.flaky', { appId, key: k, failTimes: 99 });
-    const rows = await waitFor(() => events(t, appId), (r) => r.some((e) => e.kind === 'failed'));
+    const rows = await waitFor(
+      () => events(t, appId),
+      (r) => r.some((e) => e.kind === 'failed'),
+    );
     const attempts = rows.filter((r) => r.kind === 'attempt');
     expect(attempts.map((r) => r.attempt)).toEqual([1, 2, 3]);
     const [a1, a2, a3] = attempts.map((r) => new Date(r.at).getTime());
@@ -182,7 +213,10 @@ describe.each(transports)('Job port (DESIGN.md "Jobs"), %s', (transport, env) =>
     const appId = newAppId();
     const keys = Array.from({ length: 6 }, key);
     for (const k of keys) await runner.enqueue<EffectJob>('test.jobs.effect', { appId, key: k, sleepMs: 250 });
-    const rows = await waitFor(() => events(t, appId), (r) => r.length === 6);
+    const rows = await waitFor(
+      () => events(t, appId),
+      (r) => r.length === 6,
+    );
     expect(rows.map((r) => r.job_key).sort()).toEqual([...keys].sort());
     expect(Math.max(...rows.map((r) => r.concurrent!))).toBe(2);
   });
@@ -192,7 +226,10 @@ describe.each(transports)('Job port (DESIGN.md "Jobs"), %s', (transport, env) =>
     const k = key();
     await runner.enqueue<EffectJob>('test.jobs.effect', { appId, key: k, sleepMs: 200 }, { jobId: `import-${k}` });
     await runner.enqueue<EffectJob>('test.jobs.effect', { appId, key: k, sleepMs: 200 }, { jobId: `import-${k}` });
-    await waitFor(() => events(t, appId), (r) => r.length === 1);
+    await waitFor(
+      () => events(t, appId),
+      (r) => r.length === 1,
+    );
     await sleep(500);
     expect(await events(t, appId)).toHaveLength(1);
   });
@@ -209,7 +246,10 @@ describe.each(transports)('Job port (DESIGN.md "Jobs"), %s', (transport, env) =>
     const appId = newAppId();
     const keys = [key(), key(), key()];
     for (const k of keys) await other.app.get(JobRunner).enqueue<EffectJob>('test.jobs.effect', { appId, key: k, sleepMs: 300 });
-    await waitFor(async () => keys.filter((k) => started.has(k)).length, (n) => n >= 2);
+    await waitFor(
+      async () => keys.filter((k) => started.has(k)).length,
+      (n) => n >= 2,
+    );
     await other.close();
     // In-process: all three (two running, one queued) are done. BullMQ: the two that had started are done;
     // a job still waiting in Redis stays there for the next worker.
@@ -221,26 +261,31 @@ describe.each(transports)('Job port (DESIGN.md "Jobs"), %s', (transport, env) =>
 });
 
 // Only where there is a Redis to share (the real-services pass).
-if (onRealServices && process.env.REDIS_URL) describe('Job port, two processes on one Redis', () => {
-  it('Jobs: two app instances sharing one queue process each job exactly once (real PostgreSQL + Redis, BullMQ)', async () => {
-    const prefix = `cdp-test-shared-${randomBytes(6).toString('hex')}`;
-    const a = await createTestApp({ imports: [TestJobsModule.register('a')], jobsPrefix: prefix });
-    const b = await createTestApp({ imports: [TestJobsModule.register('b')], jobsPrefix: prefix });
-    try {
-      await createTable(a);
-      const appId = newAppId();
-      const keys = Array.from({ length: 20 }, key);
-      for (const [i, k] of keys.entries()) await (i % 2 ? b : a).app.get(JobRunner).enqueue<EffectJob>('test.jobs.effect', { appId, key: k, sleepMs: 50 });
-      const rows = await waitFor(() => events(a, appId), (r) => r.length >= 20);
-      await sleep(500);
-      const all = await events(a, appId);
-      expect(all).toHaveLength(20);
-      expect(all.map((r) => r.job_key).sort()).toEqual([...keys].sort());
-      expect(new Set(rows.map((r) => r.instance))).toEqual(new Set(['a', 'b']));
-    } finally {
-      await a.close();
-      await b.close();
-      await dropRedisKeys(process.env.REDIS_URL!, prefix);
-    }
+if (onRealServices && process.env.REDIS_URL)
+  describe('Job port, two processes on one Redis', () => {
+    it('Jobs: two app instances sharing one queue process each job exactly once (real PostgreSQL + Redis, BullMQ)', async () => {
+      const prefix = `cdp-test-shared-${randomBytes(6).toString('hex')}`;
+      const a = await createTestApp({ imports: [TestJobsModule.register('a')], jobsPrefix: prefix });
+      const b = await createTestApp({ imports: [TestJobsModule.register('b')], jobsPrefix: prefix });
+      try {
+        await createTable(a);
+        const appId = newAppId();
+        const keys = Array.from({ length: 20 }, key);
+        for (const [i, k] of keys.entries())
+          await (i % 2 ? b : a).app.get(JobRunner).enqueue<EffectJob>('test.jobs.effect', { appId, key: k, sleepMs: 50 });
+        const rows = await waitFor(
+          () => events(a, appId),
+          (r) => r.length >= 20,
+        );
+        await sleep(500);
+        const all = await events(a, appId);
+        expect(all).toHaveLength(20);
+        expect(all.map((r) => r.job_key).sort()).toEqual([...keys].sort());
+        expect(new Set(rows.map((r) => r.instance))).toEqual(new Set(['a', 'b']));
+      } finally {
+        await a.close();
+        await b.close();
+        await dropRedisKeys(process.env.REDIS_URL!, prefix);
+      }
+    });
   });
-});

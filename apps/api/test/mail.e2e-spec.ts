@@ -54,7 +54,11 @@ const message = {
 
 const emlFiles = (t: TestApp): string[] => {
   const dir = join(t.env.DATA_DIR, 'mail');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.eml'))
+        .sort()
+    : [];
 };
 
 describe('Mail (IE5: the export is sent by e-mail)', () => {
@@ -108,7 +112,9 @@ describe('Mail (IE5: the export is sent by e-mail)', () => {
     }
     const gone = await createTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } });
     try {
-      await expect(gone.app.get(MailService).send({ to: 'bo@example.com', subject: 'Hello', text: 'Hi' })).rejects.toThrow(/ECONNREFUSED|connect/i);
+      await expect(gone.app.get(MailService).send({ to: 'bo@example.com', subject: 'Hello', text: 'Hi' })).rejects.toThrow(
+        /ECONNREFUSED|connect/i,
+      );
     } finally {
       await gone.close();
     }

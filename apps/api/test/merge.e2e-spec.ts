@@ -26,13 +26,21 @@ describe('Merge (API.md "Merge")', () => {
   afterAll(() => t.close());
 
   async function channel(appId: string, type = 'line', config?: Record<string, unknown>): Promise<string> {
-    const r = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type, name: `${type} ${randomBytes(2).toString('hex')}`, ...(config ? { config } : {}) });
+    const r = await t
+      .http()
+      .post('/v1/channels')
+      .set(t.auth(appId))
+      .send({ type, name: `${type} ${randomBytes(2).toString('hex')}`, ...(config ? { config } : {}) });
     expect(r.status).toBe(201);
     return r.body.id;
   }
 
   async function customer(appId: string, channelId: string, body: Record<string, unknown> = {}) {
-    const r = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId, identifier: lineId(), name: `Customer ${randomBytes(3).toString('hex')}`, ...body });
+    const r = await t
+      .http()
+      .post('/v1/customers')
+      .set(t.auth(appId))
+      .send({ channelId, identifier: lineId(), name: `Customer ${randomBytes(3).toString('hex')}`, ...body });
     expect(r.status).toBe(201);
     return r.body as { id: string; name: string; identifier: string; updatedAt: string };
   }
@@ -120,11 +128,19 @@ describe('Merge (API.md "Merge")', () => {
       const line = await channel(appId);
       const all = await customers(appId, line, 12);
       const [target, ...rest] = all;
-      const tooMany = await merge(appId, target.id, rest.slice(0, 10).map((c) => c.id));
+      const tooMany = await merge(
+        appId,
+        target.id,
+        rest.slice(0, 10).map((c) => c.id),
+      );
       expect(tooMany.status).toBe(422);
       expect(tooMany.body.code).toBe('merge_limit_exceeded');
       expect((await linked(appId, target.id)).body.profileId).toBeNull();
-      const nine = await merge(appId, target.id, rest.slice(0, 9).map((c) => c.id));
+      const nine = await merge(
+        appId,
+        target.id,
+        rest.slice(0, 9).map((c) => c.id),
+      );
       expect(nine.body.customers).toHaveLength(10);
       const eleventh = await merge(appId, target.id, [rest[9].id]);
       expect(eleventh.status).toBe(422);
@@ -140,7 +156,12 @@ describe('Merge (API.md "Merge")', () => {
       const preview = await merge(appId, a.id, [b.id], true);
       expect(preview.status).toBe(200);
       expect(preview.body.profileId).toBeNull();
-      expect(preview.body.customers.map((c: { id: string; linked: boolean }) => [c.id, c.linked]).sort()).toEqual([[a.id, true], [b.id, true]].sort());
+      expect(preview.body.customers.map((c: { id: string; linked: boolean }) => [c.id, c.linked]).sort()).toEqual(
+        [
+          [a.id, true],
+          [b.id, true],
+        ].sort(),
+      );
       expect((await linked(appId, a.id)).body).toMatchObject({ profileId: null, customers: [{ id: a.id, linked: false }] });
       expect((await merge(appId, a.id, [a.id], true)).status).toBe(422);
 
@@ -157,7 +178,9 @@ describe('Merge (API.md "Merge")', () => {
       const appId = newAppId();
       const line = await channel(appId);
       for (const key of ['city', 'tier', 'note'])
-        expect((await t.http().post('/v1/customer-properties').set(t.auth(appId)).send({ key, label: key, type: 'text' })).status).toBe(201);
+        expect((await t.http().post('/v1/customer-properties').set(t.auth(appId)).send({ key, label: key, type: 'text' })).status).toBe(
+          201,
+        );
       const a = await customer(appId, line, { tags: ['vip', 'jakarta'] });
       const b = await customer(appId, line, { tags: ['vip', 'new'] });
       const c = await customer(appId, line, { tags: ['x'] });
@@ -239,7 +262,11 @@ describe('Merge (API.md "Merge")', () => {
       const [a, b] = await customers(appId, line, 2);
       const before = await t.http().get(`/v1/customers/${b.id}`).set(t.auth(appId));
       const headers = { Authorization: `Bearer ${t.token(appId, 'agent', { sub: 'agent-7', email: 'agent7@example.com' })}` };
-      const set = await t.http().post(`/v1/customers/${a.id}/merge`).set(headers).send({ customerIds: [b.id] });
+      const set = await t
+        .http()
+        .post(`/v1/customers/${a.id}/merge`)
+        .set(headers)
+        .send({ customerIds: [b.id] });
       await t.http().post(`/v1/customers/${b.id}/main-channel`).set(headers);
       const after = await t.http().get(`/v1/customers/${b.id}`).set(t.auth(appId));
       const keep = ['name', 'identifier', 'email', 'phoneNumber', 'channel', 'source', 'tags', 'properties', 'createdAt', 'updatedAt'];
@@ -257,7 +284,11 @@ describe('Merge (API.md "Merge")', () => {
       expect(merged.actor.userId).toBe('agent-7');
       expect(Date.parse(merged.at)).not.toBeNaN();
       expect(merged.details).toMatchObject({ profileId: set.body.profileId, targetId: a.id, customerIds: [b.id] });
-      expect(entries.find((e) => e.action === 'customer.unmerged')!.details).toMatchObject({ customerId: a.id, endedSet: true, alsoUnlinked: [b.id] });
+      expect(entries.find((e) => e.action === 'customer.unmerged')!.details).toMatchObject({
+        customerId: a.id,
+        endedSet: true,
+        alsoUnlinked: [b.id],
+      });
     });
 
     it('M1, M4, M5: merges, unmerges and main-channel changes are published as domain events', async () => {
@@ -295,7 +326,11 @@ describe('Merge (API.md "Merge")', () => {
   describe('duplicates', () => {
     it('X4: the same phone (also as a WhatsApp id), the same e-mail and a similar name on other channels are suggested with reasons', async () => {
       const appId = newAppId();
-      const [line, wa, mail] = [await channel(appId), await channel(appId, 'wa'), await channel(appId, 'qiscus', { identifierType: 'email' })];
+      const [line, wa, mail] = [
+        await channel(appId),
+        await channel(appId, 'wa'),
+        await channel(appId, 'qiscus', { identifierType: 'email' }),
+      ];
       const me = await customer(appId, line, { name: 'Budi Santoso', phoneNumber: '+6281234567890', email: 'budi@example.com' });
       const byWaId = await customer(appId, wa, { identifier: '6281234567890', name: 'Pak B' });
       const byEmailId = await customer(appId, mail, { identifier: 'Budi@Example.com', name: 'BS' });
@@ -319,7 +354,9 @@ describe('Merge (API.md "Merge")', () => {
 
       // The reverse direction: the WhatsApp customer's id is its phone.
       const back = await t.http().get(`/v1/customers/${byWaId.id}/duplicates`).set(t.auth(appId));
-      expect(back.body.map((s: { customer: { id: string } }) => s.customer.id)).toEqual(expect.arrayContaining([me.id, both.id, sameChannel.id]));
+      expect(back.body.map((s: { customer: { id: string } }) => s.customer.id)).toEqual(
+        expect.arrayContaining([me.id, both.id, sameChannel.id]),
+      );
     });
 
     it('X4: linked customers are not suggested, and a dismissal is remembered both ways', async () => {
@@ -330,7 +367,10 @@ describe('Merge (API.md "Merge")', () => {
       const y = await customer(appId, wa, { identifier: '6281234567892', name: 'Dewi Lestari' });
       const z = await customer(appId, wa, { identifier: '6281234567893', name: 'Dewi Lestary' });
       await merge(appId, z.id, [(await customer(appId, line)).id]);
-      const ids = async (id: string) => (await t.http().get(`/v1/customers/${id}/duplicates`).set(t.auth(appId))).body.map((s: { customer: { id: string } }) => s.customer.id);
+      const ids = async (id: string) =>
+        (await t.http().get(`/v1/customers/${id}/duplicates`).set(t.auth(appId))).body.map(
+          (s: { customer: { id: string } }) => s.customer.id,
+        );
       expect((await ids(me.id)).sort()).toEqual([x.id, y.id].sort());
       const d = await t.http().post(`/v1/customers/${me.id}/duplicates/${x.id}/dismiss`).set(t.auth(appId));
       expect(d.status).toBe(204);
@@ -359,7 +399,7 @@ describe('Merge (API.md "Merge")', () => {
   });
 
   describe('tenant isolation', () => {
-    it('M1–M5, X4: every merge endpoint answers 404 for another app\'s customers', async () => {
+    it("M1–M5, X4: every merge endpoint answers 404 for another app's customers", async () => {
       const appA = newAppId();
       const appB = newAppId();
       const line = await channel(appA);
@@ -367,8 +407,24 @@ describe('Merge (API.md "Merge")', () => {
       await merge(appA, a.id, [b.id]);
       const mine = await customer(appB, await channel(appB));
       const B = t.auth(appB);
-      expect((await t.http().post(`/v1/customers/${a.id}/merge`).set(B).send({ customerIds: [mine.id] })).status).toBe(404);
-      expect((await t.http().post(`/v1/customers/${mine.id}/merge`).set(B).send({ customerIds: [a.id] })).status).toBe(404);
+      expect(
+        (
+          await t
+            .http()
+            .post(`/v1/customers/${a.id}/merge`)
+            .set(B)
+            .send({ customerIds: [mine.id] })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await t
+            .http()
+            .post(`/v1/customers/${mine.id}/merge`)
+            .set(B)
+            .send({ customerIds: [a.id] })
+        ).status,
+      ).toBe(404);
       expect((await t.http().get(`/v1/customers/${a.id}/linked`).set(B)).status).toBe(404);
       expect((await t.http().post(`/v1/customers/${a.id}/unmerge`).set(B)).status).toBe(404);
       expect((await t.http().post(`/v1/customers/${a.id}/main-channel`).set(B)).status).toBe(404);
@@ -380,68 +436,69 @@ describe('Merge (API.md "Merge")', () => {
   });
 
   // PGlite is one connection: concurrent transactions queue there, so these prove something only on PostgreSQL.
-  if (onRealServices) describe('concurrency (real PostgreSQL)', () => {
-    it('M7: 10 concurrent merges of distinct customers into a set of 2 never make it larger than 10 (real PostgreSQL)', async () => {
-      const appId = newAppId();
-      const line = await channel(appId);
-      const [a, b, ...rest] = await customers(appId, line, 12);
-      await merge(appId, a.id, [b.id]);
-      const results = await Promise.all(rest.map((c, i) => merge(appId, i % 2 ? a.id : b.id, [c.id])));
-      const statuses = results.map((r) => r.status);
-      expect(statuses.filter((s) => s === 200)).toHaveLength(8);
-      expect(statuses.filter((s) => s !== 200).every((s) => s === 422 || s === 409)).toBe(true);
-      const set = await linked(appId, a.id);
-      expect(set.body.customers).toHaveLength(10);
-    });
-
-    it('M7: the same customer merged into two sets at once ends in exactly one (real PostgreSQL)', async () => {
-      const appId = newAppId();
-      const line = await channel(appId);
-      for (let round = 0; round < 5; round++) {
-        const [a, b, c, d, x] = await customers(appId, line, 5);
+  if (onRealServices)
+    describe('concurrency (real PostgreSQL)', () => {
+      it('M7: 10 concurrent merges of distinct customers into a set of 2 never make it larger than 10 (real PostgreSQL)', async () => {
+        const appId = newAppId();
+        const line = await channel(appId);
+        const [a, b, ...rest] = await customers(appId, line, 12);
         await merge(appId, a.id, [b.id]);
-        await merge(appId, c.id, [d.id]);
-        const [r1, r2] = await Promise.all([merge(appId, a.id, [x.id]), merge(appId, c.id, [x.id])]);
-        expect([r1.status, r2.status].sort()).toEqual([200, 409]);
-        const sets = [(await linked(appId, a.id)).body, (await linked(appId, c.id)).body];
-        const holding = sets.filter((s) => s.customers.some((m: { id: string }) => m.id === x.id));
-        expect(holding).toHaveLength(1);
-        expect((await linked(appId, x.id)).body.profileId).toBe(holding[0].profileId);
-      }
-    });
+        const results = await Promise.all(rest.map((c, i) => merge(appId, i % 2 ? a.id : b.id, [c.id])));
+        const statuses = results.map((r) => r.status);
+        expect(statuses.filter((s) => s === 200)).toHaveLength(8);
+        expect(statuses.filter((s) => s !== 200).every((s) => s === 422 || s === 409)).toBe(true);
+        const set = await linked(appId, a.id);
+        expect(set.body.customers).toHaveLength(10);
+      });
 
-    it('M7: merge, unmerge and main-channel changes racing on one set keep it valid (real PostgreSQL)', async () => {
-      const appId = newAppId();
-      const line = await channel(appId);
-      const [a, b, c, d, e] = await customers(appId, line, 5);
-      await merge(appId, a.id, [b.id, c.id]);
-      const rs = await Promise.all([
-        merge(appId, a.id, [d.id]),
-        t.http().post(`/v1/customers/${b.id}/unmerge`).set(t.auth(appId)),
-        t.http().post(`/v1/customers/${c.id}/main-channel`).set(t.auth(appId)),
-        t.http().post(`/v1/customers/${a.id}/main-channel`).set(t.auth(appId)),
-        merge(appId, c.id, [e.id]),
-      ]);
-      expect(rs.every((r) => r.status < 500)).toBe(true);
-      const set = (await linked(appId, a.id)).body;
-      expect(set.customers.filter((m: { mainChannel: boolean }) => m.mainChannel).length).toBeLessThanOrEqual(1);
-      expect(set.customers.map((m: { id: string }) => m.id).sort()).toEqual([a.id, c.id, d.id, e.id].sort());
-    });
+      it('M7: the same customer merged into two sets at once ends in exactly one (real PostgreSQL)', async () => {
+        const appId = newAppId();
+        const line = await channel(appId);
+        for (let round = 0; round < 5; round++) {
+          const [a, b, c, d, x] = await customers(appId, line, 5);
+          await merge(appId, a.id, [b.id]);
+          await merge(appId, c.id, [d.id]);
+          const [r1, r2] = await Promise.all([merge(appId, a.id, [x.id]), merge(appId, c.id, [x.id])]);
+          expect([r1.status, r2.status].sort()).toEqual([200, 409]);
+          const sets = [(await linked(appId, a.id)).body, (await linked(appId, c.id)).body];
+          const holding = sets.filter((s) => s.customers.some((m: { id: string }) => m.id === x.id));
+          expect(holding).toHaveLength(1);
+          expect((await linked(appId, x.id)).body.profileId).toBe(holding[0].profileId);
+        }
+      });
 
-    it('M7: a merge into a set of 2 takes a few milliseconds (real PostgreSQL)', async () => {
-      const appId = newAppId();
-      const line = await channel(appId);
-      const all = await customers(appId, line, 10);
-      await merge(appId, all[0].id, [all[1].id]);
-      const times: number[] = [];
-      for (let i = 2; i < 10; i++) {
-        const started = performance.now();
-        expect((await merge(appId, all[0].id, [all[i].id])).status).toBe(200);
-        times.push(performance.now() - started);
-      }
-      times.sort((x, y) => x - y);
-      process.stdout.write(`merge over HTTP: median ${times[4].toFixed(1)} ms, max ${times[7].toFixed(1)} ms\n`);
-      expect(times[4]).toBeLessThan(500);
+      it('M7: merge, unmerge and main-channel changes racing on one set keep it valid (real PostgreSQL)', async () => {
+        const appId = newAppId();
+        const line = await channel(appId);
+        const [a, b, c, d, e] = await customers(appId, line, 5);
+        await merge(appId, a.id, [b.id, c.id]);
+        const rs = await Promise.all([
+          merge(appId, a.id, [d.id]),
+          t.http().post(`/v1/customers/${b.id}/unmerge`).set(t.auth(appId)),
+          t.http().post(`/v1/customers/${c.id}/main-channel`).set(t.auth(appId)),
+          t.http().post(`/v1/customers/${a.id}/main-channel`).set(t.auth(appId)),
+          merge(appId, c.id, [e.id]),
+        ]);
+        expect(rs.every((r) => r.status < 500)).toBe(true);
+        const set = (await linked(appId, a.id)).body;
+        expect(set.customers.filter((m: { mainChannel: boolean }) => m.mainChannel).length).toBeLessThanOrEqual(1);
+        expect(set.customers.map((m: { id: string }) => m.id).sort()).toEqual([a.id, c.id, d.id, e.id].sort());
+      });
+
+      it('M7: a merge into a set of 2 takes a few milliseconds (real PostgreSQL)', async () => {
+        const appId = newAppId();
+        const line = await channel(appId);
+        const all = await customers(appId, line, 10);
+        await merge(appId, all[0].id, [all[1].id]);
+        const times: number[] = [];
+        for (let i = 2; i < 10; i++) {
+          const started = performance.now();
+          expect((await merge(appId, all[0].id, [all[i].id])).status).toBe(200);
+          times.push(performance.now() - started);
+        }
+        times.sort((x, y) => x - y);
+        process.stdout.write(`merge over HTTP: median ${times[4].toFixed(1)} ms, max ${times[7].toFixed(1)} ms\n`);
+        expect(times[4]).toBeLessThan(500);
+      });
     });
-  });
 });

@@ -12,7 +12,13 @@ describe('Settings (API.md "Settings")', () => {
     for (const role of ['admin', 'supervisor', 'agent'] as const) {
       const r = await t.http().get('/v1/settings/customers').set(t.auth(appId, role));
       expect(r.status).toBe(200);
-      expect(r.body).toEqual({ agentCanImportExport: false, timezone: 'UTC', defaultCountry: 'ID', groupMemberLimit: 10000, plan: 'standard' });
+      expect(r.body).toEqual({
+        agentCanImportExport: false,
+        timezone: 'UTC',
+        defaultCountry: 'ID',
+        groupMemberLimit: 10000,
+        plan: 'standard',
+      });
     }
   });
 
@@ -22,7 +28,13 @@ describe('Settings (API.md "Settings")', () => {
     expect(a.status).toBe(200);
     expect(a.body.timezone).toBe('Asia/Jakarta');
     const b = await t.http().patch('/v1/settings/customers').set(t.auth(appId)).send({ agentCanImportExport: true, defaultCountry: 'TH' });
-    expect(b.body).toEqual({ agentCanImportExport: true, timezone: 'Asia/Jakarta', defaultCountry: 'TH', groupMemberLimit: 10000, plan: 'standard' });
+    expect(b.body).toEqual({
+      agentCanImportExport: true,
+      timezone: 'Asia/Jakarta',
+      defaultCountry: 'TH',
+      groupMemberLimit: 10000,
+      plan: 'standard',
+    });
     const c = await t.http().get('/v1/settings/customers').set(t.auth(appId, 'agent'));
     expect(c.body).toEqual(b.body);
   });
@@ -60,18 +72,26 @@ describe('Settings (API.md "Settings")', () => {
 
   it('the operator sets plan and groupMemberLimit of any app; the app sees them', async () => {
     const appId = newAppId();
-    const r = await t.http().patch(`/v1/operator/apps/${appId}/settings`).set(t.auth('platform', 'operator')).send({ plan: 'enterprise', groupMemberLimit: 25000 });
+    const r = await t
+      .http()
+      .patch(`/v1/operator/apps/${appId}/settings`)
+      .set(t.auth('platform', 'operator'))
+      .send({ plan: 'enterprise', groupMemberLimit: 25000 });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ plan: 'enterprise', groupMemberLimit: 25000 });
     const s = await t.http().get('/v1/settings/customers').set(t.auth(appId, 'agent'));
     expect(s.body).toMatchObject({ plan: 'enterprise', groupMemberLimit: 25000, timezone: 'UTC' });
-    const bad = await t.http().patch(`/v1/operator/apps/${appId}/settings`).set(t.auth('platform', 'operator')).send({ groupMemberLimit: 0 });
+    const bad = await t
+      .http()
+      .patch(`/v1/operator/apps/${appId}/settings`)
+      .set(t.auth('platform', 'operator'))
+      .send({ groupMemberLimit: 0 });
     expect(bad.status).toBe(422);
     const badPlan = await t.http().patch(`/v1/operator/apps/${appId}/settings`).set(t.auth('platform', 'operator')).send({ plan: 'gold' });
     expect(badPlan.status).toBe(422);
   });
 
-  it('settings are per app: one app never sees another app\'s settings', async () => {
+  it("settings are per app: one app never sees another app's settings", async () => {
     const a = newAppId();
     const b = newAppId();
     await t.http().patch('/v1/settings/customers').set(t.auth(a)).send({ timezone: 'Asia/Bangkok' });
@@ -96,16 +116,26 @@ describe('Settings (API.md "Settings")', () => {
 
   it('the audit log pages by cursor; a forged cursor is 422 invalid_cursor', async () => {
     const appId = newAppId();
-    for (const tz of ['Asia/Jakarta', 'Asia/Bangkok', 'UTC']) await t.http().patch('/v1/settings/customers').set(t.auth(appId)).send({ timezone: tz });
+    for (const tz of ['Asia/Jakarta', 'Asia/Bangkok', 'UTC'])
+      await t.http().patch('/v1/settings/customers').set(t.auth(appId)).send({ timezone: tz });
     const p1 = await t.http().get('/v1/audit-log?limit=2').set(t.auth(appId));
     expect(p1.body.data).toHaveLength(2);
-    const p2 = await t.http().get(`/v1/audit-log?limit=2&cursor=${encodeURIComponent(p1.body.nextCursor)}`).set(t.auth(appId));
+    const p2 = await t
+      .http()
+      .get(`/v1/audit-log?limit=2&cursor=${encodeURIComponent(p1.body.nextCursor)}`)
+      .set(t.auth(appId));
     expect(p2.body.data).toHaveLength(1);
     expect(p2.body.nextCursor).toBeNull();
-    const forged = await t.http().get(`/v1/audit-log?cursor=${encodeURIComponent(p1.body.nextCursor.slice(0, -2) + 'xx')}`).set(t.auth(appId));
+    const forged = await t
+      .http()
+      .get(`/v1/audit-log?cursor=${encodeURIComponent(p1.body.nextCursor.slice(0, -2) + 'xx')}`)
+      .set(t.auth(appId));
     expect(forged.status).toBe(422);
     expect(forged.body.code).toBe('invalid_cursor');
-    const foreign = await t.http().get(`/v1/audit-log?cursor=${encodeURIComponent(p1.body.nextCursor)}`).set(t.auth(newAppId()));
+    const foreign = await t
+      .http()
+      .get(`/v1/audit-log?cursor=${encodeURIComponent(p1.body.nextCursor)}`)
+      .set(t.auth(newAppId()));
     expect(foreign.status).toBe(422);
     const big = await t.http().get('/v1/audit-log?limit=101').set(t.auth(appId));
     expect(big.status).toBe(422);

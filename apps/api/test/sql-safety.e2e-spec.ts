@@ -27,7 +27,9 @@ describe('SQL values are data, never statements', () => {
     expect(withNull[0].n).toBe(3);
     const affected = await db.run(sql`update app_settings set timezone = ${'a;b'} where app_id = ${'no-such-app;'}`);
     expect(affected).toBe(0);
-    const tables = await db.query<{ n: number }>(sql`select count(*)::int as n from information_schema.tables where table_name = 'customers'`);
+    const tables = await db.query<{ n: number }>(
+      sql`select count(*)::int as n from information_schema.tables where table_name = 'customers'`,
+    );
     expect(tables[0].n).toBe(1);
   });
 });

@@ -12,7 +12,8 @@ export class AbilityService {
   constructor(private readonly settings: SettingsService) {}
 
   async abilityFor(identity: Identity, subjects: Subject[] = ['Import']): Promise<AppAbility> {
-    const needs = identity.via === 'token' && identity.role !== 'admin' && identity.role !== 'operator' && subjects.some((s) => NEEDS_SETTINGS.has(s));
+    const needs =
+      identity.via === 'token' && identity.role !== 'admin' && identity.role !== 'operator' && subjects.some((s) => NEEDS_SETTINGS.has(s));
     const agentCanImportExport = needs ? (await this.settings.get(identity.appId)).agentCanImportExport : false;
     return defineAbility(identity, { agentCanImportExport });
   }

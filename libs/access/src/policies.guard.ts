@@ -29,7 +29,10 @@ export class PoliciesGuard implements CanActivate {
     }
     const rules = this.reflector.getAllAndMerge<PolicyRule[]>(POLICIES, targets) ?? [];
     if (!rules.length) return true;
-    const ability = await this.abilities.abilityFor(identity, rules.map((r) => r.subject));
+    const ability = await this.abilities.abilityFor(
+      identity,
+      rules.map((r) => r.subject),
+    );
     for (const r of rules) assertCan(ability, r.action, r.subject);
     return true;
   }

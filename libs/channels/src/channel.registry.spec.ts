@@ -45,7 +45,12 @@ const BUILT_IN = ['qiscus', 'wa', 'line', 'fb', 'ig', 'telegram', 'tiktok', 'cus
 describe('ChannelRegistry', () => {
   it('CH1: discovers the eight built-in channel types', async () => {
     const app = await start();
-    expect(app.get(ChannelRegistry).list().map((a) => a.type)).toEqual(BUILT_IN);
+    expect(
+      app
+        .get(ChannelRegistry)
+        .list()
+        .map((a) => a.type),
+    ).toEqual(BUILT_IN);
     await app.close();
   });
 

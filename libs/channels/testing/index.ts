@@ -114,7 +114,12 @@ export function describeChannelAdapterContract(adapter: ChannelAdapter, opts: Ch
         expect(issues.map((i) => i.field)).toContain('config.notASetting');
       });
 
-      it.each([['a string', 'phone'], ['a number', 42], ['an array', []], ['a boolean', true]])('refuses %s as config', (_, raw) => {
+      it.each([
+        ['a string', 'phone'],
+        ['a number', 42],
+        ['an array', []],
+        ['a boolean', true],
+      ])('refuses %s as config', (_, raw) => {
         expect(adapter.validateConfig(raw).issues.length).toBeGreaterThan(0);
       });
 

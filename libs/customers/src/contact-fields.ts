@@ -24,7 +24,13 @@ export function checkEmail(raw: unknown, field = 'email'): FieldCheck {
  * with the app's default country.
  */
 export function checkPhone(raw: unknown, defaultCountry: string, field = 'phoneNumber'): FieldCheck {
-  const bad = { issue: { field, code: 'invalid_phone_number', message: 'phoneNumber must be a valid phone number (international, or local to the default country)' } };
+  const bad = {
+    issue: {
+      field,
+      code: 'invalid_phone_number',
+      message: 'phoneNumber must be a valid phone number (international, or local to the default country)',
+    },
+  };
   if (typeof raw !== 'string' || !raw.trim() || raw.length > 64) return bad;
   const parsed = parsePhoneNumberFromString(raw.trim(), defaultCountry as CountryCode);
   if (!parsed?.isValid()) return bad;
@@ -46,7 +52,8 @@ export function tagIssues(tags: readonly string[], field = 'tags'): FieldIssue[]
   const issues: FieldIssue[] = [];
   if (tags.length > MAX_TAGS) issues.push({ field, code: 'too_many_tags', message: `at most ${MAX_TAGS} tags` });
   tags.forEach((t, i) => {
-    if (t.length > MAX_TAG_LENGTH) issues.push({ field: `${field}[${i}]`, code: 'tag_too_long', message: `a tag has at most ${MAX_TAG_LENGTH} characters` });
+    if (t.length > MAX_TAG_LENGTH)
+      issues.push({ field: `${field}[${i}]`, code: 'tag_too_long', message: `a tag has at most ${MAX_TAG_LENGTH} characters` });
   });
   return issues;
 }

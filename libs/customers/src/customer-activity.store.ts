@@ -27,7 +27,9 @@ export class CustomerActivityStore {
     }
     if (!newest.size) return;
     // Sorted by customer so concurrent batches lock rows in the same order.
-    const rows = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([customer_id, t]) => ({ customer_id, at: new Date(t).toISOString() }));
+    const rows = [...newest.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([customer_id, t]) => ({ customer_id, at: new Date(t).toISOString() }));
     await tx.run(sql`
       insert into customer_activity (app_id, customer_id, last_activity_at)
       select ${appId}, x.customer_id, x.at

@@ -45,7 +45,11 @@ export class CustomersController {
   @ApiBody({ schema: { type: 'object', additionalProperties: true, example: { city: 'Jakarta', tier: null } } })
   @ApiOkResponse({ type: CustomerResponseDto })
   @ApiProblems(400, 401, 403, 404, 422)
-  setProperties(@CurrentIdentity() id: Identity, @Param('id') customerId: string, @Body() body: Record<string, unknown>): Promise<CustomerResponseDto> {
+  setProperties(
+    @CurrentIdentity() id: Identity,
+    @Param('id') customerId: string,
+    @Body() body: Record<string, unknown>,
+  ): Promise<CustomerResponseDto> {
     return this.customers.setProperties(id.appId, customerId, body);
   }
 

@@ -36,6 +36,13 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
     ...CUSTOMER_QUERY_PROVIDERS,
     ...IMPORT_EXPORT_PROVIDERS,
   ],
-  exports: [CustomersService, PropertyDefinitionsService, CustomerDeletionHooks, CustomerLinksWriter, CustomerActivityStore, ...CUSTOMER_QUERY_PROVIDERS],
+  exports: [
+    CustomersService,
+    PropertyDefinitionsService,
+    CustomerDeletionHooks,
+    CustomerLinksWriter,
+    CustomerActivityStore,
+    ...CUSTOMER_QUERY_PROVIDERS,
+  ],
 })
 export class CustomersModule {}

@@ -43,18 +43,24 @@ export class CustomersRepository {
 
   async getRow(appId: string, id: string, tx?: Tx): Promise<CustomerRow | undefined> {
     if (!isUuid(id)) return undefined;
-    return (tx ?? this.db).one<CustomerRow>(sql`select ${CUSTOMER_COLUMNS} from ${CUSTOMER_FROM} where c.app_id = ${appId} and c.id = ${id}::uuid`);
+    return (tx ?? this.db).one<CustomerRow>(
+      sql`select ${CUSTOMER_COLUMNS} from ${CUSTOMER_FROM} where c.app_id = ${appId} and c.id = ${id}::uuid`,
+    );
   }
 
   /** Locks the customer row (not its channel) until `tx` ends. */
   lockRow(tx: Tx, appId: string, id: string): Promise<CustomerRow | undefined> {
-    return tx.one<CustomerRow>(sql`select ${CUSTOMER_COLUMNS} from ${CUSTOMER_FROM} where c.app_id = ${appId} and c.id = ${id}::uuid for update of c`);
+    return tx.one<CustomerRow>(
+      sql`select ${CUSTOMER_COLUMNS} from ${CUSTOMER_FROM} where c.app_id = ${appId} and c.id = ${id}::uuid for update of c`,
+    );
   }
 
   async getMany(appId: string, ids: readonly string[], tx?: Tx): Promise<CustomerRow[]> {
     const wanted = [...new Set(ids.filter(isUuid))];
     if (!wanted.length) return [];
-    return (tx ?? this.db).query<CustomerRow>(sql`select ${CUSTOMER_COLUMNS} from ${CUSTOMER_FROM} where c.app_id = ${appId} and c.id in (${uuidList(wanted)})`);
+    return (tx ?? this.db).query<CustomerRow>(
+      sql`select ${CUSTOMER_COLUMNS} from ${CUSTOMER_FROM} where c.app_id = ${appId} and c.id in (${uuidList(wanted)})`,
+    );
   }
 
   async findByIdentifiers(appId: string, pairs: readonly { channelId: string; identifier: string }[], tx?: Tx): Promise<CustomerRow[]> {
@@ -137,7 +143,9 @@ export class CustomersRepository {
 
   async channelHasCustomers(appId: string, channelId: string): Promise<boolean> {
     if (!isUuid(channelId)) return false;
-    const row = await this.db.one<{ used: boolean }>(sql`select exists(select 1 from customers where app_id = ${appId} and channel_id = ${channelId}::uuid) as used`);
+    const row = await this.db.one<{ used: boolean }>(
+      sql`select exists(select 1 from customers where app_id = ${appId} and channel_id = ${channelId}::uuid) as used`,
+    );
     return !!row?.used;
   }
 }

@@ -11,7 +11,13 @@ import { CustomerCreatedEvent, CustomerDeletedEvent, CustomerUpdatedEvent } from
 import { CustomerGroupsQuery } from './customers.queries';
 import { CustomersRepository, type NewCustomerRow } from './customers.repository';
 import type { CreateCustomerDto, TagCountDto, UpdateCustomerDto } from './dto/customer-input.dto';
-import { toCustomerResponse, type CustomerDetailDto, type CustomerGroupRefDto, type CustomerResponseDto, type CustomerRow } from './dto/customer.dto';
+import {
+  toCustomerResponse,
+  type CustomerDetailDto,
+  type CustomerGroupRefDto,
+  type CustomerResponseDto,
+  type CustomerRow,
+} from './dto/customer.dto';
 import { PropertyDefinitionsService } from './properties/property-definitions.service';
 import { buildSearchText } from './search-text';
 
@@ -62,7 +68,10 @@ export class CustomersService {
   /** `POST /v1/customers`: added by hand, so its source is `admin` (C3). */
   async create(appId: string, dto: CreateCustomerDto): Promise<CustomerResponseDto> {
     const [channel] = await this.channels.findMany(appId, [dto.channelId]);
-    if (!channel) throw new ValidationFailedError('The channel is not valid', [{ field: 'channelId', code: 'unknown_channel', message: "channelId must be one of the app's channels" }]);
+    if (!channel)
+      throw new ValidationFailedError('The channel is not valid', [
+        { field: 'channelId', code: 'unknown_channel', message: "channelId must be one of the app's channels" },
+      ]);
     const { defaultCountry } = await this.settings.get(appId);
     const { identifier } = this.channels.checkIdentifier(channel, dto.identifier, { defaultCountry });
     const issues: FieldIssue[] = [];
@@ -70,7 +79,16 @@ export class CustomersService {
     const phone = dto.phoneNumber == null ? null : pick(checkPhone(dto.phoneNumber, defaultCountry), issues);
     const tags = normalizeTags(dto.tags ?? []);
     issues.push(...tagIssues(tags));
-    const input: NewCustomerInput = { channelId: channel.id, identifier, name: dto.name, email, phoneNumber: phone, source: 'admin', platform: dto.platform ?? null, tags };
+    const input: NewCustomerInput = {
+      channelId: channel.id,
+      identifier,
+      name: dto.name,
+      email,
+      phoneNumber: phone,
+      source: 'admin',
+      platform: dto.platform ?? null,
+      tags,
+    };
     try {
       return await this.db.transaction(async (tx) => {
         const props = await this.properties.check(appId, dto.properties ?? {}, { tx });
@@ -130,7 +148,11 @@ export class CustomersService {
     const takenKeys = missed.filter((i) => !createdBy.has(key(i.channelId, i.identifier)));
     const holders = takenKeys.length ? await this.repo.findByIdentifiers(appId, takenKeys, tx) : [];
     const holder = new Map([...holders.map((h) => [key(h.channel_id, h.identifier), h.id] as const), ...createdBy]);
-    const existing = missed.map((i) => ({ channelId: i.channelId, identifier: i.identifier, id: holder.get(key(i.channelId, i.identifier)) ?? '' }));
+    const existing = missed.map((i) => ({
+      channelId: i.channelId,
+      identifier: i.identifier,
+      id: holder.get(key(i.channelId, i.identifier)) ?? '',
+    }));
     this.afterCommit.run(tx, () => {
       for (const c of created) this.events.publish(new CustomerCreatedEvent(appId, c.id, c.source, new Date(c.created_at)));
     });
@@ -190,7 +212,12 @@ export class CustomersService {
     const email = dto.email === undefined ? undefined : dto.email === null ? null : pick(checkEmail(dto.email), issues);
     const needsCountry = dto.phoneNumber !== undefined && dto.phoneNumber !== null;
     const defaultCountry = needsCountry ? (await this.settings.get(appId)).defaultCountry : '';
-    const phone = dto.phoneNumber === undefined ? undefined : dto.phoneNumber === null ? null : pick(checkPhone(dto.phoneNumber, defaultCountry), issues);
+    const phone =
+      dto.phoneNumber === undefined
+        ? undefined
+        : dto.phoneNumber === null
+          ? null
+          : pick(checkPhone(dto.phoneNumber, defaultCountry), issues);
     const tags = dto.tags === undefined ? undefined : normalizeTags(dto.tags);
     if (tags) issues.push(...tagIssues(tags));
     if (issues.length) throw new ValidationFailedError('The customer is not valid', issues);
@@ -205,7 +232,12 @@ export class CustomersService {
         phone_number: phone === undefined ? cur.phone_number : phone,
         tags: tags ?? cur.tags,
       };
-      const search_text = buildSearchText({ name: next.name, email: next.email, phoneNumber: next.phone_number, identifier: cur.identifier });
+      const search_text = buildSearchText({
+        name: next.name,
+        email: next.email,
+        phoneNumber: next.phone_number,
+        identifier: cur.identifier,
+      });
       await this.repo.updateContact(tx, appId, id, { ...next, search_text, updated_at: new Date() });
       return (await this.repo.getRow(appId, id, tx))!;
     });

@@ -100,7 +100,11 @@ export class GroupsController {
   @ApiOperation({ summary: 'Remove chosen members' })
   @ApiOkResponse({ type: RemoveMembersResultDto })
   @ApiProblems(400, 401, 403, 404, 422)
-  removeMembers(@CurrentIdentity() who: Identity, @Param('id') id: string, @Body() body: RemoveMembersDto): Promise<RemoveMembersResultDto> {
+  removeMembers(
+    @CurrentIdentity() who: Identity,
+    @Param('id') id: string,
+    @Body() body: RemoveMembersDto,
+  ): Promise<RemoveMembersResultDto> {
     return this.groups.removeMembers(who, id, body.customerIds);
   }
 

@@ -23,7 +23,11 @@ export interface MemberRow extends CustomerRow {
 export class GroupsRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(tx: Tx, appId: string, g: { id: string; name: string; description: string | null; searchName: string; at: Date }): Promise<void> {
+  async insert(
+    tx: Tx,
+    appId: string,
+    g: { id: string; name: string; description: string | null; searchName: string; at: Date },
+  ): Promise<void> {
     await tx.run(sql`
       insert into groups (id, app_id, name, description, search_name, member_count, created_at, updated_at)
       values (${g.id}::uuid, ${appId}, ${g.name}, ${g.description}, ${g.searchName}, 0, ${g.at}, ${g.at})`);
@@ -49,7 +53,11 @@ export class GroupsRepository {
       order by created_at desc, id desc limit ${opts.limit}`);
   }
 
-  update(appId: string, id: string, p: { name: string; description: string | null; searchName: string; at: Date }): Promise<GroupRow | undefined> {
+  update(
+    appId: string,
+    id: string,
+    p: { name: string; description: string | null; searchName: string; at: Date },
+  ): Promise<GroupRow | undefined> {
     return this.db.one<GroupRow>(sql`
       update groups set name = ${p.name}, description = ${p.description}, search_name = ${p.searchName}, updated_at = ${p.at}
       where app_id = ${appId} and id = ${id}::uuid returning ${GROUP_COLUMNS}`);
@@ -155,7 +163,9 @@ export class GroupsRepository {
     const groups = await tx.query<{ group_id: string }>(sql`
       select group_id from group_members where app_id = ${appId} and customer_id = ${customerId}::uuid order by group_id`);
     if (!groups.length) return;
-    await tx.query(sql`select id from groups where app_id = ${appId} and id in (${uuidList(groups.map((g) => g.group_id))}) order by id for update`);
+    await tx.query(
+      sql`select id from groups where app_id = ${appId} and id in (${uuidList(groups.map((g) => g.group_id))}) order by id for update`,
+    );
     // A fresh statement after the locks: it sees every membership change committed before them.
     await tx.run(sql`
       with gone as (

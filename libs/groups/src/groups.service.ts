@@ -1,7 +1,26 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { SettingsService, type Identity } from '@cdp/access';
-import { CustomerDeletionHooks, CustomerQueryService, foldText, toCustomerResponse, type CustomerFilterDto, type CustomerResponseDto, type ValidatedFilter } from '@cdp/customers';
-import { CURSOR_CODEC, CursorCodec, Db, DEFAULT_PAGE_SIZE, InvalidCursorError, isUuid, newId, Sql, ValidationFailedError, type Page } from '@cdp/platform';
+import {
+  CustomerDeletionHooks,
+  CustomerQueryService,
+  foldText,
+  toCustomerResponse,
+  type CustomerFilterDto,
+  type CustomerResponseDto,
+  type ValidatedFilter,
+} from '@cdp/customers';
+import {
+  CURSOR_CODEC,
+  CursorCodec,
+  Db,
+  DEFAULT_PAGE_SIZE,
+  InvalidCursorError,
+  isUuid,
+  newId,
+  Sql,
+  ValidationFailedError,
+  type Page,
+} from '@cdp/platform';
 import { createHash } from 'node:crypto';
 import {
   toGroupResponse,
@@ -17,7 +36,8 @@ import { GroupMemberLimitExceededError, GroupNotFoundError } from './groups.erro
 import { GroupsRepository } from './groups.repository';
 
 const MAX_ATTEMPTS = 4;
-const isoInstant = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v));
+const isoInstant = (v: unknown): v is string =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v));
 
 /** Who to add: chosen ids, or every customer matching a validated filter. */
 type Selection = { ids: string[] } | { matches: Sql };
@@ -148,7 +168,8 @@ export class GroupsService implements OnModuleInit {
           if (!group) throw new GroupNotFoundError();
           const already = new Set(await this.repo.membersAmong(tx, appId, group.id, found));
           const fresh = found.filter((c) => !already.has(c));
-          if (group.member_count + fresh.length > limit) throw GroupMemberLimitExceededError.adding(limit, group.member_count, fresh.length, 'customerIds');
+          if (group.member_count + fresh.length > limit)
+            throw GroupMemberLimitExceededError.adding(limit, group.member_count, fresh.length, 'customerIds');
           const added = await this.repo.insertMembers(tx, appId, group.id, fresh, at);
           const memberCount = added ? await this.repo.addToCount(tx, appId, group.id, added, at) : group.member_count;
           return { added, alreadyMembers: already.size, notFound: missing(selection.ids, found), memberCount };
@@ -160,7 +181,8 @@ export class GroupsService implements OnModuleInit {
         if (!group) throw new GroupNotFoundError();
         const room = Math.max(0, limit - group.member_count);
         const matched = await this.repo.countNew(tx, appId, group.id, selection.matches, room + 1);
-        if (matched > room) throw GroupMemberLimitExceededError.matching(limit, group.member_count, matched, matched === room + 1, 'filter');
+        if (matched > room)
+          throw GroupMemberLimitExceededError.matching(limit, group.member_count, matched, matched === room + 1, 'filter');
         const alreadyMembers = await this.repo.countMembersAmong(tx, appId, group.id, selection.matches);
         const added = matched ? await this.repo.insertMatches(tx, appId, group.id, selection.matches, at) : 0;
         const memberCount = added ? await this.repo.addToCount(tx, appId, group.id, added, at) : group.member_count;
@@ -186,16 +208,24 @@ export class GroupsService implements OnModuleInit {
   }
 
   /** Exactly one of `customerIds` / `filter` (optional on create); the filter validated once, here. */
-  private async selection(appId: string, dto: { customerIds?: string[]; filter?: CustomerFilterDto }, required: boolean): Promise<Selection | undefined> {
+  private async selection(
+    appId: string,
+    dto: { customerIds?: string[]; filter?: CustomerFilterDto },
+    required: boolean,
+  ): Promise<Selection | undefined> {
     if (dto.customerIds && dto.filter)
-      throw new ValidationFailedError('Give customerIds or a filter, not both', [{ field: 'filter', code: 'not_with_customer_ids', message: 'filter cannot be given with customerIds' }]);
+      throw new ValidationFailedError('Give customerIds or a filter, not both', [
+        { field: 'filter', code: 'not_with_customer_ids', message: 'filter cannot be given with customerIds' },
+      ]);
     if (dto.customerIds) return { ids: [...new Set(dto.customerIds.map((c) => c.toLowerCase()))] };
     if (dto.filter) {
       const validated: ValidatedFilter = await this.query.validate(appId, dto.filter);
       return { matches: this.query.idsQuery(appId, validated) };
     }
     if (required)
-      throw new ValidationFailedError('Give customerIds or a filter', [{ field: 'customerIds', code: 'required', message: 'customerIds or filter is required' }]);
+      throw new ValidationFailedError('Give customerIds or a filter', [
+        { field: 'customerIds', code: 'required', message: 'customerIds or filter is required' },
+      ]);
     return undefined;
   }
 
@@ -221,4 +251,3 @@ const missing = (wanted: string[], found: string[]): string[] => {
   const have = new Set(found);
   return wanted.filter((w) => !have.has(w));
 };
-

@@ -24,12 +24,18 @@ describe('merge planning', () => {
 
   it('M2: a linked customer cannot be merged into another, not even within its own set', () => {
     const members = [member('a'), member('c')];
-    expect(() => planMerge({ target: members[0], members, found: [member('x', 'p2')], requestedIds: ['x'], newProfileId: 'n' })).toThrow(CustomerAlreadyLinkedError);
-    expect(() => planMerge({ target: members[0], members, found: [members[1]], requestedIds: ['c'], newProfileId: 'n' })).toThrow(CustomerAlreadyLinkedError);
+    expect(() => planMerge({ target: members[0], members, found: [member('x', 'p2')], requestedIds: ['x'], newProfileId: 'n' })).toThrow(
+      CustomerAlreadyLinkedError,
+    );
+    expect(() => planMerge({ target: members[0], members, found: [members[1]], requestedIds: ['c'], newProfileId: 'n' })).toThrow(
+      CustomerAlreadyLinkedError,
+    );
   });
 
   it('M2: a customer cannot be merged into itself; unknown customers are reported as missing', () => {
-    expect(() => planMerge({ target: free('a'), members: [], found: [free('a')], requestedIds: ['a'], newProfileId: 'n' })).toThrow(ValidationFailedError);
+    expect(() => planMerge({ target: free('a'), members: [], found: [free('a')], requestedIds: ['a'], newProfileId: 'n' })).toThrow(
+      ValidationFailedError,
+    );
     try {
       planMerge({ target: free('a'), members: [], found: [free('b')], requestedIds: ['b', 'zz'], newProfileId: 'n' });
       throw new Error('expected a failure');
@@ -43,9 +49,13 @@ describe('merge planning', () => {
     const members = Array.from({ length: 8 }, (_, i) => member(`m${i}`));
     const two = [free('x'), free('y')];
     expect(planMerge({ target: members[0], members, found: two, requestedIds: ['x', 'y'], newProfileId: 'n' }).memberIds).toHaveLength(10);
-    expect(() => planMerge({ target: members[0], members, found: [...two, free('z')], requestedIds: ['x', 'y', 'z'], newProfileId: 'n' })).toThrow(MergeLimitExceededError);
+    expect(() =>
+      planMerge({ target: members[0], members, found: [...two, free('z')], requestedIds: ['x', 'y', 'z'], newProfileId: 'n' }),
+    ).toThrow(MergeLimitExceededError);
     const ten = Array.from({ length: 10 }, (_, i) => free(`f${i}`));
-    expect(() => planMerge({ target: free('t'), members: [], found: ten, requestedIds: ten.map((f) => f.id), newProfileId: 'n' })).toThrow(MergeLimitExceededError);
+    expect(() => planMerge({ target: free('t'), members: [], found: ten, requestedIds: ten.map((f) => f.id), newProfileId: 'n' })).toThrow(
+      MergeLimitExceededError,
+    );
   });
 
   it('M4: leaving a set of three keeps the other two linked', () => {
@@ -78,8 +88,20 @@ describe('merge planning', () => {
 
   it('X3: tags are united; the main channel wins conflicts, then the most recently updated customer', () => {
     const profile = combineProfile([
-      { id: 'old', tags: ['vip', 'a'], properties: { city: 'Bandung', tier: 'gold', note: 'x' }, mainChannel: false, updatedAt: '2026-01-01T00:00:00.000Z' },
-      { id: 'new', tags: ['b', 'vip'], properties: { city: 'Surabaya', tier: 'silver', constructor: 'kept' }, mainChannel: false, updatedAt: '2026-03-01T00:00:00.000Z' },
+      {
+        id: 'old',
+        tags: ['vip', 'a'],
+        properties: { city: 'Bandung', tier: 'gold', note: 'x' },
+        mainChannel: false,
+        updatedAt: '2026-01-01T00:00:00.000Z',
+      },
+      {
+        id: 'new',
+        tags: ['b', 'vip'],
+        properties: { city: 'Surabaya', tier: 'silver', constructor: 'kept' },
+        mainChannel: false,
+        updatedAt: '2026-03-01T00:00:00.000Z',
+      },
       { id: 'main', tags: ['c'], properties: { city: 'Jakarta', empty: null }, mainChannel: true, updatedAt: '2025-01-01T00:00:00.000Z' },
     ]);
     expect(profile.tags.sort()).toEqual(['a', 'b', 'c', 'vip']);

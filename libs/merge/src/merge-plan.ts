@@ -56,7 +56,9 @@ export function planMerge(input: MergeInput): MergePlan {
   const { target } = input;
   const requested = [...new Set(input.requestedIds.map((id) => id.toLowerCase()))];
   if (requested.includes(target.id.toLowerCase()))
-    throw new ValidationFailedError('A customer cannot be merged into itself', [{ field: 'customerIds', code: 'self_merge', message: 'customerIds must not contain the customer itself' }]);
+    throw new ValidationFailedError('A customer cannot be merged into itself', [
+      { field: 'customerIds', code: 'self_merge', message: 'customerIds must not contain the customer itself' },
+    ]);
   const byId = new Map(input.found.map((f) => [f.id.toLowerCase(), f]));
   const missing = requested.filter((id) => !byId.has(id));
   if (missing.length) throw new MergeCustomersMissing(missing);
@@ -74,7 +76,13 @@ export function planMerge(input: MergeInput): MergePlan {
   // A new set has no main channel until the user picks one (M5).
   if (createdSet) changes.unshift({ customerId: target.id, profileId, mainChannel: false });
   const main = existing.find((m) => m.mainChannel && m.profileId !== null);
-  return { profileId, createdSet, changes, memberIds: [...existing.map((m) => m.id), ...joining.map((j) => j.id)], mainCustomerId: main?.id ?? null };
+  return {
+    profileId,
+    createdSet,
+    changes,
+    memberIds: [...existing.map((m) => m.id), ...joining.map((j) => j.id)],
+    mainCustomerId: main?.id ?? null,
+  };
 }
 
 export interface UnmergePlan {
@@ -99,7 +107,13 @@ export function planUnmerge(customer: LinkState, members: LinkState[]): UnmergeP
   const endsSet = others.length < 2;
   const changes: LinkChange[] = [{ customerId: customer.id, profileId: null, mainChannel: false }];
   if (endsSet) for (const o of others) changes.push({ customerId: o.id, profileId: null, mainChannel: false });
-  return { profileId, changes, endsSet, alsoUnlinked: endsSet ? others.map((o) => o.id) : [], remainingIds: endsSet ? [] : others.map((o) => o.id) };
+  return {
+    profileId,
+    changes,
+    endsSet,
+    alsoUnlinked: endsSet ? others.map((o) => o.id) : [],
+    remainingIds: endsSet ? [] : others.map((o) => o.id),
+  };
 }
 
 export interface MainChannelPlan {
@@ -142,7 +156,10 @@ export interface CombinedProfile {
  */
 export function combineProfile(members: ProfileSource[]): CombinedProfile {
   const ordered = [...members].sort(
-    (a, b) => Number(b.mainChannel) - Number(a.mainChannel) || Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+    (a, b) =>
+      Number(b.mainChannel) - Number(a.mainChannel) ||
+      Date.parse(b.updatedAt) - Date.parse(a.updatedAt) ||
+      (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
   );
   const tags: string[] = [];
   const seen = new Set<string>();

@@ -25,7 +25,12 @@ export class MergeController {
   @ApiOperation({ summary: "Merge unlinked customers into this customer's linked set (made when it is not linked); dryRun previews" })
   @ApiOkResponse({ type: LinkedSetDto })
   @ApiProblems(400, 401, 403, 404, 409, 422)
-  merge(@CurrentIdentity() who: Identity, @Param('id') id: string, @Query() q: MergeQueryDto, @Body() body: MergeCustomersDto): Promise<LinkedSetDto> {
+  merge(
+    @CurrentIdentity() who: Identity,
+    @Param('id') id: string,
+    @Query() q: MergeQueryDto,
+    @Body() body: MergeCustomersDto,
+  ): Promise<LinkedSetDto> {
     return this.merges.merge(who, id, body.customerIds, q.dryRun ?? false);
   }
 

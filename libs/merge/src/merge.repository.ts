@@ -10,7 +10,9 @@ import type { LinkState } from './merge-plan';
 export class MergeRepository {
   /** A customer's current set, read without a lock (the caller locks the profile, then re-checks). */
   async profileOf(tx: Tx, appId: string, customerId: string): Promise<{ found: boolean; profileId: string | null }> {
-    const row = await tx.one<{ profile_id: string | null }>(sql`select profile_id from customers where app_id = ${appId} and id = ${customerId}::uuid`);
+    const row = await tx.one<{ profile_id: string | null }>(
+      sql`select profile_id from customers where app_id = ${appId} and id = ${customerId}::uuid`,
+    );
     return { found: !!row, profileId: row?.profile_id ?? null };
   }
 

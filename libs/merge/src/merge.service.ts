@@ -56,7 +56,13 @@ export class MergeService implements OnModuleInit {
     const row = await this.customers.getRow(appId, id);
     if (!row.profile_id) return toLinkedSet(null, [row]);
     const members = await this.repo.members(this.db, appId, row.profile_id);
-    return toLinkedSet(row.profile_id, await this.customers.getMany(appId, members.map((m) => m.id)));
+    return toLinkedSet(
+      row.profile_id,
+      await this.customers.getMany(
+        appId,
+        members.map((m) => m.id),
+      ),
+    );
   }
 
   /** `POST /v1/customers/:id/merge` (M1–M3, X2): the listed customers join `:id`'s set (made when needed). */
@@ -160,11 +166,16 @@ export class MergeService implements OnModuleInit {
             details: { profileId, customerId, previousMainId: plan.previousMainId },
           });
         }
-        const rows = await this.customers.getMany(appId, members.map((m) => m.id), tx);
+        const rows = await this.customers.getMany(
+          appId,
+          members.map((m) => m.id),
+          tx,
+        );
         return { plan, set: toLinkedSet(profileId, rows) };
       }),
     );
-    if (out.plan.changes.length) this.events.publish(new MainChannelChangedEvent(appId, out.plan.profileId, customerId, out.plan.previousMainId));
+    if (out.plan.changes.length)
+      this.events.publish(new MainChannelChangedEvent(appId, out.plan.profileId, customerId, out.plan.previousMainId));
     return out.set;
   }
 
@@ -180,7 +191,11 @@ export class MergeService implements OnModuleInit {
       await this.repo.touchProfile(tx, appId, customer.profileId);
       return;
     }
-    await this.links.lock(tx, appId, others.map((o) => o.id));
+    await this.links.lock(
+      tx,
+      appId,
+      others.map((o) => o.id),
+    );
     await this.links.apply(
       tx,
       appId,

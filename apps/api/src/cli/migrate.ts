@@ -9,7 +9,9 @@ import { MIGRATIONS } from '../migrations';
 async function main(): Promise<void> {
   const env = loadEnv({ ...process.env, JWT_SECRET: process.env.JWT_SECRET ?? 'x'.repeat(32) });
   const holder = { owned: false } as { instance?: import('@electric-sql/pglite').PGlite; owned: boolean };
-  const orm = await MikroORM.init(await buildOrmOptions({ databaseUrl: env.DATABASE_URL, pgliteDataDir: join(env.DATA_DIR, 'pglite'), migrations: MIGRATIONS }, holder));
+  const orm = await MikroORM.init(
+    await buildOrmOptions({ databaseUrl: env.DATABASE_URL, pgliteDataDir: join(env.DATA_DIR, 'pglite'), migrations: MIGRATIONS }, holder),
+  );
   try {
     const done = await orm.getMigrator().up();
     process.stdout.write(done.length ? `Applied: ${done.map((m) => m.name).join(', ')}\n` : 'Nothing to migrate\n');

@@ -42,8 +42,38 @@ const NOTES = ['Prefers WhatsApp', 'Asked about delivery times', 'Interested in 
 
 const PEOPLE: Record<'ID' | 'TH' | 'VN', { first: string[]; last: string[]; phone: (n: number) => string; cities: string[] }> = {
   ID: {
-    first: ['Budi', 'Siti', 'Agus', 'Dewi', 'Rizky', 'Putri', 'Andi', 'Ayu', 'Yusuf', 'Ratna', 'Eko', 'Indah', 'Fajar', 'Wulan', 'Hendra', 'Nurul'],
-    last: ['Santoso', 'Wijaya', 'Saputra', 'Lestari', 'Hidayat', 'Kusuma', 'Pratama', 'Nugroho', 'Rahmawati', 'Siregar', 'Halim', 'Gunawan'],
+    first: [
+      'Budi',
+      'Siti',
+      'Agus',
+      'Dewi',
+      'Rizky',
+      'Putri',
+      'Andi',
+      'Ayu',
+      'Yusuf',
+      'Ratna',
+      'Eko',
+      'Indah',
+      'Fajar',
+      'Wulan',
+      'Hendra',
+      'Nurul',
+    ],
+    last: [
+      'Santoso',
+      'Wijaya',
+      'Saputra',
+      'Lestari',
+      'Hidayat',
+      'Kusuma',
+      'Pratama',
+      'Nugroho',
+      'Rahmawati',
+      'Siregar',
+      'Halim',
+      'Gunawan',
+    ],
     phone: (n) => `+62812${String(10_000_000 + n).slice(-8)}`,
     cities: ['Jakarta', 'Bandung', 'Surabaya', 'Medan'],
   },
@@ -102,7 +132,8 @@ async function main(): Promise<void> {
   const appId = typeof args.app === 'string' ? args.app : 'demo';
   const count = typeof args.customers === 'string' ? Number(args.customers) : 300;
   if (!APP_ID_PATTERN.test(appId)) throw new ConfigError(`--app must match ${APP_ID_PATTERN}`);
-  if (!Number.isInteger(count) || count < 0 || count > 100_000) throw new ConfigError('--customers must be a whole number from 0 to 100000');
+  if (!Number.isInteger(count) || count < 0 || count > 100_000)
+    throw new ConfigError('--customers must be a whole number from 0 to 100000');
   const env = loadEnv({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   const { secret } = resolveJwtSecret(env);
   const app = await NestFactory.createApplicationContext(AppModule.register(env, { jwtSecret: secret }), { logger: ['error', 'warn'] });
@@ -140,12 +171,16 @@ async function main(): Promise<void> {
       const channel = channels[i % channels.length];
       const phone = checkPhone(people.phone(i), country).value ?? null;
       const email = `${foldText(name).replace(/[^a-z]+/g, '.')}.${i}@example.com`;
-      const check = channelsService.validateIdentifier(channel, identifierFor(channel.type, i, phone ?? `+62812${i}`, email), { defaultCountry: country });
-      if (!check.identifier) throw new Error(`seed identifier refused for ${channel.type}: ${check.issues.map((x) => x.message).join('; ')}`);
+      const check = channelsService.validateIdentifier(channel, identifierFor(channel.type, i, phone ?? `+62812${i}`, email), {
+        defaultCountry: country,
+      });
+      if (!check.identifier)
+        throw new Error(`seed identifier refused for ${channel.type}: ${check.issues.map((x) => x.message).join('; ')}`);
       const sources = channelsService.allowedSources(channel.type);
       const properties: Record<string, unknown> = { city: pick(people.cities, i * 3), tier: pick(TIERS, i * 5) };
       if (i % 3 === 0) properties.vip = i % 2 === 0;
-      if (i % 4 === 0) properties.birthday = `${1970 + (i % 35)}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`;
+      if (i % 4 === 0)
+        properties.birthday = `${1970 + (i % 35)}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`;
       if (i % 5 === 0) properties.lifetime_value = (i * 37) % 5000;
       if (i % 9 === 0) properties.note = pick(NOTES, i);
       inputs.push({

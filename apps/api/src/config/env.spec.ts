@@ -43,7 +43,12 @@ describe('configuration (validated at start)', () => {
 
   it('JOBS_CONSUME=false needs REDIS_URL; API-only replicas leave jobs to the workers', () => {
     expect(() => loadEnv({ JOBS_CONSUME: 'false' })).toThrow(/JOBS_CONSUME.*REDIS_URL/);
-    const env = loadEnv({ JOBS_CONSUME: 'false', REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://postgres@127.0.0.1/x', JWT_SECRET: 'x'.repeat(32) });
+    const env = loadEnv({
+      JOBS_CONSUME: 'false',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1/x',
+      JWT_SECRET: 'x'.repeat(32),
+    });
     expect(env.JOBS_CONSUME).toBe(false);
     expect(loadEnv({}).JOBS_CONSUME).toBe(true);
   });

@@ -1,5 +1,18 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidateIf,
+} from 'class-validator';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -7,39 +20,65 @@ const trimmed = () => Transform(({ value }) => (typeof value === 'string' && val
 
 /** Every environment variable the service reads (README "Configuration"); validated once at start. */
 export class Env {
-  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value))) @IsInt() @Min(1) @Max(65535)
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT: number = 3000;
 
-  @IsOptional() @trimmed() @IsString()
+  @IsOptional()
+  @trimmed()
+  @IsString()
   DATA_DIR: string = './data';
 
-  @IsOptional() @trimmed() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  @IsOptional()
+  @trimmed()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
 
-  @IsOptional() @trimmed() @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
+  @IsOptional()
+  @trimmed()
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   REDIS_URL?: string;
 
-  @IsOptional() @trimmed() @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
+  @IsOptional()
+  @trimmed()
+  @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_protocol: true })
   SMTP_URL?: string;
 
-  @IsOptional() @trimmed() @IsString() @ValidateIf((o: Env) => !!o.MAIL_FROM && !o.MAIL_FROM.includes('<')) @IsEmail()
+  @IsOptional()
+  @trimmed()
+  @IsString()
+  @ValidateIf((o: Env) => !!o.MAIL_FROM && !o.MAIL_FROM.includes('<'))
+  @IsEmail()
   MAIL_FROM: string = 'CDP <no-reply@cdp.localhost>';
 
-  @IsOptional() @trimmed() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @IsOptional()
+  @trimmed()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
-  @IsOptional() @trimmed() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  @IsOptional()
+  @trimmed()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   PUBLIC_BASE_URL?: string;
 
-  @IsOptional() @trimmed() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  @IsOptional()
+  @trimmed()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   INBOX_BASE_URL: string = 'http://localhost:8080/inbox';
 
   /** `false`: this API process only enqueues jobs and leaves them to the workers (needs REDIS_URL). */
-  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? true : value === 'true' ? true : value === 'false' ? false : value))
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? true : value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'JOBS_CONSUME must be true or false' })
   JOBS_CONSUME: boolean = true;
 
-  @IsOptional() @trimmed() @IsIn(LOG_LEVELS)
+  @IsOptional()
+  @trimmed()
+  @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }
 

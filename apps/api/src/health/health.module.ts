@@ -1,6 +1,13 @@
 import { Controller, DynamicModule, Get, Inject, Injectable, Module, OnModuleDestroy } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction, MikroOrmHealthIndicator, TerminusModule } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthIndicatorFunction,
+  MikroOrmHealthIndicator,
+  TerminusModule,
+} from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { Public } from '@cdp/access';
 
@@ -21,7 +28,12 @@ class RedisHealth implements OnModuleDestroy {
   async check() {
     const indicator = this.indicators.check('redis');
     try {
-      this.client ??= new Redis(this.opts.redisUrl!, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+      this.client ??= new Redis(this.opts.redisUrl!, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        connectTimeout: 2000,
+      });
       if (this.client.status === 'wait') await this.client.connect();
       await this.client.ping();
       return indicator.up();

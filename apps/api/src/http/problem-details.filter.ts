@@ -51,12 +51,14 @@ export function toProblem(err: unknown): Problem | undefined {
     const f = FASTIFY[e.code];
     return problem(f.status, f.code, f.detail);
   }
-  if (err instanceof SyntaxError && (e as { statusCode?: number }).statusCode === 400) return problem(400, 'malformed_json', 'The body is not valid JSON');
+  if (err instanceof SyntaxError && (e as { statusCode?: number }).statusCode === 400)
+    return problem(400, 'malformed_json', 'The body is not valid JSON');
   if (err instanceof HttpException) {
     const status = err.getStatus();
     if (status === HttpStatus.NOT_FOUND) return problem(404, 'not_found', 'No such route');
     if (status === HttpStatus.PAYLOAD_TOO_LARGE) return problem(413, 'payload_too_large', 'The request body is too large');
-    if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) return problem(415, 'unsupported_media_type', 'This content type is not accepted here');
+    if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+      return problem(415, 'unsupported_media_type', 'This content type is not accepted here');
     if (status === HttpStatus.UNAUTHORIZED) return problem(401, 'unauthorized', 'A valid bearer token is required');
     if (status === HttpStatus.FORBIDDEN) return problem(403, 'forbidden', 'Not allowed');
     if (status === HttpStatus.BAD_REQUEST) return problem(400, 'malformed_json', 'The request could not be read');

@@ -19,12 +19,36 @@ export class Migration20261201020000Activities extends Migration {
       check ((kind = 'available') = (app_id = ''))
     );`);
     const seed: [string, string, string][] = [
-      ['customer.created', 'Customer created', 'The customer was created: by an admin, by an import or by an event. data: { "via": "api|import|event", "channelId", "source" }.'],
-      ['conversation.started', 'Conversation started', 'A conversation started in a room of the inbox. data: { "roomId" (required), "lastMessage"?, "additionalInfo"?, "notes"? }.'],
-      ['conversation.resolved', 'Conversation resolved', 'A conversation of the inbox was resolved. data: { "roomId" (required), "lastMessage"?, "additionalInfo"?, "notes"? }.'],
-      ['message.inbound_from_ad', 'Inbound message from an ad', 'The customer wrote in from an ad (e.g. click-to-WhatsApp). data: { "adId"?, "campaign"?, "roomId"?, "text"? }.'],
-      ['broadcast.received', 'Broadcast received', 'A broadcast message reached the customer. data: { "broadcastId"?, "templateName"?, "status"? }.'],
-      ['purchase.completed', 'Purchase completed', 'A purchase from the chat shop was completed. data: { "orderId"?, "amount"?, "currency"?, "items"? }.'],
+      [
+        'customer.created',
+        'Customer created',
+        'The customer was created: by an admin, by an import or by an event. data: { "via": "api|import|event", "channelId", "source" }.',
+      ],
+      [
+        'conversation.started',
+        'Conversation started',
+        'A conversation started in a room of the inbox. data: { "roomId" (required), "lastMessage"?, "additionalInfo"?, "notes"? }.',
+      ],
+      [
+        'conversation.resolved',
+        'Conversation resolved',
+        'A conversation of the inbox was resolved. data: { "roomId" (required), "lastMessage"?, "additionalInfo"?, "notes"? }.',
+      ],
+      [
+        'message.inbound_from_ad',
+        'Inbound message from an ad',
+        'The customer wrote in from an ad (e.g. click-to-WhatsApp). data: { "adId"?, "campaign"?, "roomId"?, "text"? }.',
+      ],
+      [
+        'broadcast.received',
+        'Broadcast received',
+        'A broadcast message reached the customer. data: { "broadcastId"?, "templateName"?, "status"? }.',
+      ],
+      [
+        'purchase.completed',
+        'Purchase completed',
+        'A purchase from the chat shop was completed. data: { "orderId"?, "amount"?, "currency"?, "items"? }.',
+      ],
       ['csat.submitted', 'CSAT submitted', 'The customer rated the service. data: { "rating"?, "comment"?, "roomId"? }.'],
       ['ticket.created', 'Ticket created', 'A support ticket was opened for the customer. data: { "ticketId"?, "subject"?, "url"? }.'],
       ['ticket.resolved', 'Ticket resolved', 'A support ticket of the customer was resolved. data: { "ticketId"?, "url"? }.'],

@@ -63,7 +63,13 @@ export async function createTestApp(
   const jobsPrefix = opts.jobsPrefix ?? `cdp-test-${randomBytes(6).toString('hex')}`;
   const app = await createApp(env, { jwtSecret: TEST_SECRET, pglite, imports: opts.imports, migrate: false, jobs: { prefix: jobsPrefix } });
   const token: TestApp['token'] = (appId, role = 'admin', claims = {}) =>
-    mintToken(TEST_SECRET, { app: appId, role, sub: claims.sub ?? `user-${randomBytes(3).toString('hex')}`, email: claims.email, ttl: claims.ttl ?? '1h' });
+    mintToken(TEST_SECRET, {
+      app: appId,
+      role,
+      sub: claims.sub ?? `user-${randomBytes(3).toString('hex')}`,
+      email: claims.email,
+      ttl: claims.ttl ?? '1h',
+    });
   return {
     app,
     env,

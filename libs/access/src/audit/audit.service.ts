@@ -64,7 +64,14 @@ export class AuditService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      data: page.map((r) => ({ id: r.id, action: r.action, actor: r.actor, at: new Date(r.at).toISOString(), subject: r.subject, details: r.details })),
+      data: page.map((r) => ({
+        id: r.id,
+        action: r.action,
+        actor: r.actor,
+        at: new Date(r.at).toISOString(),
+        subject: r.subject,
+        details: r.details,
+      })),
       nextCursor: more && last ? this.cursors.encode(scope, [new Date(last.at).toISOString(), last.id]) : null,
     };
   }

@@ -45,7 +45,13 @@ export class ActivityTypeDto {
   @ApiProperty({ example: 'purchase.completed' }) key!: string;
   @ApiProperty({ example: 'Purchase completed' }) name!: string;
   @ApiProperty({ enum: ['available', 'custom'] }) kind!: 'available' | 'custom';
-  @ApiProperty({ type: String, nullable: true, description: 'What the type means and which `data` it carries' }) description!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'What the type means and which `data` it carries' }) description!:
+    string | null;
 }
 
-export const toActivityType = (r: ActivityTypeRow): ActivityTypeDto => ({ key: r.key, name: r.name, kind: r.kind, description: r.description });
+export const toActivityType = (r: ActivityTypeRow): ActivityTypeDto => ({
+  key: r.key,
+  name: r.name,
+  kind: r.kind,
+  description: r.description,
+});

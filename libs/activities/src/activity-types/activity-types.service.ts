@@ -38,7 +38,11 @@ export class ActivityTypesService {
 
   async create(appId: string, input: { key: string; name: string; description?: string | null }): Promise<ActivityTypeDto> {
     if (isAvailableActivityType(input.key)) throw reserved(input.key);
-    const row = await this.repo.insertCustom(appId, { key: input.key, name: input.name.trim(), description: input.description?.trim() || null });
+    const row = await this.repo.insertCustom(appId, {
+      key: input.key,
+      name: input.name.trim(),
+      description: input.description?.trim() || null,
+    });
     if (!row)
       throw new ValidationFailedError('The activity type is not valid', [
         { field: 'key', code: 'key_taken', message: `the app already has an activity type "${input.key}"` },
@@ -48,7 +52,10 @@ export class ActivityTypesService {
 
   async update(appId: string, key: string, patch: { name?: string; description?: string | null }): Promise<ActivityTypeDto> {
     if (isAvailableActivityType(key)) throw reserved(key);
-    const clean = { name: patch.name?.trim(), description: patch.description === undefined ? undefined : patch.description?.trim() || null };
+    const clean = {
+      name: patch.name?.trim(),
+      description: patch.description === undefined ? undefined : patch.description?.trim() || null,
+    };
     const row = await this.repo.updateCustom(appId, key, clean);
     if (!row) throw new NotFoundError('Activity type');
     return toActivityType(row);

@@ -22,7 +22,8 @@ export class ApiKeyDto {
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'The first characters of the key, to tell keys apart', example: 'cdp_3q2-7wE' }) prefix!: string;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Updated at most once a minute' }) lastUsedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Updated at most once a minute' }) lastUsedAt!:
+    string | null;
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();

@@ -14,7 +14,10 @@ export interface ApiKeyRow {
 export class ApiKeysRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(tx: Tx, k: { id: string; appId: string; name: string; keyHash: string; prefix: string; createdAt: Date }): Promise<ApiKeyRow> {
+  async insert(
+    tx: Tx,
+    k: { id: string; appId: string; name: string; keyHash: string; prefix: string; createdAt: Date },
+  ): Promise<ApiKeyRow> {
     const row = await tx.one<ApiKeyRow>(sql`
       insert into api_keys (id, app_id, name, key_hash, prefix, created_at)
       values (${k.id}::uuid, ${k.appId}, ${k.name}, ${k.keyHash}, ${k.prefix}, ${k.createdAt})

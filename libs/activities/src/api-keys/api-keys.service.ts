@@ -34,7 +34,11 @@ export class ApiKeysService implements ApiKeyVerifier {
         prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
         createdAt: new Date(),
       });
-      await this.audit.record(tx, identity, { action: 'api_key.created', subject: `api_key:${r.id}`, details: { name: r.name, prefix: r.prefix } });
+      await this.audit.record(tx, identity, {
+        action: 'api_key.created',
+        subject: `api_key:${r.id}`,
+        details: { name: r.name, prefix: r.prefix },
+      });
       return r;
     });
     return { id: row.id, name: row.name, key };
@@ -49,7 +53,11 @@ export class ApiKeysService implements ApiKeyVerifier {
     await this.db.transaction(async (tx) => {
       const r = await this.repo.revoke(tx, identity.appId, id);
       if (!r) throw new NotFoundError('API key');
-      await this.audit.record(tx, identity, { action: 'api_key.revoked', subject: `api_key:${r.id}`, details: { name: r.name, prefix: r.prefix } });
+      await this.audit.record(tx, identity, {
+        action: 'api_key.revoked',
+        subject: `api_key:${r.id}`,
+        details: { name: r.name, prefix: r.prefix },
+      });
     });
   }
 

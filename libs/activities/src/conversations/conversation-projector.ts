@@ -38,7 +38,8 @@ export class ConversationProjector {
     }
     // Stable sort by time: events of the same instant keep their order in the batch.
     for (const list of byRoom.values()) list.sort((a, b) => a.at - b.at);
-    const fold = (start: ConversationState | undefined, list: ConversationEvent[]) => list.reduce<ConversationState | undefined>(applyConversationEvent, start)!;
+    const fold = (start: ConversationState | undefined, list: ConversationEvent[]) =>
+      list.reduce<ConversationState | undefined>(applyConversationEvent, start)!;
 
     const fresh = [...byRoom.entries()].map(([roomId, list]) => ({ roomId, id: newId(), state: fold(undefined, list) }));
     const inserted = await this.repo.insertNew(tx, appId, fresh);

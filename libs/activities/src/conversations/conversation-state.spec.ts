@@ -1,8 +1,14 @@
 import { applyConversationEvent, type ConversationEvent, type ConversationState } from './conversation-state';
 
 const at = (h: number) => Date.UTC(2026, 10, 5, h);
-const ev = (type: ConversationEvent['type'], h: number, extra: Partial<ConversationEvent> = {}): ConversationEvent => ({ type, customerId: 'c', at: at(h), ...extra });
-const fold = (events: ConversationEvent[], start?: ConversationState) => events.reduce<ConversationState | undefined>(applyConversationEvent, start)!;
+const ev = (type: ConversationEvent['type'], h: number, extra: Partial<ConversationEvent> = {}): ConversationEvent => ({
+  type,
+  customerId: 'c',
+  at: at(h),
+  ...extra,
+});
+const fold = (events: ConversationEvent[], start?: ConversationState) =>
+  events.reduce<ConversationState | undefined>(applyConversationEvent, start)!;
 
 describe('conversation state (FEATURES.md A4)', () => {
   it('A4: a start opens, a later resolution resolves', () => {
@@ -11,7 +17,10 @@ describe('conversation state (FEATURES.md A4)', () => {
   });
 
   it('A4: the same events in any order give the same conversation', () => {
-    const events = [ev('conversation.started', 10, { lastMessage: 'hi', notes: 'n' }), ev('conversation.resolved', 11, { lastMessage: 'bye' })];
+    const events = [
+      ev('conversation.started', 10, { lastMessage: 'hi', notes: 'n' }),
+      ev('conversation.resolved', 11, { lastMessage: 'bye' }),
+    ];
     expect(fold([...events].reverse())).toEqual(fold(events));
   });
 
@@ -22,7 +31,10 @@ describe('conversation state (FEATURES.md A4)', () => {
   });
 
   it('A4: a late event fills empty fields but never overwrites newer values', () => {
-    const s = fold([ev('conversation.resolved', 11, { lastMessage: 'bye' }), ev('conversation.started', 10, { lastMessage: 'hi', additionalInfo: { a: 1 } })]);
+    const s = fold([
+      ev('conversation.resolved', 11, { lastMessage: 'bye' }),
+      ev('conversation.started', 10, { lastMessage: 'hi', additionalInfo: { a: 1 } }),
+    ]);
     expect(s).toMatchObject({ lastMessage: 'bye', additionalInfo: { a: 1 }, lastEventAt: at(11) });
   });
 });

@@ -31,7 +31,16 @@ export interface ConversationEvent {
 export function applyConversationEvent(state: ConversationState | undefined, e: ConversationEvent): ConversationState {
   const s: ConversationState = state
     ? { ...state }
-    : { customerId: e.customerId, status: 'ongoing', startedAt: e.at, resolvedAt: null, lastMessage: null, additionalInfo: null, notes: null, lastEventAt: e.at };
+    : {
+        customerId: e.customerId,
+        status: 'ongoing',
+        startedAt: e.at,
+        resolvedAt: null,
+        lastMessage: null,
+        additionalInfo: null,
+        notes: null,
+        lastEventAt: e.at,
+      };
   if (e.type === 'conversation.started') {
     if (state && s.resolvedAt !== null && e.at > s.resolvedAt) {
       s.status = 'ongoing';

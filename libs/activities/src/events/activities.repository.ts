@@ -29,7 +29,15 @@ export class ActivitiesRepository {
   async insert(tx: Tx, appId: string, rows: NewActivity[]): Promise<InsertedActivity[]> {
     if (!rows.length) return [];
     const json = JSON.stringify(
-      rows.map((r, n) => ({ n, id: r.id, customer_id: r.customerId, type: r.type, occurred_at: r.occurredAt.toISOString(), data: r.data, idempotency_key: r.idempotencyKey })),
+      rows.map((r, n) => ({
+        n,
+        id: r.id,
+        customer_id: r.customerId,
+        type: r.type,
+        occurred_at: r.occurredAt.toISOString(),
+        data: r.data,
+        idempotency_key: r.idempotencyKey,
+      })),
     );
     return tx.query<InsertedActivity>(sql`
       insert into activities (app_id, id, customer_id, type, occurred_at, data, idempotency_key)

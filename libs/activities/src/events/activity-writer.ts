@@ -36,7 +36,12 @@ export class ActivityWriter {
     const stored = new Set(inserted.map((a) => a.id));
     const conversationEvents: StoredConversationEvent[] = rows
       .filter((r) => r.conversation && CONVERSATION_TYPES.has(r.type) && stored.has(r.id))
-      .map((r) => ({ type: r.type as StoredConversationEvent['type'], customerId: r.customerId, occurredAt: r.occurredAt, data: r.conversation! }));
+      .map((r) => ({
+        type: r.type as StoredConversationEvent['type'],
+        customerId: r.customerId,
+        occurredAt: r.occurredAt,
+        data: r.conversation!,
+      }));
     await this.conversations.project(tx, appId, conversationEvents);
     return inserted;
   }

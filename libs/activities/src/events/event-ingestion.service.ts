@@ -21,7 +21,8 @@ import { customerCreatedKey } from './customer-created.handler';
 import { MAX_EVENTS_PER_BATCH, type IngestResultDto, type RejectedEventDto } from './event.dto';
 import { validateEvent, type ValidEvent } from './event-validation';
 
-export type RejectionCode = 'validation_failed' | 'unknown_activity_type' | 'customer_not_found' | 'invalid_identifier' | 'source_requires_whatsapp';
+export type RejectionCode =
+  'validation_failed' | 'unknown_activity_type' | 'customer_not_found' | 'invalid_identifier' | 'source_requires_whatsapp';
 
 interface Candidate {
   index: number;
@@ -34,7 +35,11 @@ interface Candidate {
   newCustomer?: NewCustomerInput;
 }
 
-const describe = (issues: FieldIssue[]) => issues.slice(0, 3).map((i) => `${i.field}: ${i.message}`).join('; ');
+const describe = (issues: FieldIssue[]) =>
+  issues
+    .slice(0, 3)
+    .map((i) => `${i.field}: ${i.message}`)
+    .join('; ');
 
 /**
  * `POST /v1/events` (FEATURES.md A2): each event checked on its own, the good ones stored in one
@@ -70,14 +75,24 @@ export class EventIngestionService {
       else reject({ index }, 'validation_failed', check.message);
     });
 
-    const known = await this.types.known(appId, candidates.map((c) => c.event.type));
-    candidates = candidates.filter((c) => known.has(c.event.type) || reject(c, 'unknown_activity_type', `"${c.event.type}" is not an activity type of this app`));
+    const known = await this.types.known(
+      appId,
+      candidates.map((c) => c.event.type),
+    );
+    candidates = candidates.filter(
+      (c) => known.has(c.event.type) || reject(c, 'unknown_activity_type', `"${c.event.type}" is not an activity type of this app`),
+    );
     candidates = await this.resolveChannelCustomers(appId, candidates, reject);
 
     const result = await this.db.transaction(async (tx) => {
       const ids = [...new Set(candidates.filter((c) => c.event.customerId).map((c) => c.event.customerId!))];
       const existingIds = await this.repo.lockCustomers(tx, appId, ids);
-      candidates = candidates.filter((c) => !c.event.customerId || existingIds.has(c.event.customerId) || reject(c, 'customer_not_found', 'customerId is not a customer of this app'));
+      candidates = candidates.filter(
+        (c) =>
+          !c.event.customerId ||
+          existingIds.has(c.event.customerId) ||
+          reject(c, 'customer_not_found', 'customerId is not a customer of this app'),
+      );
       for (const c of candidates) if (c.event.customerId) c.customerId = c.event.customerId;
 
       // Customers named by channel + identifier: found, else created once however many events name them.
@@ -134,7 +149,9 @@ export class EventIngestionService {
   ): Promise<Candidate[]> {
     const byChannel = candidates.filter((c) => c.event.channelId);
     if (!byChannel.length) return candidates;
-    const channels = new Map<string, ChannelRecord>((await this.channels.findMany(appId, [...new Set(byChannel.map((c) => c.event.channelId!))])).map((ch) => [ch.id, ch]));
+    const channels = new Map<string, ChannelRecord>(
+      (await this.channels.findMany(appId, [...new Set(byChannel.map((c) => c.event.channelId!))])).map((ch) => [ch.id, ch]),
+    );
     const { defaultCountry } = await this.settings.get(appId);
     let definitions: Map<string, PropertyDefinition> | undefined;
     const out: Candidate[] = [];
@@ -157,12 +174,17 @@ export class EventIngestionService {
       const fields = e.customer ?? {};
       const source = fields.source ?? 'organic';
       if (!this.channels.sourceAllowed(channel.type, source)) {
-        reject(c, 'source_requires_whatsapp', `customer.source "${source}" is not allowed on this channel (ads and broadcast: WhatsApp only)`);
+        reject(
+          c,
+          'source_requires_whatsapp',
+          `customer.source "${source}" is not allowed on this channel (ads and broadcast: WhatsApp only)`,
+        );
         continue;
       }
       const issues: FieldIssue[] = [];
       const email = fields.email === undefined ? null : pick(checkEmail(fields.email, 'customer.email'), issues);
-      const phone = fields.phoneNumber === undefined ? null : pick(checkPhone(fields.phoneNumber, defaultCountry, 'customer.phoneNumber'), issues);
+      const phone =
+        fields.phoneNumber === undefined ? null : pick(checkPhone(fields.phoneNumber, defaultCountry, 'customer.phoneNumber'), issues);
       const tags = normalizeTags(fields.tags ?? []);
       issues.push(...tagIssues(tags, 'customer.tags'));
       let properties: Record<string, unknown> = {};

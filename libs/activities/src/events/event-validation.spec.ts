@@ -18,9 +18,15 @@ describe('one event of a batch (FEATURES.md A2)', () => {
     ['no customer', { type: base.type, occurredAt: base.occurredAt }],
     ['a channel without identifier', { type: base.type, occurredAt: base.occurredAt, channelId: base.customerId }],
     ['data that is not an object', { ...base, data: [1] }],
-    ['an unknown customer field', { type: base.type, occurredAt: base.occurredAt, channelId: base.customerId, identifier: '1', customer: { age: 3 } }],
+    [
+      'an unknown customer field',
+      { type: base.type, occurredAt: base.occurredAt, channelId: base.customerId, identifier: '1', customer: { age: 3 } },
+    ],
     ['a conversation event without roomId', { ...base, type: 'conversation.started', data: {} }],
-    ['a conversation event with a non-string lastMessage', { ...base, type: 'conversation.started', data: { roomId: 'r', lastMessage: 5 } }],
+    [
+      'a conversation event with a non-string lastMessage',
+      { ...base, type: 'conversation.started', data: { roomId: 'r', lastMessage: 5 } },
+    ],
   ])('A2: refuses %s with a message', async (_, raw) => {
     const r = await validateEvent(raw, now);
     expect(r.event).toBeUndefined();

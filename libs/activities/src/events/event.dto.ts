@@ -98,7 +98,10 @@ export class EventDto {
   @IsUUID()
   channelId?: string;
 
-  @ApiPropertyOptional({ example: '+62 812-3456-7890', description: "Read by the channel type's rules; the customer is created when missing" })
+  @ApiPropertyOptional({
+    example: '+62 812-3456-7890',
+    description: "Read by the channel type's rules; the customer is created when missing",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(256)
@@ -125,7 +128,9 @@ export class EventDto {
 
 export class RejectedEventDto {
   @ApiProperty({ description: 'Position of the event in `events`, from 0' }) index!: number;
-  @ApiProperty({ enum: ['validation_failed', 'unknown_activity_type', 'customer_not_found', 'invalid_identifier', 'source_requires_whatsapp'] })
+  @ApiProperty({
+    enum: ['validation_failed', 'unknown_activity_type', 'customer_not_found', 'invalid_identifier', 'source_requires_whatsapp'],
+  })
   code!: string;
   @ApiProperty() message!: string;
 }

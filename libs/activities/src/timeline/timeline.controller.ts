@@ -15,7 +15,8 @@ export class TimelineController {
   @Can('read', 'Timeline')
   @ApiOperation({
     summary: "A customer's activity timeline, newest first",
-    description: 'Filter by types and by days (from/to inclusive, or on) in `timezone` (default: the app\'s). `scope=linked` includes the linked customers.',
+    description:
+      "Filter by types and by days (from/to inclusive, or on) in `timezone` (default: the app's). `scope=linked` includes the linked customers.",
   })
   @ApiOkResponse({ type: TimelinePageDto })
   @ApiProblems(401, 403, 404, 422)

@@ -40,7 +40,11 @@ export class DayRangeQueryDto extends PageQueryDto {
 }
 
 export class TimelineQueryDto extends DayRangeQueryDto {
-  @ApiPropertyOptional({ type: String, example: 'purchase.completed,csat.submitted', description: 'Comma-separated activity types; all when absent' })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'purchase.completed,csat.submitted',
+    description: 'Comma-separated activity types; all when absent',
+  })
   @IsOptional()
   @Transform(commaList)
   @IsArray()
@@ -49,7 +53,11 @@ export class TimelineQueryDto extends DayRangeQueryDto {
   @Matches(ACTIVITY_TYPE_KEY_PATTERN, { each: true, message: 'types must be activity type keys' })
   types?: string[];
 
-  @ApiPropertyOptional({ enum: ['self', 'linked'], default: 'self', description: 'linked: include the activities of every customer linked to this one' })
+  @ApiPropertyOptional({
+    enum: ['self', 'linked'],
+    default: 'self',
+    description: 'linked: include the activities of every customer linked to this one',
+  })
   @IsOptional()
   @IsIn(['self', 'linked'])
   scope?: 'self' | 'linked';

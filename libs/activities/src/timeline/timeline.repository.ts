@@ -8,7 +8,9 @@ export class TimelineRepository {
 
   /** The members of a linked set (the `profile_id` the merge lib maintains; read only). */
   async linkedCustomerIds(appId: string, profileId: string): Promise<string[]> {
-    const rows = await this.db.query<{ id: string }>(sql`select id from customers where app_id = ${appId} and profile_id = ${profileId}::uuid order by id`);
+    const rows = await this.db.query<{ id: string }>(
+      sql`select id from customers where app_id = ${appId} and profile_id = ${profileId}::uuid order by id`,
+    );
     return rows.map((r) => r.id);
   }
 
@@ -32,7 +34,11 @@ export class TimelineRepository {
    * One customer's own page in one statement: the customer's existence (no row: not the app's customer), its
    * activities on `(app_id, customer_id, occurred_at desc, id desc)` and each type's name.
    */
-  async ownPage(appId: string, customerId: string, opts: PageOptions): Promise<{ found: boolean; rows: (ActivityRow & { type_name: string })[] }> {
+  async ownPage(
+    appId: string,
+    customerId: string,
+    opts: PageOptions,
+  ): Promise<{ found: boolean; rows: (ActivityRow & { type_name: string })[] }> {
     const conds = [sql`a.app_id = c.app_id`, sql`a.customer_id = c.id`, ...rangeConditions(opts, 'a.')];
     const rows = await this.db.query<ActivityRow & { type_name: string | null; found: string }>(sql`
       select c.id as found, a.id, a.customer_id, a.type, a.occurred_at, a.data, t.name as type_name
@@ -63,7 +69,13 @@ export interface PageOptions {
 function rangeConditions(opts: PageOptions, p: '' | 'a.' = ''): Sql[] {
   const conds: Sql[] = [];
   const col = (name: string) => Sql.raw(p + name);
-  if (opts.types?.length) conds.push(sql`${col('type')} in (${Sql.join(opts.types.map((t) => sql`${t}`), ', ')})`);
+  if (opts.types?.length)
+    conds.push(
+      sql`${col('type')} in (${Sql.join(
+        opts.types.map((t) => sql`${t}`),
+        ', ',
+      )})`,
+    );
   if (opts.from) conds.push(sql`${col('occurred_at')} >= ${opts.from}`);
   if (opts.to) conds.push(sql`${col('occurred_at')} < ${opts.to}`);
   if (opts.after) conds.push(sql`(${col('occurred_at')}, ${col('id')}) < (${opts.after.occurredAt}::timestamptz, ${opts.after.id}::uuid)`);

@@ -1,7 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SettingsService, isValidTimeZone } from '@cdp/access';
 import { CustomersService, dayRangeUtc, isIsoDate } from '@cdp/customers';
-import { CURSOR_CODEC, CursorCodec, DEFAULT_PAGE_SIZE, isUuid, NotFoundError, ValidationFailedError, type FieldIssue, type Page } from '@cdp/platform';
+import {
+  CURSOR_CODEC,
+  CursorCodec,
+  DEFAULT_PAGE_SIZE,
+  isUuid,
+  NotFoundError,
+  ValidationFailedError,
+  type FieldIssue,
+  type Page,
+} from '@cdp/platform';
 import { ActivityTypesService } from '../activity-types/activity-types.service';
 import { toTimelineItem, type DayRangeQueryDto, type TimelineItemDto, type TimelineQueryDto } from './timeline.dto';
 import { TimelineRepository } from './timeline.repository';
@@ -14,11 +23,13 @@ import type { ActivityRow } from './timeline.dto';
 export async function resolveDays(q: DayRangeQueryDto, appTimezone: () => Promise<string>): Promise<{ from?: Date; to?: Date }> {
   const issues: FieldIssue[] = [];
   for (const key of ['from', 'to', 'on'] as const)
-    if (q[key] !== undefined && !isIsoDate(q[key])) issues.push({ field: key, code: 'invalid_date', message: `${key} is not a date that exists` });
+    if (q[key] !== undefined && !isIsoDate(q[key]))
+      issues.push({ field: key, code: 'invalid_date', message: `${key} is not a date that exists` });
   if (q.on !== undefined && (q.from !== undefined || q.to !== undefined))
     issues.push({ field: 'on', code: 'on_with_range', message: 'on (a single day) cannot be combined with from/to' });
   if (q.from && q.to && q.from > q.to) issues.push({ field: 'to', code: 'invalid_range', message: 'to must not be before from' });
-  if (q.timezone !== undefined && !isValidTimeZone(q.timezone)) issues.push({ field: 'timezone', code: 'invalid_timezone', message: 'timezone must be an IANA time zone name' });
+  if (q.timezone !== undefined && !isValidTimeZone(q.timezone))
+    issues.push({ field: 'timezone', code: 'invalid_timezone', message: 'timezone must be an IANA time zone name' });
   if (issues.length) throw new ValidationFailedError('The query is not valid', issues);
   if (!q.on && !q.from && !q.to) return {};
   const tz = q.timezone ?? (await appTimezone());

@@ -33,7 +33,8 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 const CONFIG_DOC = {
   type: 'object',
   additionalProperties: true,
-  description: 'Settings of the channel type, validated by its adapter: qiscus `{ identifierType: phone|email }` (default phone); ' +
+  description:
+    'Settings of the channel type, validated by its adapter: qiscus `{ identifierType: phone|email }` (default phone); ' +
     'custom `{ identifierType: phone|email|text, pattern? }` (default text; the pattern must match the whole identifier); others `{}`',
   example: { identifierType: 'phone' },
 } as const;
@@ -68,7 +69,8 @@ export class UpdateChannelDto {
 
   @ApiPropertyOptional({
     ...CONFIG_DOC,
-    description: 'A JSON merge patch on the current config (a key set to null goes back to its default), then validated whole. ' +
+    description:
+      'A JSON merge patch on the current config (a key set to null goes back to its default), then validated whole. ' +
       'Changing identifierType while the channel has customers: 409 channel_in_use',
   })
   @IsOptional()

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { MAX_EMAIL_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from '../contact-fields';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -41,7 +53,11 @@ export class CreateCustomerDto {
   @IsEmail()
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '0812 3456 7890', nullable: true, description: "Stored in E.164; local numbers are read with the app's defaultCountry" })
+  @ApiPropertyOptional({
+    example: '0812 3456 7890',
+    nullable: true,
+    description: "Stored in E.164; local numbers are read with the app's defaultCountry",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -52,7 +68,11 @@ export class CreateCustomerDto {
   @IsIn(PLATFORMS)
   platform?: (typeof PLATFORMS)[number] | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['vip'], description: `At most ${MAX_TAGS}, each 1–${MAX_TAG_LENGTH} characters (trimmed, de-duplicated)` })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['vip'],
+    description: `At most ${MAX_TAGS}, each 1–${MAX_TAG_LENGTH} characters (trimmed, de-duplicated)`,
+  })
   @IsOptional()
   @Transform(tagList)
   @IsArray()
@@ -61,7 +81,12 @@ export class CreateCustomerDto {
   @Length(1, MAX_TAG_LENGTH, { each: true })
   tags?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { city: 'Jakarta' }, description: 'Values checked against GET /v1/customer-properties' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { city: 'Jakarta' },
+    description: 'Values checked against GET /v1/customer-properties',
+  })
   @IsOptional()
   @IsObject()
   properties?: Record<string, unknown>;

@@ -61,7 +61,10 @@ export class CustomerQueryController {
   @Post('filter/normalize')
   @HttpCode(200)
   @Can('read', 'Customer')
-  @ApiOperation({ summary: 'The filter as the screen shows it after a channel change: sources the channels do not allow dropped, which sources are enabled' })
+  @ApiOperation({
+    summary:
+      'The filter as the screen shows it after a channel change: sources the channels do not allow dropped, which sources are enabled',
+  })
   @ApiOkResponse({ type: NormalizedFilterDto })
   @ApiProblems(400, 401, 403, 422)
   normalize(@CurrentIdentity() id: Identity, @Body() body: NormalizeFilterDto) {

@@ -88,7 +88,9 @@ export class CustomerQueryRepository {
 
   /** `-lastActivityAt`, first part: walks `customer_activity (app_id, last_activity_at desc, customer_id desc)`. */
   pageByActivity(appId: string, where: Sql, after: { at: string; id: string } | undefined, limit: number): Promise<CustomerRow[]> {
-    const keyset = after ? sql` and (ca_w.last_activity_at, ca_w.customer_id) < (${after.at}::timestamptz, ${after.id}::uuid)` : Sql.raw('');
+    const keyset = after
+      ? sql` and (ca_w.last_activity_at, ca_w.customer_id) < (${after.at}::timestamptz, ${after.id}::uuid)`
+      : Sql.raw('');
     const ids = sql`select ca_w.customer_id from customer_activity ca_w
       join customers c on c.app_id = ca_w.app_id and c.id = ca_w.customer_id
       where ca_w.app_id = ${appId}${keyset} and ${where}
@@ -104,9 +106,10 @@ export class CustomerQueryRepository {
 
   /** Matches, or with `limit` only up to limit + 1 (PERFORMANCE.md rule 4). */
   async count(appId: string, where: Sql, limit?: number): Promise<number> {
-    const q = limit === undefined
-      ? sql`select count(*)::int as n from customers c where c.app_id = ${appId} and ${where}`
-      : sql`select count(*)::int as n from (select 1 from customers c where c.app_id = ${appId} and ${where} limit ${limit + 1}) x`;
+    const q =
+      limit === undefined
+        ? sql`select count(*)::int as n from customers c where c.app_id = ${appId} and ${where}`
+        : sql`select count(*)::int as n from (select 1 from customers c where c.app_id = ${appId} and ${where} limit ${limit + 1}) x`;
     const [row] = await this.rows<{ n: number }>(q);
     return Number(row?.n ?? 0);
   }

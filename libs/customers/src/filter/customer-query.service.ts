@@ -23,7 +23,8 @@ export interface CustomerCount {
 }
 
 const iso = (d: Date | string): string => new Date(d).toISOString();
-const isIsoInstant = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v));
+const isIsoInstant = (v: unknown): v is string =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v));
 
 /**
  * List, search and count of customers over the filter language (FEATURES.md C4–C9, C12, X8). Pages are keyset
@@ -64,7 +65,11 @@ export class CustomerQueryService {
     return this.searchValidated(appId, await this.validator.validate(appId, q.filter, opts), q);
   }
 
-  async searchValidated(appId: string, filter: ValidatedFilter, q: Omit<CustomerSearchQuery, 'filter'>): Promise<Page<CustomerResponseDto>> {
+  async searchValidated(
+    appId: string,
+    filter: ValidatedFilter,
+    q: Omit<CustomerSearchQuery, 'filter'>,
+  ): Promise<Page<CustomerResponseDto>> {
     const sort = q.sort ?? DEFAULT_CUSTOMER_SORT;
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const scope = { appId, list: `customers:${sort}:${fingerprint(filter)}` };
@@ -113,7 +118,14 @@ export class CustomerQueryService {
     return { filter: out, changes, sourceOptions };
   }
 
-  private async byKeyset(appId: string, where: Sql, order: KeysetOrder, position: unknown[] | undefined, searching: boolean, n: number): Promise<CustomerRow[]> {
+  private async byKeyset(
+    appId: string,
+    where: Sql,
+    order: KeysetOrder,
+    position: unknown[] | undefined,
+    searching: boolean,
+    n: number,
+  ): Promise<CustomerRow[]> {
     const after = position && order.after(position);
     if (!searching) return this.repo.page(appId, where, order, after, n);
     const first = await this.repo.pageInWindow(appId, where, order, after, n);
@@ -124,7 +136,12 @@ export class CustomerQueryService {
     return this.repo.pageMatchesFirst(appId, where, order, after, n);
   }
 
-  private async byActivity(appId: string, where: Sql, position: unknown[] | undefined, limit: number): Promise<{ rows: CustomerRow[]; next?: unknown[] }> {
+  private async byActivity(
+    appId: string,
+    where: Sql,
+    position: unknown[] | undefined,
+    limit: number,
+  ): Promise<{ rows: CustomerRow[]; next?: unknown[] }> {
     const [phase, at, id] = position ?? [];
     if (position !== undefined && !((phase === 'a' || phase === 'n') && isIsoInstant(at) && isUuid(id))) throw new InvalidCursorError();
     let rows: CustomerRow[] = [];

@@ -3,7 +3,16 @@ import { FilterConditionRegistry } from './filter-condition.registry';
 import { CustomerFilterCompiler } from './filter.compiler';
 import type { ValidatedFilter } from './filter.types';
 
-const base: ValidatedFilter = { __validated: true, channelIds: [], channelTypes: [], sources: [], platforms: [], tags: [], contributed: [], timezone: 'UTC' };
+const base: ValidatedFilter = {
+  __validated: true,
+  channelIds: [],
+  channelTypes: [],
+  sources: [],
+  platforms: [],
+  tags: [],
+  contributed: [],
+  timezone: 'UTC',
+};
 const compiler = (registry = new FilterConditionRegistry()) => new CustomerFilterCompiler(registry);
 
 describe('CustomerFilterCompiler', () => {
@@ -46,14 +55,25 @@ describe('CustomerFilterCompiler', () => {
     expect(all.text).toContain(' and ');
     const any = compiler().compile('app', {
       ...base,
-      properties: { match: 'any', conditions: [{ key: 'city', type: 'text', operator: 'eq', value: 'A' }, { key: 'city', type: 'text', operator: 'eq', value: 'B' }] },
+      properties: {
+        match: 'any',
+        conditions: [
+          { key: 'city', type: 'text', operator: 'eq', value: 'A' },
+          { key: 'city', type: 'text', operator: 'eq', value: 'B' },
+        ],
+      },
     });
     expect(any.text.match(/@>/g)).toHaveLength(2);
     expect(any.text).toContain(' or ');
   });
 
   it('C5: instances and types OR together; other keys AND', () => {
-    const q = compiler().compile('app', { ...base, channelIds: ['018f0000-0000-7000-8000-000000000000'], channelTypes: ['wa'], linked: false });
+    const q = compiler().compile('app', {
+      ...base,
+      channelIds: ['018f0000-0000-7000-8000-000000000000'],
+      channelTypes: ['wa'],
+      linked: false,
+    });
     expect(q.text).toMatch(/c\.channel_id = any\(.*\) or c\.channel_id in \(select/);
     expect(q.text).toContain(') and (c.profile_id is null)');
   });
@@ -67,7 +87,11 @@ describe('CustomerFilterCompiler', () => {
         return sql`c.id in (select 1 where ${value.types[0]} = 'x')`;
       },
     });
-    const q = compiler(registry).compile('app', { ...base, timezone: 'Asia/Jakarta', contributed: [{ key: 'activity', value: { types: ['purchase.completed'] } }] });
+    const q = compiler(registry).compile('app', {
+      ...base,
+      timezone: 'Asia/Jakarta',
+      contributed: [{ key: 'activity', value: { types: ['purchase.completed'] } }],
+    });
     expect(q.text).toBe("(c.id in (select 1 where ? = 'x'))");
     expect(seen).toEqual([['app', { types: ['purchase.completed'] }, 'Asia/Jakarta']]);
     expect(() => registry.register('activity', { compile: () => sql`true` })).toThrow(/already registered/);

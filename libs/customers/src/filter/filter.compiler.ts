@@ -36,7 +36,9 @@ export class CustomerFilterCompiler {
     const channels: Sql[] = [];
     if (f.channelIds.length) channels.push(sql`c.channel_id = any(${sqlArray(f.channelIds, 'uuid')})`);
     if (f.channelTypes.length)
-      channels.push(sql`c.channel_id in (select ch_f.id from channels ch_f where ch_f.app_id = ${appId} and ch_f.type = any(${sqlArray(f.channelTypes, 'text')}))`);
+      channels.push(
+        sql`c.channel_id in (select ch_f.id from channels ch_f where ch_f.app_id = ${appId} and ch_f.type = any(${sqlArray(f.channelTypes, 'text')}))`,
+      );
     if (channels.length) parts.push(Sql.join(channels, ' or '));
     if (f.sources.length) parts.push(sql`c.source = any(${sqlArray(f.sources, 'text')})`);
     if (f.platforms.length) parts.push(sql`c.platform = any(${sqlArray(f.platforms, 'text')})`);
@@ -53,7 +55,10 @@ export class CustomerFilterCompiler {
       parts.push(contributor.compile(appId, value, { timezone: f.timezone }));
     }
     if (!parts.length) return Sql.raw('true');
-    return Sql.join(parts.map((p) => p.group()), ' and ');
+    return Sql.join(
+      parts.map((p) => p.group()),
+      ' and ',
+    );
   }
 
   private properties(match: 'all' | 'any', conditions: ValidatedPropertyCondition[]): Sql | undefined {
@@ -68,7 +73,10 @@ export class CustomerFilterCompiler {
     }
     if (Object.keys(merged).length) parts.unshift(sql`c.properties @> ${JSON.stringify(merged)}::jsonb`);
     if (!parts.length) return undefined;
-    return Sql.join(parts.map((p) => p.group()), match === 'all' ? ' and ' : ' or ');
+    return Sql.join(
+      parts.map((p) => p.group()),
+      match === 'all' ? ' and ' : ' or ',
+    );
   }
 }
 

@@ -33,7 +33,11 @@ export class PropertyConditionDto {
   @MaxLength(64)
   key!: string;
 
-  @ApiProperty({ enum: PROPERTY_OPERATORS, description: 'text: eq neq contains not_contains is_set is_not_set; number, date: eq neq gt gte lt lte is_set is_not_set; boolean, select: eq neq is_set is_not_set' })
+  @ApiProperty({
+    enum: PROPERTY_OPERATORS,
+    description:
+      'text: eq neq contains not_contains is_set is_not_set; number, date: eq neq gt gte lt lte is_set is_not_set; boolean, select: eq neq is_set is_not_set',
+  })
   @IsIn(PROPERTY_OPERATORS)
   operator!: PropertyOperator;
 
@@ -86,13 +90,17 @@ export class ActivityFilterDto {
 
 /** API.md "Filter": every key optional, different keys combine with AND. */
 export class CustomerFilterDto {
-  @ApiPropertyOptional({ maxLength: 200, example: 'budi', description: 'Case- and accent-insensitive substring of name, e-mail, phone or identifier; 1–2 characters: name prefix' })
+  @ApiPropertyOptional({
+    maxLength: 200,
+    example: 'budi',
+    description: 'Case- and accent-insensitive substring of name, e-mail, phone or identifier; 1–2 characters: name prefix',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   search?: string;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 50, description: 'Channel instances (the app\'s)' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 50, description: "Channel instances (the app's)" })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -107,7 +115,11 @@ export class CustomerFilterDto {
   @MaxLength(32, { each: true })
   channelTypes?: string[];
 
-  @ApiPropertyOptional({ enum: CUSTOMER_SOURCES, isArray: true, description: 'ads and broadcast need every selected channel to be WhatsApp' })
+  @ApiPropertyOptional({
+    enum: CUSTOMER_SOURCES,
+    isArray: true,
+    description: 'ads and broadcast need every selected channel to be WhatsApp',
+  })
   @IsOptional()
   @IsArray()
   @IsIn(CUSTOMER_SOURCES, { each: true })

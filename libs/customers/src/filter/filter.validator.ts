@@ -55,7 +55,8 @@ export class FilterValidator {
     const f = dto ?? {};
     const at = fieldNamer(opts.field ?? 'filter');
     const conditions = f.properties?.conditions ?? [];
-    if (conditions.length > MAX_PROPERTY_CONDITIONS) throw new TooManyPropertyConditionsError(MAX_PROPERTY_CONDITIONS, at('properties.conditions'));
+    if (conditions.length > MAX_PROPERTY_CONDITIONS)
+      throw new TooManyPropertyConditionsError(MAX_PROPERTY_CONDITIONS, at('properties.conditions'));
 
     const issues: FieldIssue[] = [];
     const channels = await this.resolveChannels(appId, f, opts, issues);
@@ -109,15 +110,19 @@ export class FilterValidator {
    * The app's channels among `channelIds` (unknown or another app's: 422 `validation_failed`) and the known
    * types among `channelTypes`; throws when `issues` is not given and something is wrong.
    */
-  async resolveChannels(appId: string, f: Pick<CustomerFilterDto, 'channelIds' | 'channelTypes'>, opts: ValidateOptions = {}, issues?: FieldIssue[]): Promise<ResolvedChannels> {
+  async resolveChannels(
+    appId: string,
+    f: Pick<CustomerFilterDto, 'channelIds' | 'channelTypes'>,
+    opts: ValidateOptions = {},
+    issues?: FieldIssue[],
+  ): Promise<ResolvedChannels> {
     const at = fieldNamer(opts.field ?? 'filter');
     const own: FieldIssue[] = [];
     const ids = uniq((f.channelIds ?? []).map((id) => id.toLowerCase()));
     const found = ids.length ? await this.channels.findMany(appId, ids) : [];
     const byId = new Map(found.map((c) => [c.id.toLowerCase(), c]));
     const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length)
-      own.push({ field: at('channelIds'), code: 'unknown_channel', message: `No such channel: ${missing.join(', ')}` });
+    if (missing.length) own.push({ field: at('channelIds'), code: 'unknown_channel', message: `No such channel: ${missing.join(', ')}` });
     const types = uniq(f.channelTypes);
     const unknownTypes = types.filter((t) => !this.channelTypes.has(t));
     if (unknownTypes.length)
@@ -128,7 +133,10 @@ export class FilterValidator {
   }
 
   sourceOptions(selectedTypes: string[]): SourceOption[] {
-    return sourceOptions(selectedTypes.filter((t) => this.channelTypes.has(t)), this.catalogue());
+    return sourceOptions(
+      selectedTypes.filter((t) => this.channelTypes.has(t)),
+      this.catalogue(),
+    );
   }
 
   catalogue(): SourceCatalogue {
@@ -146,7 +154,10 @@ export class FilterValidator {
     at: (f: string) => string,
     issues: FieldIssue[],
   ): Promise<ValidatedPropertyCondition[]> {
-    const defs = await this.definitions.byKeys(appId, conditions.map((c) => c.key));
+    const defs = await this.definitions.byKeys(
+      appId,
+      conditions.map((c) => c.key),
+    );
     const out: ValidatedPropertyCondition[] = [];
     conditions.forEach((c, i) => {
       const field = at(`properties.conditions[${i}]`);
@@ -164,32 +175,45 @@ export class FilterValidator {
         return;
       }
       if (c.operator === 'is_set' || c.operator === 'is_not_set') {
-        if (c.value !== undefined && c.value !== null) issues.push({ field: `${field}.value`, code: 'value_not_allowed', message: `${c.operator} takes no value` });
+        if (c.value !== undefined && c.value !== null)
+          issues.push({ field: `${field}.value`, code: 'value_not_allowed', message: `${c.operator} takes no value` });
         else out.push({ key: def.key, type: def.type, operator: c.operator });
         return;
       }
       if (c.operator === 'contains' || c.operator === 'not_contains') {
         if (typeof c.value !== 'string' || !c.value || c.value.length > MAX_TEXT_VALUE_LENGTH)
-          issues.push({ field: `${field}.value`, code: 'invalid_property_value', message: `${c.operator} needs a text of 1 to ${MAX_TEXT_VALUE_LENGTH} characters` });
+          issues.push({
+            field: `${field}.value`,
+            code: 'invalid_property_value',
+            message: `${c.operator} needs a text of 1 to ${MAX_TEXT_VALUE_LENGTH} characters`,
+          });
         else out.push({ key: def.key, type: def.type, operator: c.operator, value: c.value });
         return;
       }
-      const issue = c.value === undefined || c.value === null
-        ? { field: `${field}.value`, code: 'invalid_property_value', message: `${c.operator} needs a value` }
-        : checkPropertyValue(def, c.value, `${field}.value`);
+      const issue =
+        c.value === undefined || c.value === null
+          ? { field: `${field}.value`, code: 'invalid_property_value', message: `${c.operator} needs a value` }
+          : checkPropertyValue(def, c.value, `${field}.value`);
       if (issue) issues.push(issue);
       else out.push({ key: def.key, type: def.type, operator: c.operator, value: c.value as string | number | boolean });
     });
     return out;
   }
 
-  private checkActivity(a: NonNullable<CustomerFilterDto['activity']>, timezone: string, at: (f: string) => string, issues: FieldIssue[]): ActivityConditionValue | undefined {
+  private checkActivity(
+    a: NonNullable<CustomerFilterDto['activity']>,
+    timezone: string,
+    at: (f: string) => string,
+    issues: FieldIssue[],
+  ): ActivityConditionValue | undefined {
     const before = issues.length;
     for (const key of ['from', 'to', 'on'] as const)
-      if (a[key] !== undefined && !isIsoDate(a[key])) issues.push({ field: at(`activity.${key}`), code: 'invalid_date', message: `${key} is not a date that exists` });
+      if (a[key] !== undefined && !isIsoDate(a[key]))
+        issues.push({ field: at(`activity.${key}`), code: 'invalid_date', message: `${key} is not a date that exists` });
     if (a.on !== undefined && (a.from !== undefined || a.to !== undefined))
       issues.push({ field: at('activity.on'), code: 'on_with_range', message: 'on (a single day) cannot be combined with from/to' });
-    if (a.from && a.to && a.from > a.to) issues.push({ field: at('activity.to'), code: 'invalid_range', message: 'to must not be before from' });
+    if (a.from && a.to && a.from > a.to)
+      issues.push({ field: at('activity.to'), code: 'invalid_range', message: 'to must not be before from' });
     if (issues.length > before) return undefined;
     const range = a.on ? dayRangeUtc({ from: a.on, to: a.on }, timezone) : dayRangeUtc({ from: a.from, to: a.to }, timezone);
     const types = uniq(a.types);

@@ -20,7 +20,9 @@ describe('source rules (C7)', () => {
     const off = sourceOptions(['line'], catalogue);
     const a = normalizeSources(['ads'], off, catalogue);
     expect(a.sources).toEqual([]);
-    expect(a.changes).toEqual(['Ads is available only when every selected channel is WhatsApp: removed from the source filter; the source filter is back to All.']);
+    expect(a.changes).toEqual([
+      'Ads is available only when every selected channel is WhatsApp: removed from the source filter; the source filter is back to All.',
+    ]);
     const b = normalizeSources(['ads', 'organic', 'broadcast'], off, catalogue);
     expect(b.sources).toEqual(['organic']);
     expect(b.changes[0]).toMatch(/^Ads and Broadcast are available only when every selected channel is WhatsApp/);

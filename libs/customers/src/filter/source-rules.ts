@@ -46,7 +46,11 @@ export function disabledSourcesMessage(sources: string[], catalogue: SourceCatal
  * The sources as the screen must show them after a channel change: the disabled ones dropped (an empty list
  * means "All"), with one line saying what changed.
  */
-export function normalizeSources(sources: string[], options: SourceOption[], catalogue: SourceCatalogue): { sources: string[]; changes: string[] } {
+export function normalizeSources(
+  sources: string[],
+  options: SourceOption[],
+  catalogue: SourceCatalogue,
+): { sources: string[]; changes: string[] } {
   const enabled = new Set(options.filter((o) => o.enabled).map((o) => o.source));
   const removed = sources.filter((s) => !enabled.has(s));
   if (!removed.length) return { sources, changes: [] };

@@ -2,7 +2,10 @@ import { Sql, sql } from '@cdp/platform';
 
 /** A typed array of bound values, e.g. `array[?, ?]::uuid[]` (each element its own parameter). */
 export function sqlArray(values: readonly unknown[], type: 'text' | 'uuid'): Sql {
-  const items = Sql.join(values.map((v) => sql`${v}`), ', ');
+  const items = Sql.join(
+    values.map((v) => sql`${v}`),
+    ', ',
+  );
   return new Sql(`array[${items.text}]::${type}[]`, items.values);
 }
 

@@ -11,11 +11,14 @@ describe('formula-injection escaping (IE5)', () => {
     (v) => expect(escapeCell(v)).toBe(v),
   );
 
-  it.each(['=HYPERLINK("x")', '-abc', "'plain", '+6281234567890', "''=x", '@x', '\t', 'x'])('IE4: import undoes exactly the escaping of %j', (v) => {
-    expect(unescapeCell(escapeCell(v))).toBe(v);
-  });
+  it.each(['=HYPERLINK("x")', '-abc', "'plain", '+6281234567890', "''=x", '@x', '\t', 'x'])(
+    'IE4: import undoes exactly the escaping of %j',
+    (v) => {
+      expect(unescapeCell(escapeCell(v))).toBe(v);
+    },
+  );
 
-  it("IE4: a leading quote before text that never needed escaping is kept", () => {
+  it('IE4: a leading quote before text that never needed escaping is kept', () => {
     expect(unescapeCell("'Ali")).toBe("'Ali");
     expect(unescapeCell("'+6281234567890")).toBe("'+6281234567890");
   });

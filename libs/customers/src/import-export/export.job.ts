@@ -70,9 +70,10 @@ export class ExportJobHandler implements JobHandlerContract<ExportJob> {
   }
 
   async failed({ appId, exportId }: ExportJob, error: Error): Promise<void> {
-    const reason = error instanceof DomainError
-      ? `The export could not be completed: ${error.message}`
-      : 'The export could not be completed (the file could not be made or the e-mail not sent). Ask for it again; if it happens again, contact support.';
+    const reason =
+      error instanceof DomainError
+        ? `The export could not be completed: ${error.message}`
+        : 'The export could not be completed (the file could not be made or the e-mail not sent). Ask for it again; if it happens again, contact support.';
     if (!(error instanceof DomainError)) this.log.error({ err: error, appId, exportId }, 'Export failed');
     await this.repo.fail(appId, exportId, reason);
   }

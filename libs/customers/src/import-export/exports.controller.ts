@@ -53,7 +53,11 @@ export class ExportDownloadController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV, UTF-8 with BOM', schema: { type: 'string', format: 'binary' } })
   @ApiProblems(404)
-  async download(@Param('id') id: string, @Query('token') token: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+  async download(
+    @Param('id') id: string,
+    @Query('token') token: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
     const file = await this.exports.download(id, token);
     reply
       .header('Content-Type', 'text/csv; charset=utf-8')

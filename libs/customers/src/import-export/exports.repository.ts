@@ -25,7 +25,11 @@ const RECORD = Sql.raw('id, app_id, status, email, filter, row_count, failure_re
 export class ExportsRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(tx: Tx, appId: string, e: { id: string; email: string; filter: unknown; createdBy: Record<string, unknown>; at: Date }): Promise<ExportRecordRow> {
+  async insert(
+    tx: Tx,
+    appId: string,
+    e: { id: string; email: string; filter: unknown; createdBy: Record<string, unknown>; at: Date },
+  ): Promise<ExportRecordRow> {
     return (await tx.one<ExportRecordRow>(sql`
       insert into exports (id, app_id, status, email, filter, created_by, created_at, updated_at)
       values (${e.id}, ${appId}, 'queued', ${e.email}, ${JSON.stringify(e.filter ?? {})}::jsonb, ${JSON.stringify(e.createdBy)}::jsonb, ${e.at}, ${e.at})

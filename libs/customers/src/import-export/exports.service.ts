@@ -41,7 +41,11 @@ export class ExportsService {
     const createdBy = { userId: identity.userId, role: identity.role, email: identity.email, via: identity.via };
     const row = await this.db.transaction(async (tx) => {
       const inserted = await this.repo.insert(tx, identity.appId, { id, email, filter, createdBy, at: new Date() });
-      await this.audit.record(tx, identity, { action: 'customers.export_requested', subject: `export:${id}`, details: { exportId: id, filter, recipient: email } });
+      await this.audit.record(tx, identity, {
+        action: 'customers.export_requested',
+        subject: `export:${id}`,
+        details: { exportId: id, filter, recipient: email },
+      });
       return inserted;
     });
     await this.jobs.enqueue<ExportJob>(EXPORT_QUEUE, { appId: identity.appId, exportId: id }, { jobId: id });

@@ -19,7 +19,11 @@ export class TemplateQueryDto {
 }
 
 export class UploadQueryDto {
-  @ApiPropertyOptional({ type: Boolean, default: false, description: 'Validate the file and report every row without importing anything (X6)' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description: 'Validate the file and report every row without importing anything (X6)',
+  })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
@@ -39,7 +43,11 @@ export const UPLOAD_BODY_SCHEMA = {
 export class ImportErrorDto {
   @ApiProperty({ example: 3, description: 'Data record number, from 1 (blank lines not counted)' }) row!: number;
   @ApiProperty({ nullable: true, type: String, example: 'identifier' }) column!: string | null;
-  @ApiProperty({ example: 'invalid_identifier', description: 'e.g. required, unknown_channel, channel_type_mismatch, invalid_identifier, invalid_email, invalid_phone_number, customer_exists, duplicate_in_file' })
+  @ApiProperty({
+    example: 'invalid_identifier',
+    description:
+      'e.g. required, unknown_channel, channel_type_mismatch, invalid_identifier, invalid_email, invalid_phone_number, customer_exists, duplicate_in_file',
+  })
   code!: string;
   @ApiProperty() message!: string;
 }
@@ -47,13 +55,15 @@ export class ImportErrorDto {
 export class ImportSummaryDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
-  @ApiProperty({ description: 'A dry run reports what an import would do; createdCount is then how many it would create' }) dryRun!: boolean;
+  @ApiProperty({ description: 'A dry run reports what an import would do; createdCount is then how many it would create' })
+  dryRun!: boolean;
   @ApiProperty({ nullable: true, type: String }) fileName!: string | null;
   @ApiProperty() totalRows!: number;
   @ApiProperty() createdCount!: number;
   @ApiProperty({ description: 'Rows whose customer exists, or repeating an earlier row of the file' }) skippedCount!: number;
   @ApiProperty({ description: 'Rows with errors' }) failedCount!: number;
-  @ApiProperty({ nullable: true, type: String, description: 'Why the import failed as a whole (status failed)' }) failureReason!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the import failed as a whole (status failed)' }) failureReason!:
+    string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) completedAt!: string | null;
 }
@@ -85,11 +95,13 @@ export class CreateExportDto {
 export class ExportDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
-  @ApiProperty({ nullable: true, type: Number, description: 'Customers in the file (at most 1,000); null until it is made' }) rowCount!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Customers in the file (at most 1,000); null until it is made' }) rowCount!:
+    number | null;
   @ApiProperty() email!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) filter!: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: String }) failureReason!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the download link stops working' }) linkExpiresAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the download link stops working' }) linkExpiresAt!:
+    string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) completedAt!: string | null;
 }

@@ -8,7 +8,10 @@ describe('reading an import file (IE2, IE3)', () => {
   it('IE2: BOM, CRLF, quoted separators and line breaks; blank records dropped', () => {
     const parsed = parseImportFile(file('\ufeffname,identifier,channel_id,source\r\n"a,b","x\r\ny",c,wa\r\n\r\n , ,,\r\nd,e,f,g'), 'comma');
     expect(parsed.columns).toEqual(['name', 'identifier', 'channel_id', 'source']);
-    expect(parsed.rows).toEqual([['a,b', 'x\r\ny', 'c', 'wa'], ['d', 'e', 'f', 'g']]);
+    expect(parsed.rows).toEqual([
+      ['a,b', 'x\r\ny', 'c', 'wa'],
+      ['d', 'e', 'f', 'g'],
+    ]);
   });
 
   it('IE2: semicolons', () => {
@@ -27,7 +30,12 @@ describe('reading an import file (IE2, IE3)', () => {
   });
 
   it('IE3: header matched case-insensitively and trimmed, in any order; export-only columns ignored', () => {
-    expect(mapHeader([' SOURCE', 'Channel_Id ', 'tags', 'identifier', 'Name', 'error'])).toEqual({ source: 0, channel_id: 1, identifier: 3, name: 4 });
+    expect(mapHeader([' SOURCE', 'Channel_Id ', 'tags', 'identifier', 'Name', 'error'])).toEqual({
+      source: 0,
+      channel_id: 1,
+      identifier: 3,
+      name: 4,
+    });
   });
 
   it('IE3: missing, unknown and repeated columns are named together', () => {
@@ -37,7 +45,13 @@ describe('reading an import file (IE2, IE3)', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ImportInvalidHeaderError);
       const e = err as ImportInvalidHeaderError;
-      expect(e.errors.map((i) => i.code)).toEqual(['missing_column', 'missing_column', 'missing_column', 'unknown_column', 'repeated_column']);
+      expect(e.errors.map((i) => i.code)).toEqual([
+        'missing_column',
+        'missing_column',
+        'missing_column',
+        'unknown_column',
+        'repeated_column',
+      ]);
       expect(e.message).toMatch(/identifier, channel_id, source.*nick.*name/);
     }
   });

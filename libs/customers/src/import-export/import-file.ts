@@ -19,7 +19,17 @@ export const REQUIRED_COLUMNS: readonly ImportColumn[] = ['name', 'identifier', 
  * Columns accepted and ignored: those only the export writes (so an exported file imports back as it is),
  * and `error`, which the report of failed rows adds (so a corrected report can be uploaded again).
  */
-export const IGNORED_COLUMNS = ['id', 'customer_source', 'platform', 'tags', 'properties', 'linked', 'main_channel', 'created_at', 'error'] as const;
+export const IGNORED_COLUMNS = [
+  'id',
+  'customer_source',
+  'platform',
+  'tags',
+  'properties',
+  'linked',
+  'main_channel',
+  'created_at',
+  'error',
+] as const;
 
 export interface ParsedImportFile {
   /** The header as written (trimmed), in the file's order. */
@@ -50,10 +60,16 @@ export function parseImportFile(content: Buffer, separator: Separator): ParsedIm
     records = parse(text, { delimiter: SEPARATORS[separator], relax_column_count: true, skip_empty_lines: true, bom: true });
   } catch (err) {
     const line = (err as { lines?: number }).lines;
-    throw invalidFile('invalid_csv', `The file is not valid CSV${line ? ` (near line ${line})` : ''}: check the separator and that every quoted field is closed`);
+    throw invalidFile(
+      'invalid_csv',
+      `The file is not valid CSV${line ? ` (near line ${line})` : ''}: check the separator and that every quoted field is closed`,
+    );
   }
   const nonBlank = records.filter((r) => r.some((cell) => cell.trim() !== ''));
-  if (!nonBlank.length) throw new ImportInvalidHeaderError('The file is empty: the first line must be the header', [{ field: 'file', code: 'missing_header', message: 'no header row' }]);
+  if (!nonBlank.length)
+    throw new ImportInvalidHeaderError('The file is empty: the first line must be the header', [
+      { field: 'file', code: 'missing_header', message: 'no header row' },
+    ]);
   const [header, ...rows] = nonBlank;
   const columns = header.map((c) => c.trim());
   mapHeader(columns);

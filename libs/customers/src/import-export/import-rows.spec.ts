@@ -7,7 +7,10 @@ const ctx: RowContext = {
   channelTypes: new Set(['wa', 'line']),
   defaultCountry: 'ID',
   // A stand-in identifier rule: digits, spaces and + allowed, normalised to digits.
-  checkIdentifier: (_c, raw) => (/^[+\d ]+$/.test(raw) ? { identifier: raw.replace(/\D/g, ''), issues: [] } : { issues: [{ field: 'identifier', code: 'invalid_identifier', message: 'bad' }] }),
+  checkIdentifier: (_c, raw) =>
+    /^[+\d ]+$/.test(raw)
+      ? { identifier: raw.replace(/\D/g, ''), issues: [] }
+      : { issues: [{ field: 'identifier', code: 'invalid_identifier', message: 'bad' }] },
 };
 const header = { name: 0, identifier: 1, email: 2, phone_number: 3, channel_id: 4, source: 5 };
 
@@ -33,13 +36,37 @@ describe('judging import rows (IE4)', () => {
   });
 
   it('IE4: channel checks: unknown channel, unknown type, type mismatch', () => {
-    const plans = planRows(header, [['a', '1', '', '', 'x', 'wa'], ['a', '1', '', '', wa.id, 'sms'], ['a', '1', '', '', wa.id, 'line']], ctx);
-    expect(plans.map((p) => p.status !== 'candidate' && p.issues.map((i) => i.code))).toEqual([['unknown_channel'], ['unknown_channel_type'], ['channel_type_mismatch']]);
+    const plans = planRows(
+      header,
+      [
+        ['a', '1', '', '', 'x', 'wa'],
+        ['a', '1', '', '', wa.id, 'sms'],
+        ['a', '1', '', '', wa.id, 'line'],
+      ],
+      ctx,
+    );
+    expect(plans.map((p) => p.status !== 'candidate' && p.issues.map((i) => i.code))).toEqual([
+      ['unknown_channel'],
+      ['unknown_channel_type'],
+      ['channel_type_mismatch'],
+    ]);
   });
 
   it('IE4: a repeat of an earlier good row (after normalisation) is skipped as duplicate_in_file; a repeat of a failed row is not', () => {
-    const plans = planRows(header, [['a', '+62 1', '', '', wa.id, 'wa'], ['b', '621', '', '', wa.id, 'wa'], ['c', '7', 'bad', '', wa.id, 'wa'], ['d', '7', '', '', wa.id, 'wa']], ctx);
+    const plans = planRows(
+      header,
+      [
+        ['a', '+62 1', '', '', wa.id, 'wa'],
+        ['b', '621', '', '', wa.id, 'wa'],
+        ['c', '7', 'bad', '', wa.id, 'wa'],
+        ['d', '7', '', '', wa.id, 'wa'],
+      ],
+      ctx,
+    );
     expect(plans.map((p) => p.status)).toEqual(['candidate', 'skipped', 'failed', 'candidate']);
-    expect(plans[1].status === 'skipped' && plans[1].issues[0]).toMatchObject({ code: 'duplicate_in_file', message: expect.stringContaining('row 1') });
+    expect(plans[1].status === 'skipped' && plans[1].issues[0]).toMatchObject({
+      code: 'duplicate_in_file',
+      message: expect.stringContaining('row 1'),
+    });
   });
 });

@@ -15,8 +15,7 @@ export interface RowIssue {
 }
 
 export type RowPlan =
-  | { rowNo: number; status: 'failed' | 'skipped'; issues: RowIssue[] }
-  | { rowNo: number; status: 'candidate'; input: NewCustomerInput };
+  { rowNo: number; status: 'failed' | 'skipped'; issues: RowIssue[] } | { rowNo: number; status: 'candidate'; input: NewCustomerInput };
 
 export interface RowContext {
   /** The app's channels by lower-case id. */
@@ -46,7 +45,8 @@ export function planRows(header: HeaderMap, rows: string[][], ctx: RowContext): 
     const issues: RowIssue[] = [];
     const name = cell('name');
     if (!name) issues.push({ column: 'name', code: 'required', message: 'name is required' });
-    else if (name.length > MAX_NAME_LENGTH) issues.push({ column: 'name', code: 'too_long', message: `name has at most ${MAX_NAME_LENGTH} characters` });
+    else if (name.length > MAX_NAME_LENGTH)
+      issues.push({ column: 'name', code: 'too_long', message: `name has at most ${MAX_NAME_LENGTH} characters` });
 
     const channel = checkChannel(cell('channel_id'), cell('source').toLowerCase(), ctx, issues);
     const rawIdentifier = cell('identifier');
@@ -63,13 +63,24 @@ export function planRows(header: HeaderMap, rows: string[][], ctx: RowContext): 
     if (email.issue) issues.push(asRowIssue(email.issue, 'email'));
     const rawPhone = cell('phone_number');
     const phone = rawPhone ? checkPhone(rawPhone, ctx.defaultCountry, 'phone_number') : {};
-    if (phone.issue) issues.push(asRowIssue(phone.issue, 'phone_number', 'phone_number must be a valid phone number (international, or local to the default country)'));
+    if (phone.issue)
+      issues.push(
+        asRowIssue(
+          phone.issue,
+          'phone_number',
+          'phone_number must be a valid phone number (international, or local to the default country)',
+        ),
+      );
 
     if (issues.length || !channel || !identifier) return { rowNo, status: 'failed', issues };
     const key = `${channel.id}\n${identifier}`;
     const earlier = firstRow.get(key);
     if (earlier !== undefined)
-      return { rowNo, status: 'skipped', issues: [{ column: 'identifier', code: 'duplicate_in_file', message: `repeats row ${earlier} (same channel and identifier)` }] };
+      return {
+        rowNo,
+        status: 'skipped',
+        issues: [{ column: 'identifier', code: 'duplicate_in_file', message: `repeats row ${earlier} (same channel and identifier)` }],
+      };
     firstRow.set(key, rowNo);
     return {
       rowNo,
@@ -81,7 +92,12 @@ export function planRows(header: HeaderMap, rows: string[][], ctx: RowContext): 
 
 function checkChannel(rawId: string, type: string, ctx: RowContext, issues: RowIssue[]): ChannelInstance | undefined {
   if (!type) issues.push({ column: 'source', code: 'required', message: 'source (the channel type) is required' });
-  else if (!ctx.channelTypes.has(type)) issues.push({ column: 'source', code: 'unknown_channel_type', message: `"${type}" is not a channel type (${[...ctx.channelTypes].join(', ')})` });
+  else if (!ctx.channelTypes.has(type))
+    issues.push({
+      column: 'source',
+      code: 'unknown_channel_type',
+      message: `"${type}" is not a channel type (${[...ctx.channelTypes].join(', ')})`,
+    });
   if (!rawId) {
     issues.push({ column: 'channel_id', code: 'required', message: 'channel_id is required' });
     return undefined;
@@ -92,7 +108,11 @@ function checkChannel(rawId: string, type: string, ctx: RowContext, issues: RowI
     return undefined;
   }
   if (type && ctx.channelTypes.has(type) && channel.type !== type) {
-    issues.push({ column: 'source', code: 'channel_type_mismatch', message: `channel ${channel.name} is of type ${channel.type}, not ${type}` });
+    issues.push({
+      column: 'source',
+      code: 'channel_type_mismatch',
+      message: `channel ${channel.name} is of type ${channel.type}, not ${type}`,
+    });
     return undefined;
   }
   return type ? channel : undefined;

@@ -64,9 +64,10 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
 
   async failed({ appId, importId }: ImportJob, error: Error): Promise<void> {
     // Only a domain rule's message is shown; anything else stays in the logs.
-    const reason = error instanceof DomainError
-      ? `The import could not be completed: ${error.message}`
-      : 'The import could not be completed because of an internal error. Upload the file again; if it happens again, contact support.';
+    const reason =
+      error instanceof DomainError
+        ? `The import could not be completed: ${error.message}`
+        : 'The import could not be completed because of an internal error. Upload the file again; if it happens again, contact support.';
     if (!(error instanceof DomainError)) this.log.error({ err: error, appId, importId }, 'Import failed');
     await this.repo.fail(appId, importId, reason);
   }
@@ -83,7 +84,12 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
 
   private async runBatch(tx: Tx, appId: string, importId: string, dryRun: boolean, batch: RowPlan[]): Promise<void> {
     if ((await this.repo.lock(tx, appId, importId)) !== 'processing') return;
-    const done = await this.repo.doneRows(tx, appId, importId, batch.map((p) => p.rowNo));
+    const done = await this.repo.doneRows(
+      tx,
+      appId,
+      importId,
+      batch.map((p) => p.rowNo),
+    );
     const todo = batch.filter((p) => !done.has(p.rowNo));
     if (!todo.length) return;
     const outcomes: RowOutcome[] = [];
@@ -92,12 +98,17 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
       if (p.status === 'candidate') candidates.push(p);
       else outcomes.push({ rowNo: p.rowNo, status: p.status, issues: p.issues });
     }
-    if (candidates.length) outcomes.push(...(await (dryRun ? this.wouldCreate(tx, appId, candidates) : this.create(tx, appId, candidates))));
+    if (candidates.length)
+      outcomes.push(...(await (dryRun ? this.wouldCreate(tx, appId, candidates) : this.create(tx, appId, candidates))));
     await this.repo.insertOutcomes(tx, appId, importId, outcomes);
   }
 
   private async create(tx: Tx, appId: string, candidates: Candidate[]): Promise<RowOutcome[]> {
-    const { created, existing } = await this.customers.createMany(tx, appId, candidates.map((c) => c.input));
+    const { created, existing } = await this.customers.createMany(
+      tx,
+      appId,
+      candidates.map((c) => c.input),
+    );
     const createdIds = new Map(created.map((c) => [key(c.channel_id, c.identifier), c.id]));
     const holders = new Map(existing.map((e) => [key(e.channelId, e.identifier), e.id]));
     return candidates.map((c) => {
@@ -110,7 +121,11 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
   }
 
   private async wouldCreate(tx: Tx, appId: string, candidates: Candidate[]): Promise<RowOutcome[]> {
-    const found = await this.customers.findByIdentifiers(tx, appId, candidates.map((c) => ({ channelId: c.input.channelId, identifier: c.input.identifier })));
+    const found = await this.customers.findByIdentifiers(
+      tx,
+      appId,
+      candidates.map((c) => ({ channelId: c.input.channelId, identifier: c.input.identifier })),
+    );
     const holders = new Map(found.map((f) => [key(f.channel_id, f.identifier), f.id]));
     return candidates.map((c) => {
       const holder = holders.get(key(c.input.channelId, c.input.identifier));

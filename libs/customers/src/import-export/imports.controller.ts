@@ -1,5 +1,14 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { Can, CurrentIdentity, type Identity } from '@cdp/access';
@@ -23,7 +32,11 @@ export class ImportsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV, UTF-8', schema: { type: 'string' } })
   @ApiProblems(401, 403, 422)
-  async template(@CurrentIdentity() id: Identity, @Query() q: TemplateQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async template(
+    @CurrentIdentity() id: Identity,
+    @Query() q: TemplateQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const csv = await this.imports.template(id.appId, q.separator);
     reply.header('Content-Type', CSV).header('Content-Disposition', attachment('customers-import-template.csv'));
     return csv;
@@ -66,7 +79,11 @@ export class ImportsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV, UTF-8', schema: { type: 'string' } })
   @ApiProblems(401, 403, 404)
-  async errors(@CurrentIdentity() id: Identity, @Param('id') importId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async errors(
+    @CurrentIdentity() id: Identity,
+    @Param('id') importId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const csv = await this.imports.errorsCsv(id.appId, importId);
     reply.header('Content-Type', CSV).header('Content-Disposition', attachment(`import-${importId.slice(-8)}-errors.csv`));
     return csv;
@@ -85,7 +102,9 @@ async function readUpload(req: FastifyRequest): Promise<{ content: Buffer; fileN
     if (part.type === 'file') {
       if (part.fieldname !== 'file') {
         part.file.resume();
-        throw new ValidationFailedError('The upload is not valid', [{ field: part.fieldname, code: 'unknown_field', message: 'the file must be sent as the field "file"' }]);
+        throw new ValidationFailedError('The upload is not valid', [
+          { field: part.fieldname, code: 'unknown_field', message: 'the file must be sent as the field "file"' },
+        ]);
       }
       content = await part.toBuffer();
       if (part.file.truncated || content.length > MAX_IMPORT_BYTES) throw new PayloadTooLargeError('The file is larger than 2 MB');
@@ -93,9 +112,14 @@ async function readUpload(req: FastifyRequest): Promise<{ content: Buffer; fileN
     } else if (part.fieldname === 'separator') {
       separator = part.value;
     } else {
-      throw new ValidationFailedError('The upload is not valid', [{ field: part.fieldname, code: 'unknown_field', message: `field "${part.fieldname}" is not accepted (file, separator)` }]);
+      throw new ValidationFailedError('The upload is not valid', [
+        { field: part.fieldname, code: 'unknown_field', message: `field "${part.fieldname}" is not accepted (file, separator)` },
+      ]);
     }
   }
-  if (!content) throw new ValidationFailedError('The upload is not valid', [{ field: 'file', code: 'required', message: 'a CSV file is required (multipart field "file")' }]);
+  if (!content)
+    throw new ValidationFailedError('The upload is not valid', [
+      { field: 'file', code: 'required', message: 'a CSV file is required (multipart field "file")' },
+    ]);
   return { content, fileName, separator };
 }

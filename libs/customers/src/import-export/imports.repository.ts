@@ -91,7 +91,8 @@ export class ImportsRepository {
 
   /** Serialises two runs of the same import (a stalled job taken over while its first worker still runs). */
   async lock(tx: Tx, appId: string, id: string): Promise<string | undefined> {
-    return (await tx.one<{ status: string }>(sql`select status from imports where app_id = ${appId} and id = ${id}::uuid for update`))?.status;
+    return (await tx.one<{ status: string }>(sql`select status from imports where app_id = ${appId} and id = ${id}::uuid for update`))
+      ?.status;
   }
 
   async doneRows(tx: Tx, appId: string, id: string, rowNos: number[]): Promise<Set<number>> {
@@ -111,7 +112,11 @@ export class ImportsRepository {
   }
 
   /** Marks the import completed with its totals; answers them only the first time (so it is audited once). */
-  complete(tx: Tx, appId: string, id: string): Promise<{ created_count: number; skipped_count: number; failed_count: number; total_rows: number } | undefined> {
+  complete(
+    tx: Tx,
+    appId: string,
+    id: string,
+  ): Promise<{ created_count: number; skipped_count: number; failed_count: number; total_rows: number } | undefined> {
     return tx.one(sql`
       with n as (
         select count(*) filter (where status = 'created')::int as created, count(*) filter (where status = 'skipped')::int as skipped,

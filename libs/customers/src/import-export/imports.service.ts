@@ -1,7 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AbilityService, AuditService, type Identity } from '@cdp/access';
 import { ChannelRegistry, ChannelsService } from '@cdp/channels';
-import { CURSOR_CODEC, CursorCodec, Db, DEFAULT_PAGE_SIZE, isUuid, JobRunner, newId, ValidationFailedError, type Page } from '@cdp/platform';
+import {
+  CURSOR_CODEC,
+  CursorCodec,
+  Db,
+  DEFAULT_PAGE_SIZE,
+  isUuid,
+  JobRunner,
+  newId,
+  ValidationFailedError,
+  type Page,
+} from '@cdp/platform';
 import { buildCsv } from './export-csv';
 import { toImportErrors, toImportSummary, type ImportDto, type ImportSummaryDto } from './import-export.dto';
 import { ImportNotFoundError } from './import-export.errors';
@@ -22,7 +32,16 @@ export interface ImportUpload {
   dryRun: boolean;
 }
 
-const EXAMPLE_NAMES = ['Budi Santoso', 'Siti Rahayu', 'Nguyễn Văn An', 'Somchai Wongsakul', 'Dewi Lestari', 'Trần Thị Mai', 'Agus Pratama', 'Kanya Srisuk'];
+const EXAMPLE_NAMES = [
+  'Budi Santoso',
+  'Siti Rahayu',
+  'Nguyễn Văn An',
+  'Somchai Wongsakul',
+  'Dewi Lestari',
+  'Trần Thị Mai',
+  'Agus Pratama',
+  'Kanya Srisuk',
+];
 const FALLBACK_IDENTIFIERS = ['customer@example.com', 'customer-001'];
 
 /**
@@ -57,8 +76,20 @@ export class ImportsService {
         ? (candidates.find((raw) => this.channels.validateIdentifier(channel, raw).identifier !== undefined) ?? adapter.identifier.example)
         : adapter.identifier.example;
       const name = EXAMPLE_NAMES[i % EXAMPLE_NAMES.length];
-      const email = `${name.split(' ')[0].normalize('NFKD').replace(/[^A-Za-z]/g, '').toLowerCase()}@example.com`;
-      return [name, identifier, email, '+6281234567890', channel?.id ?? `<id of your ${adapter.name} channel>`, adapter.type, channel?.name ?? ''];
+      const email = `${name
+        .split(' ')[0]
+        .normalize('NFKD')
+        .replace(/[^A-Za-z]/g, '')
+        .toLowerCase()}@example.com`;
+      return [
+        name,
+        identifier,
+        email,
+        '+6281234567890',
+        channel?.id ?? `<id of your ${adapter.name} channel>`,
+        adapter.type,
+        channel?.name ?? '',
+      ];
     });
     return buildCsv(IMPORT_COLUMNS, rows, SEPARATORS[separator]);
   }
@@ -72,7 +103,16 @@ export class ImportsService {
     const at = new Date();
     const createdBy = { userId: identity.userId, role: identity.role, email: identity.email, via: identity.via };
     await this.db.transaction(async (tx) => {
-      await this.repo.insert(tx, identity.appId, { id, dryRun: upload.dryRun, separator, fileName: upload.fileName, columns: file.columns, rows: file.rows, createdBy, at });
+      await this.repo.insert(tx, identity.appId, {
+        id,
+        dryRun: upload.dryRun,
+        separator,
+        fileName: upload.fileName,
+        columns: file.columns,
+        rows: file.rows,
+        createdBy,
+        at,
+      });
       await this.audit.record(tx, identity, {
         action: 'customers.import_requested',
         subject: `import:${id}`,
@@ -81,8 +121,19 @@ export class ImportsService {
     });
     await this.jobs.enqueue<ImportJob>(IMPORT_QUEUE, { appId: identity.appId, importId: id }, { jobId: id });
     const summary = toImportSummary({
-      id, app_id: identity.appId, status: 'queued', dry_run: upload.dryRun, separator, file_name: upload.fileName, total_rows: file.rows.length,
-      created_count: 0, skipped_count: 0, failed_count: 0, failure_reason: null, created_at: at, completed_at: null,
+      id,
+      app_id: identity.appId,
+      status: 'queued',
+      dry_run: upload.dryRun,
+      separator,
+      file_name: upload.fileName,
+      total_rows: file.rows.length,
+      created_count: 0,
+      skipped_count: 0,
+      failed_count: 0,
+      failure_reason: null,
+      created_at: at,
+      completed_at: null,
     });
     return { ...summary, errors: [] };
   }
@@ -125,5 +176,7 @@ export class ImportsService {
 export function checkSeparator(raw: unknown): Separator {
   if (raw === undefined || raw === null || raw === '') return 'comma';
   if (typeof raw === 'string' && Object.hasOwn(SEPARATORS, raw)) return raw as Separator;
-  throw new ValidationFailedError('The separator is not valid', [{ field: 'separator', code: 'isIn', message: 'separator must be comma or semicolon' }]);
+  throw new ValidationFailedError('The separator is not valid', [
+    { field: 'separator', code: 'isIn', message: 'separator must be comma or semicolon' },
+  ]);
 }

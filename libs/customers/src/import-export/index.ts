@@ -27,4 +27,13 @@ export { ImportTooManyRowsError, ImportInvalidHeaderError } from './import-expor
 export { escapeCell, unescapeCell, needsFormulaEscape } from './csv-cells';
 export { EXPORT_COLUMNS, MAX_EXPORT_ROWS } from './export-csv';
 export { IMPORT_COLUMNS, REQUIRED_COLUMNS, IGNORED_COLUMNS, MAX_IMPORT_ROWS, MAX_IMPORT_BYTES, type Separator } from './import-file';
-export { ImportDto, ImportSummaryDto, ImportErrorDto, ImportPageDto, CreateExportDto, ExportDto, ExportPageDto, type JobStatus } from './import-export.dto';
+export {
+  ImportDto,
+  ImportSummaryDto,
+  ImportErrorDto,
+  ImportPageDto,
+  CreateExportDto,
+  ExportDto,
+  ExportPageDto,
+  type JobStatus,
+} from './import-export.dto';

@@ -2,7 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Can, CurrentIdentity, type Identity } from '@cdp/access';
 import { ApiProblems } from '@cdp/platform';
-import { CreatePropertyDefinitionDto, PropertyDefinitionDto, toPropertyDefinitionDto, UpdatePropertyDefinitionDto } from './dto/property-definition.dto';
+import {
+  CreatePropertyDefinitionDto,
+  PropertyDefinitionDto,
+  toPropertyDefinitionDto,
+  UpdatePropertyDefinitionDto,
+} from './dto/property-definition.dto';
 import { PropertyDefinitionsService } from './property-definitions.service';
 
 @ApiTags('Customer properties')
@@ -43,7 +48,11 @@ export class PropertyDefinitionsController {
   @ApiOperation({ summary: 'Change the label or the options (admin); removed options are removed from customers' })
   @ApiOkResponse({ type: PropertyDefinitionDto })
   @ApiProblems(400, 401, 403, 404, 422)
-  async update(@CurrentIdentity() id: Identity, @Param('key') key: string, @Body() body: UpdatePropertyDefinitionDto): Promise<PropertyDefinitionDto> {
+  async update(
+    @CurrentIdentity() id: Identity,
+    @Param('key') key: string,
+    @Body() body: UpdatePropertyDefinitionDto,
+  ): Promise<PropertyDefinitionDto> {
     return toPropertyDefinitionDto(await this.defs.update(id.appId, key, body));
   }
 

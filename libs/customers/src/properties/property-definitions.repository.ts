@@ -41,13 +41,17 @@ export class PropertyDefinitionsRepository {
 
   async find(tx: Tx, appId: string, key: string, forUpdate = false): Promise<PropertyDefinition | undefined> {
     const lock = forUpdate ? Sql.raw(' for update') : Sql.raw('');
-    const row = await tx.one<DefinitionRow>(sql`select ${COLUMNS} from customer_properties where app_id = ${appId} and key = ${key}${lock}`);
+    const row = await tx.one<DefinitionRow>(
+      sql`select ${COLUMNS} from customer_properties where app_id = ${appId} and key = ${key}${lock}`,
+    );
     return row && toDefinition(row);
   }
 
   /** A definition whose key equals `key` ignoring ASCII case (keys are ASCII by their pattern). */
   async findCaseInsensitive(tx: Tx, appId: string, key: string): Promise<PropertyDefinition | undefined> {
-    const row = await tx.one<DefinitionRow>(sql`select ${COLUMNS} from customer_properties where app_id = ${appId} and lower(key) = ${key.toLowerCase()}`);
+    const row = await tx.one<DefinitionRow>(
+      sql`select ${COLUMNS} from customer_properties where app_id = ${appId} and lower(key) = ${key.toLowerCase()}`,
+    );
     return row && toDefinition(row);
   }
 

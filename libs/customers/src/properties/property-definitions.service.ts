@@ -3,7 +3,13 @@ import { Db, ValidationFailedError, type FieldIssue, type Tx } from '@cdp/platfo
 import { PropertyDefinitionNotFoundError } from '../customers.errors';
 import type { CreatePropertyDefinitionDto, UpdatePropertyDefinitionDto } from './dto/property-definition.dto';
 import { PropertyDefinitionsRepository } from './property-definitions.repository';
-import { checkPropertyValues, isReservedPropertyKey, PROPERTY_KEY_PATTERN, type PropertyDefinition, type PropertyValuesCheck } from './property-values';
+import {
+  checkPropertyValues,
+  isReservedPropertyKey,
+  PROPERTY_KEY_PATTERN,
+  type PropertyDefinition,
+  type PropertyValuesCheck,
+} from './property-values';
 
 /**
  * Customer property definitions (FEATURES.md C11): key, label, type and, for `select`, its options. The type
@@ -37,15 +43,24 @@ export class PropertyDefinitionsService {
 
   async create(appId: string, dto: CreatePropertyDefinitionDto): Promise<PropertyDefinition> {
     const issues: FieldIssue[] = [];
-    if (isReservedPropertyKey(dto.key)) issues.push({ field: 'key', code: 'reserved_key', message: `"${dto.key}" is the name of a built-in customer field` });
+    if (isReservedPropertyKey(dto.key))
+      issues.push({ field: 'key', code: 'reserved_key', message: `"${dto.key}" is the name of a built-in customer field` });
     issues.push(...optionIssues(dto.type, dto.options));
     if (issues.length) throw new ValidationFailedError('The customer property is not valid', issues);
-    const def: PropertyDefinition = { key: dto.key, label: dto.label, type: dto.type, ...(dto.type === 'select' ? { options: dto.options } : {}) };
+    const def: PropertyDefinition = {
+      key: dto.key,
+      label: dto.label,
+      type: dto.type,
+      ...(dto.type === 'select' ? { options: dto.options } : {}),
+    };
     return this.db.transaction(async (tx) => {
       // Keys differing only in case would look like one column to people and in exports.
       const clash = await this.repo.findCaseInsensitive(tx, appId, dto.key);
       const created = clash ? undefined : await this.repo.insert(tx, appId, def, new Date());
-      if (!created) throw new ValidationFailedError('The customer property exists', [{ field: 'key', code: 'already_exists', message: `A customer property "${clash?.key ?? dto.key}" exists` }]);
+      if (!created)
+        throw new ValidationFailedError('The customer property exists', [
+          { field: 'key', code: 'already_exists', message: `A customer property "${clash?.key ?? dto.key}" exists` },
+        ]);
       return created;
     });
   }
@@ -57,7 +72,11 @@ export class PropertyDefinitionsService {
       if (!current) throw new PropertyDefinitionNotFoundError();
       const issues: FieldIssue[] = [];
       if (dto.type !== undefined && dto.type !== current.type)
-        issues.push({ field: 'type', code: 'immutable', message: 'The type of a customer property cannot change; create another property instead' });
+        issues.push({
+          field: 'type',
+          code: 'immutable',
+          message: 'The type of a customer property cannot change; create another property instead',
+        });
       if (dto.options !== undefined) issues.push(...optionIssues(current.type, dto.options));
       if (issues.length) throw new ValidationFailedError('The change is not valid', issues);
       const next: PropertyDefinition = { ...current, label: dto.label ?? current.label, ...(dto.options ? { options: dto.options } : {}) };

@@ -12,7 +12,11 @@ const defs = new Map<string, PropertyDefinition>(
 
 describe('customer property values (C10, C11)', () => {
   it('C11: accepts values that fit their definition and treats null as removal', () => {
-    const r = checkPropertyValues(defs, { city: 'Jakarta', vip: true, birthday: '1990-02-28', ltv: 12.5, note: 'hi', tier: null }, 'properties');
+    const r = checkPropertyValues(
+      defs,
+      { city: 'Jakarta', vip: true, birthday: '1990-02-28', ltv: 12.5, note: 'hi', tier: null },
+      'properties',
+    );
     expect(r.issues.map((i) => i.field)).toEqual(['properties.tier']);
     expect(r.set).toEqual({ city: 'Jakarta', vip: true, birthday: '1990-02-28', ltv: 12.5, note: 'hi' });
     const n = checkPropertyValues(defs, { city: null, vip: null });
@@ -21,7 +25,13 @@ describe('customer property values (C10, C11)', () => {
 
   it('C11: refuses wrong types, naming properties.<key>', () => {
     const r = checkPropertyValues(defs, { city: 'Surabaya', vip: 'yes', birthday: '2026-02-30', ltv: '12', note: 'x'.repeat(1001) });
-    expect(r.issues.map((i) => i.field).sort()).toEqual(['properties.birthday', 'properties.city', 'properties.ltv', 'properties.note', 'properties.vip']);
+    expect(r.issues.map((i) => i.field).sort()).toEqual([
+      'properties.birthday',
+      'properties.city',
+      'properties.ltv',
+      'properties.note',
+      'properties.vip',
+    ]);
     expect(r.issues.every((i) => i.code === 'invalid_property_value')).toBe(true);
     expect(checkPropertyValues(defs, { ltv: Number.POSITIVE_INFINITY }).issues).toHaveLength(1);
     expect(checkPropertyValues(defs, ['a']).issues[0].field).toBe('properties');

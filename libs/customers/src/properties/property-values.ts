@@ -18,8 +18,24 @@ export const MAX_SELECT_OPTIONS = 100;
 
 /** Names of built-in customer fields (either spelling): a property may not be called like one, in any case. */
 export const RESERVED_PROPERTY_KEYS: readonly string[] = [
-  'id', 'name', 'identifier', 'email', 'phoneNumber', 'phone_number', 'channel', 'channelId', 'source', 'platform',
-  'tags', 'properties', 'linked', 'mainChannel', 'profileId', 'createdAt', 'updatedAt', 'lastActivityAt',
+  'id',
+  'name',
+  'identifier',
+  'email',
+  'phoneNumber',
+  'phone_number',
+  'channel',
+  'channelId',
+  'source',
+  'platform',
+  'tags',
+  'properties',
+  'linked',
+  'mainChannel',
+  'profileId',
+  'createdAt',
+  'updatedAt',
+  'lastActivityAt',
 ];
 const RESERVED = new Set(RESERVED_PROPERTY_KEYS.map((k) => k.toLowerCase()));
 

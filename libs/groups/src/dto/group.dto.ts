@@ -1,7 +1,19 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { CustomerFilterDto, CustomerResponseDto } from '@cdp/customers';
 import { PageQueryDto } from '@cdp/platform';
 
@@ -135,7 +147,10 @@ export class RecipientDto {
 }
 
 export class BroadcastAudienceDto {
-  @ApiProperty({ type: [RecipientDto], description: 'One per person: a linked set is reduced to its main channel, else its most recently active member in the group' })
+  @ApiProperty({
+    type: [RecipientDto],
+    description: 'One per person: a linked set is reduced to its main channel, else its most recently active member in the group',
+  })
   recipients!: RecipientDto[];
   @ApiProperty() memberCount!: number;
   @ApiProperty() recipientCount!: number;

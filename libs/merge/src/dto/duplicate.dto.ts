@@ -7,5 +7,6 @@ export type DuplicateReason = (typeof DUPLICATE_REASONS)[number];
 export class DuplicateSuggestionDto {
   @ApiProperty({ type: CustomerResponseDto }) customer!: CustomerResponseDto;
   @ApiProperty({ enum: DUPLICATE_REASONS, isArray: true }) reasons!: DuplicateReason[];
-  @ApiProperty({ minimum: 0, maximum: 1, description: 'How likely the two are the same person (higher is likelier)', example: 0.93 }) score!: number;
+  @ApiProperty({ minimum: 0, maximum: 1, description: 'How likely the two are the same person (higher is likelier)', example: 0.93 })
+  score!: number;
 }

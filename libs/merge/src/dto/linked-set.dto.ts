@@ -41,7 +41,8 @@ export class LinkedSetDto {
   @ApiProperty({ nullable: true, type: String, description: 'null for a customer that is not linked (or a preview of a new set)' })
   profileId!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'The main channel customer, when one is set' }) mainCustomerId!: string | null;
-  @ApiProperty({ type: [CustomerResponseDto], description: 'Every member: the main channel first, then the oldest' }) customers!: CustomerResponseDto[];
+  @ApiProperty({ type: [CustomerResponseDto], description: 'Every member: the main channel first, then the oldest' })
+  customers!: CustomerResponseDto[];
   @ApiProperty({ type: CombinedProfileDto }) profile!: CombinedProfile;
 }
 
@@ -49,9 +50,13 @@ const created = (r: CustomerRow): number => Date.parse(new Date(r.created_at).to
 
 /** A linked set from its member rows (as they are, or as a preview would make them). */
 export function toLinkedSet(profileId: string | null, rows: CustomerRow[]): LinkedSetDto {
-  const ordered = [...rows].sort((a, b) => Number(b.main_channel) - Number(a.main_channel) || created(a) - created(b) || (a.id < b.id ? -1 : 1));
+  const ordered = [...rows].sort(
+    (a, b) => Number(b.main_channel) - Number(a.main_channel) || created(a) - created(b) || (a.id < b.id ? -1 : 1),
+  );
   const customers = ordered.map(toCustomerResponse);
   const main = customers.find((c) => c.mainChannel);
-  const profile = combineProfile(customers.map((c) => ({ id: c.id, tags: c.tags, properties: c.properties, mainChannel: c.mainChannel, updatedAt: c.updatedAt })));
+  const profile = combineProfile(
+    customers.map((c) => ({ id: c.id, tags: c.tags, properties: c.properties, mainChannel: c.mainChannel, updatedAt: c.updatedAt })),
+  );
   return { profileId, mainCustomerId: main?.id ?? null, customers, profile };
 }

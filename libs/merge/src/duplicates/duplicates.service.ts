@@ -37,7 +37,11 @@ export class DuplicatesService {
     return rows
       .map((r) => {
         const reasons = orderReasons(r.reasons);
-        return { customer: toCustomerResponse(r), reasons, score: duplicateScore(reasons, r.name_similarity === null ? null : Number(r.name_similarity)) };
+        return {
+          customer: toCustomerResponse(r),
+          reasons,
+          score: duplicateScore(reasons, r.name_similarity === null ? null : Number(r.name_similarity)),
+        };
       })
       .sort((a, b) => b.score - a.score || (a.customer.id < b.customer.id ? -1 : 1))
       .slice(0, MAX_DUPLICATE_SUGGESTIONS);
@@ -47,7 +51,10 @@ export class DuplicatesService {
   async dismiss(appId: string, id: string, otherId: string): Promise<void> {
     if (!isUuid(id) || !isUuid(otherId)) throw new CustomerNotFoundError();
     const [a, b] = [id.toLowerCase(), otherId.toLowerCase()];
-    if (a === b) throw new ValidationFailedError('A customer cannot be dismissed as its own duplicate', [{ field: 'otherId', code: 'same_customer', message: 'otherId must be another customer' }]);
+    if (a === b)
+      throw new ValidationFailedError('A customer cannot be dismissed as its own duplicate', [
+        { field: 'otherId', code: 'same_customer', message: 'otherId must be another customer' },
+      ]);
     const found = await this.customers.getMany(appId, [a, b]);
     if (found.length < 2) throw new CustomerNotFoundError();
     await this.repo.dismiss(appId, a, b);
@@ -62,12 +69,16 @@ export class DuplicatesService {
     if (own) {
       const asPhone = this.identifierAsPhone(own, row.identifier);
       if (asPhone) phones.add(asPhone);
-      if (isEmail(row.identifier) && this.channels.validateIdentifier(own, row.identifier).identifier === row.identifier) emails.add(row.identifier.toLowerCase());
+      if (isEmail(row.identifier) && this.channels.validateIdentifier(own, row.identifier).identifier === row.identifier)
+        emails.add(row.identifier.toLowerCase());
     }
     const identifiers: DuplicateProbe['identifiers'] = [];
     for (const ch of channels) {
       if (ch.id === row.channel_id) continue;
-      const forms: [string, DuplicateReason][] = [...[...phones].map((p) => [p, 'same_phone'] as [string, DuplicateReason]), ...[...emails].map((e) => [e, 'same_email'] as [string, DuplicateReason])];
+      const forms: [string, DuplicateReason][] = [
+        ...[...phones].map((p) => [p, 'same_phone'] as [string, DuplicateReason]),
+        ...[...emails].map((e) => [e, 'same_email'] as [string, DuplicateReason]),
+      ];
       for (const [value, reason] of forms) {
         const written = this.channels.validateIdentifier(ch, value, { defaultCountry }).identifier;
         if (written !== undefined) identifiers.push({ channel_id: ch.id, identifier: written, reason });

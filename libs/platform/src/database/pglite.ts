@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 
 // The package's type declarations are ESM-only while it ships CommonJS too; load the CommonJS build.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as typeof import('@electric-sql/pglite/contrib/pg_trgm', { with: { 'resolution-mode': 'import' } });
+const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as typeof import('@electric-sql/pglite/contrib/pg_trgm', {
+  with: { 'resolution-mode': 'import' },
+});
 
 /**
  * Opens the embedded database with the extensions the schema needs. MikroORM borrows the instance and

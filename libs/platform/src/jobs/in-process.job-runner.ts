@@ -59,7 +59,9 @@ export class InProcessJobRunner extends JobRunner implements OnModuleDestroy {
       const ok = await Promise.race([drained, timedOut]);
       clearTimeout(timer);
       if (!ok) {
-        this.log.warn(`Shutdown: ${this.running} running, ${this.ready.length + this.timers.size} queued job(s) not finished after ${this.opts.drainTimeoutMs} ms`);
+        this.log.warn(
+          `Shutdown: ${this.running} running, ${this.ready.length + this.timers.size} queued job(s) not finished after ${this.opts.drainTimeoutMs} ms`,
+        );
         for (const t of this.timers) clearTimeout(t);
         this.timers.clear();
         this.ready.length = 0;
@@ -86,11 +88,14 @@ export class InProcessJobRunner extends JobRunner implements OnModuleDestroy {
       await this.executor.attempt(e.queue, e.job.handler, data, { attempt: e.attempt, maxAttempts: e.job.attempts }, e.ref);
     } catch {
       if (e.attempt < e.job.attempts) {
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          this.ready.push({ ...e, attempt: e.attempt + 1 });
-          this.pump();
-        }, backoffDelay(e.attempt, e.job.backoffMs));
+        const timer = setTimeout(
+          () => {
+            this.timers.delete(timer);
+            this.ready.push({ ...e, attempt: e.attempt + 1 });
+            this.pump();
+          },
+          backoffDelay(e.attempt, e.job.backoffMs),
+        );
         this.timers.add(timer);
         return;
       }

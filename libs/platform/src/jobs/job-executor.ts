@@ -36,7 +36,8 @@ export class JobExecutor {
     if (!handler) throw new Error(`No job handler for queue "${queue}"`);
     const attempts = opts.attempts ?? this.opts.attempts;
     const backoffMs = opts.backoffMs ?? this.opts.backoffMs;
-    if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) throw new Error(`attempts must be an integer from 1 to 100 (got ${attempts})`);
+    if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100)
+      throw new Error(`attempts must be an integer from 1 to 100 (got ${attempts})`);
     if (!Number.isFinite(backoffMs) || backoffMs < 0) throw new Error(`backoffMs must be 0 or more (got ${backoffMs})`);
     const jobId = opts.jobId;
     if (jobId !== undefined && (jobId === '' || jobId.includes(':') || /^\d+$/.test(jobId) || jobId.length > 200))

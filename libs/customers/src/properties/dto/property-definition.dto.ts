@@ -4,7 +4,8 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsS
 import { MAX_SELECT_OPTIONS, PROPERTY_KEY_PATTERN, PROPERTY_TYPES, type PropertyDefinition, type PropertyType } from '../property-values';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimEach = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value);
+const trimEach = ({ value }: { value: unknown }) =>
+  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
 
 export class PropertyDefinitionDto implements PropertyDefinition {
   @ApiProperty({ example: 'city' }) key!: string;
@@ -68,5 +69,7 @@ export class UpdatePropertyDefinitionDto {
 }
 
 export function toPropertyDefinitionDto(d: PropertyDefinition): PropertyDefinitionDto {
-  return d.type === 'select' ? { key: d.key, label: d.label, type: d.type, options: d.options ?? [] } : { key: d.key, label: d.label, type: d.type };
+  return d.type === 'select'
+    ? { key: d.key, label: d.label, type: d.type, options: d.options ?? [] }
+    : { key: d.key, label: d.label, type: d.type };
 }

@@ -45,14 +45,14 @@ export class DuplicatesRepository {
       branches.push(sql`select c.id, 'same_phone' as reason, null::real as sim from customers c
         where c.app_id = ${appId} and c.phone_number is not null and c.phone_number in (${list(p.phones)})`);
     if (p.emails.length)
-      branches.push(sql`select c.id, 'same_email', null::real from customers c
+      branches.push(sql`select c.id, 'same_email' as reason, null::real as sim from customers c
         where c.app_id = ${appId} and c.email is not null and lower(c.email) in (${list(p.emails)})`);
     if (p.identifiers.length)
-      branches.push(sql`select c.id, w.reason, null::real
+      branches.push(sql`select c.id, w.reason as reason, null::real as sim
         from jsonb_to_recordset(${JSON.stringify(p.identifiers)}::jsonb) as w(channel_id uuid, identifier text, reason text)
         join customers c on c.app_id = ${appId} and c.channel_id = w.channel_id and c.identifier = w.identifier`);
     if (p.name.trim())
-      branches.push(sql`(select c.id, 'similar_name', similarity(c.name, ${p.name}) from customers c
+      branches.push(sql`(select c.id, 'similar_name' as reason, similarity(c.name, ${p.name}) as sim from customers c
         where c.app_id = ${appId} and c.name % ${p.name} and c.id <> ${p.customerId}::uuid and c.channel_id <> ${p.channelId}::uuid
           and c.profile_id is null
         order by similarity(c.name, ${p.name}) desc limit ${NAME_CANDIDATES})`);

@@ -20,6 +20,14 @@ const allowed = {
 };
 const libs = Object.keys(allowed);
 
+// Who owns customer rows (DESIGN.md): only libs/customers names its tables in SQL; other libs ask it through
+// its public face. A statement (a template or string) reading or writing one of them elsewhere fails the lint.
+const CUSTOMER_TABLES = ['customers', 'customer_activity'];
+const namesCustomerTable = `/\\b(from|join|update|into)\\s+(${CUSTOMER_TABLES.join('|')})\\b/i`;
+const customerTablesRule = {
+  message: 'SQL over the customers tables belongs to libs/customers: ask it through @cdp/customers (DESIGN.md "Who owns customer rows").',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'bench/.work/**', 'scripts/**', '*.config.js'] },
   js.configs.recommended,
@@ -31,6 +39,17 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'off',
+    },
+  },
+  {
+    files: ['libs/**/*.ts', 'apps/api/src/**/*.ts'],
+    ignores: ['libs/customers/**', 'apps/api/src/migrations/**', '**/*.spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: `TemplateElement[value.raw=${namesCustomerTable}]`, ...customerTablesRule },
+        { selector: `Literal[value=${namesCustomerTable}]`, ...customerTablesRule },
+      ],
     },
   },
   ...libs.map((lib) => ({

@@ -34,6 +34,8 @@ export interface AppOptions {
   role?: 'api' | 'worker';
   /** Job options: the BullMQ key prefix (default `cdp`; tests use one per app), and whether this process consumes. */
   jobs?: { prefix?: string; consume?: boolean };
+  /** The outbox relay (on by default; tests turn it off to stand for a process that dies after its commits). */
+  outbox?: { relay?: boolean };
 }
 
 /** The composition root: every lib, the global pipe, filter and guards (STYLE.md §5). */
@@ -75,6 +77,7 @@ export class AppModule {
             consume: opts.role === 'worker' ? true : (opts.jobs?.consume ?? true),
           },
           mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, dataDir: env.DATA_DIR },
+          outbox: opts.outbox,
         }),
         CqrsModule.forRoot(),
         AccessModule,

@@ -266,7 +266,7 @@ if (onRealServices && process.env.REDIS_URL)
     it('Jobs: two app instances sharing one queue process each job exactly once (real PostgreSQL + Redis, BullMQ)', async () => {
       const prefix = `cdp-test-shared-${randomBytes(6).toString('hex')}`;
       const a = await createTestApp({ imports: [TestJobsModule.register('a')], jobsPrefix: prefix });
-      const b = await createTestApp({ imports: [TestJobsModule.register('b')], jobsPrefix: prefix });
+      const b = await createTestApp({ imports: [TestJobsModule.register('b')], jobsPrefix: prefix, database: a });
       try {
         await createTable(a);
         const appId = newAppId();

@@ -1,16 +1,17 @@
 import { Injectable, Module } from '@nestjs/common';
-import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { randomBytes } from 'node:crypto';
 import { CustomersMergedEvent, CustomerUnmergedEvent, MainChannelChangedEvent } from '@cdp/merge';
+import { DomainEventHandler, type DomainEventHandlerContract } from '@cdp/platform';
+import { eventually } from './support/eventually';
 import { createTestApp, newAppId, onRealServices, type TestApp } from './support/test-app';
 
 type MergeEvent = CustomersMergedEvent | CustomerUnmergedEvent | MainChannelChangedEvent;
 const received: MergeEvent[] = [];
 @Injectable()
-@EventsHandler(CustomersMergedEvent, CustomerUnmergedEvent, MainChannelChangedEvent)
-class MergeEventsListener implements IEventHandler<MergeEvent> {
-  handle(e: MergeEvent) {
-    received.push(e);
+@DomainEventHandler({ events: [CustomersMergedEvent, CustomerUnmergedEvent, MainChannelChangedEvent] })
+class MergeEventsListener implements DomainEventHandlerContract<MergeEvent> {
+  async handle(events: MergeEvent[]) {
+    received.push(...events);
   }
 }
 @Module({ providers: [MergeEventsListener] })
@@ -298,8 +299,11 @@ describe('Merge (API.md "Merge")', () => {
       const set = await merge(appId, a.id, [b.id]);
       await t.http().post(`/v1/customers/${b.id}/main-channel`).set(t.auth(appId));
       await t.http().post(`/v1/customers/${a.id}/unmerge`).set(t.auth(appId));
-      await new Promise((r) => setTimeout(r, 20));
-      const mine = received.filter((e) => e.appId === appId);
+      const mine = await eventually(() => {
+        const got = received.filter((e) => e.appId === appId);
+        expect(got).toHaveLength(3);
+        return got;
+      });
       expect(mine[0]).toBeInstanceOf(CustomersMergedEvent);
       expect(mine[0]).toMatchObject({ profileId: set.body.profileId, targetId: a.id, customerIds: [b.id], createdSet: true });
       expect(mine[1]).toMatchObject({ customerId: b.id, previousMainId: null });

@@ -1,5 +1,7 @@
-import { Db, sql } from '@cdp/platform';
-import { createTestApp, type TestApp } from './support/test-app';
+import { CustomersService } from '@cdp/customers';
+import { Db, sql, sqlArray } from '@cdp/platform';
+import { factories } from './support/factories';
+import { createTestApp, newAppId, type TestApp } from './support/test-app';
 
 // Values are bound, never spliced into the statement: quotes, semicolons and comment markers stay data
 // on both backends (the embedded driver treats text with `;` specially; this pins that it still works).
@@ -31,5 +33,40 @@ describe('SQL values are data, never statements', () => {
       sql`select count(*)::int as n from information_schema.tables where table_name = 'customers'`,
     );
     expect(tables[0].n).toBe(1);
+  });
+
+  // Issue: a statement assembled from optional parts broke when its first part was missing (duplicate
+  // suggestions without a phone). Lists are bound as one array parameter, so an empty list is an empty
+  // array, never a broken `in ()`; every optional branch of a union names its columns.
+  it('a list binds as one parameter: empty, one, many, with quotes, commas, braces and the word NULL', async () => {
+    const db = t.app.get(Db);
+    for (const list of [[], ['one'], [...nasty, 'NULL', 'a,b', '{x}', ' spaced ', '']]) {
+      const rows = await db.query<{ v: string }>(sql`select unnest(${sqlArray(list, 'text')}) as v`);
+      expect(rows.map((r) => r.v)).toEqual(list);
+      const n = await db.one<{ n: number }>(sql`select count(*)::int as n from channels where id = any(${sqlArray([], 'uuid')})`);
+      expect(n?.n).toBe(0);
+    }
+  });
+
+  it('the customers lib answers empty lists and probes with missing parts without an error', async () => {
+    const appId = newAppId();
+    const f = factories(t, appId);
+    const c = await f.customer(await f.channel('line'), { name: 'Solo' });
+    const customers = t.app.get(CustomersService);
+    expect(await customers.getMany(appId, [])).toEqual([]);
+    expect(await t.app.get(Db).transaction((tx) => customers.holdExisting(tx, appId, []))).toEqual([]);
+    expect(await t.app.get(Db).transaction((tx) => customers.holdByIdentifiers(tx, appId, []))).toEqual(new Map());
+    const base = { customerId: c.id, channelId: c.channel.id, phones: [], emails: [], identifiers: [], name: '', exclude: [] };
+    // Every combination of present and missing branches (phone, e-mail, identifiers, name) is a valid statement.
+    for (let mask = 0; mask < 16; mask++) {
+      const probe = {
+        ...base,
+        phones: mask & 1 ? ['+6281234567890'] : [],
+        emails: mask & 2 ? ['solo@example.com'] : [],
+        identifiers: mask & 4 ? [{ channel_id: c.channel.id, identifier: 'U0', reason: 'same_phone' as const }] : [],
+        name: mask & 8 ? 'Solo' : '',
+      };
+      await expect(customers.duplicateCandidates(appId, probe)).resolves.toEqual([]);
+    }
   });
 });

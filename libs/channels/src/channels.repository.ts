@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db, sql, Sql } from '@cdp/platform';
+import { Db, sql, Sql, sqlArray } from '@cdp/platform';
 import type { ChannelRecord } from './dto/channel.dto';
 import type { ChannelConfig } from './plugin/channel-adapter';
 
@@ -39,12 +39,8 @@ export class ChannelsRepository {
   /** `ids` must be UUIDs (the service filters them). */
   async findByIds(appId: string, ids: string[]): Promise<ChannelRecord[]> {
     if (!ids.length) return [];
-    const list = Sql.join(
-      ids.map((id) => sql`${id}::uuid`),
-      ', ',
-    );
     const rows = await this.db.query<ChannelRow>(
-      sql`select ${COLUMNS} from channels where app_id = ${appId} and id in (${list}) order by created_at, id`,
+      sql`select ${COLUMNS} from channels where app_id = ${appId} and id = any(${sqlArray(ids, 'uuid')}) order by created_at, id`,
     );
     return rows.map(toRecord);
   }

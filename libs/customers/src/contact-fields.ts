@@ -57,3 +57,9 @@ export function tagIssues(tags: readonly string[], field = 'tags'): FieldIssue[]
   });
   return issues;
 }
+
+/** The checked value of a field, its issue (if any) added to `issues`: for callers that gather every problem. */
+export function pickValue(check: FieldCheck, issues: FieldIssue[]): string | null {
+  if (check.issue) issues.push(check.issue);
+  return check.value ?? null;
+}

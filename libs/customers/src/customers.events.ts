@@ -1,32 +1,43 @@
 import type { CustomerSource } from '@cdp/channels';
+import { DomainEvent, EventType } from '@cdp/platform';
 
 /**
- * Domain events of the customers lib, published on the `@nestjs/cqrs` EventBus after the change is committed.
- * Listeners in other libs react without the customers lib knowing them.
+ * Domain events of the customers lib, recorded in the outbox by the transaction that made the change and
+ * handed to handlers (other libs, webhooks) after it committed. Fields are plain JSON (times as ISO-8601).
  */
-export class CustomerCreatedEvent {
+@EventType('customer.created')
+export class CustomerCreatedEvent extends DomainEvent {
   constructor(
     readonly appId: string,
     readonly customerId: string,
     readonly source: CustomerSource,
-    readonly createdAt: Date,
-  ) {}
+    /** ISO-8601. */
+    readonly createdAt: string,
+  ) {
+    super();
+  }
 }
 
 /** Name, e-mail, phone, tags or property values changed; `changed` names the API fields. */
-export class CustomerUpdatedEvent {
+@EventType('customer.updated')
+export class CustomerUpdatedEvent extends DomainEvent {
   constructor(
     readonly appId: string,
     readonly customerId: string,
     readonly changed: string[],
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /** The customer and everything that referenced it (cascading foreign keys) are gone. */
-export class CustomerDeletedEvent {
+@EventType('customer.deleted')
+export class CustomerDeletedEvent extends DomainEvent {
   constructor(
     readonly appId: string,
     readonly customerId: string,
     readonly profileId: string | null,
-  ) {}
+  ) {
+    super();
+  }
 }

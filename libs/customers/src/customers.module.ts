@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@cdp/channels';
-import { AfterCommit } from './after-commit';
 import { CustomerActivityStore } from './customer-activity.store';
 import { CustomerChannelUsage } from './customer-channel-usage';
 import { CustomerDeletionHooks } from './customer-deletion.hooks';
-import { CustomerLinksWriter } from './customer-links.writer';
+import { CustomerLinks } from './customer-links';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
 import { CustomersService } from './customers.service';
+import { CustomerIntake } from './intake/customer-intake';
 import { CUSTOMER_QUERY_CONTROLLERS, CUSTOMER_QUERY_PROVIDERS } from './filter';
 import { IMPORT_EXPORT_CONTROLLERS, IMPORT_EXPORT_PROVIDERS } from './import-export';
 import { PropertyDefinitionsController } from './properties/property-definitions.controller';
@@ -16,7 +16,7 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
 
 /**
  * Customers, their property definitions and tags, and the hooks other libs use (deletion hooks, the link
- * writer for merges, the activity store). The filter language (list, search, count, normalise) mounts its
+ * columns for merges, the activity store). The filter language (list, search, count, normalise) mounts its
  * providers and controllers here too. Needs the global PlatformModule, AccessModule and CqrsModule.
  */
 @Module({
@@ -24,13 +24,13 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
   // The query controllers first: their static paths (e.g. /customers/search) must win over /customers/:id.
   controllers: [...CUSTOMER_QUERY_CONTROLLERS, ...IMPORT_EXPORT_CONTROLLERS, CustomersController, PropertyDefinitionsController],
   providers: [
-    AfterCommit,
     CustomersRepository,
+    CustomerIntake,
     CustomersService,
     PropertyDefinitionsRepository,
     PropertyDefinitionsService,
     CustomerDeletionHooks,
-    CustomerLinksWriter,
+    CustomerLinks,
     CustomerActivityStore,
     CustomerChannelUsage,
     ...CUSTOMER_QUERY_PROVIDERS,
@@ -38,9 +38,10 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
   ],
   exports: [
     CustomersService,
+    CustomerIntake,
     PropertyDefinitionsService,
     CustomerDeletionHooks,
-    CustomerLinksWriter,
+    CustomerLinks,
     CustomerActivityStore,
     ...CUSTOMER_QUERY_PROVIDERS,
   ],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Db, isUuid, sql, Sql, type Tx } from '@cdp/platform';
-import { CUSTOMER_COLUMNS, CUSTOMER_FROM, type CustomerRow } from './dto/customer.dto';
+import { Db, isUuid, sql, Sql, sqlArray, type Tx } from '@cdp/platform';
+import { CUSTOMER_COLUMNS, CUSTOMER_FROM } from './customer-sql';
+import type { CustomerRow } from './dto/customer.dto';
 
 /** A customer row to insert (search text computed by the service). */
 export interface NewCustomerRow {
@@ -27,16 +28,40 @@ export interface CustomerContactPatch {
   updated_at: Date;
 }
 
-/** A text[] parameter: the query builder would spread a JS array into a list, so it travels as JSON. */
-const textArray = (values: readonly string[]): Sql => sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+/** Where to look for other customers with the same contact points (duplicate suggestions, X4). */
+export interface DuplicateProbe {
+  customerId: string;
+  channelId: string;
+  /** E.164 numbers the customer is known by (its phone, its identifier when that is a phone). */
+  phones: string[];
+  /** Lower-cased e-mail addresses it is known by. */
+  emails: string[];
+  /** The same contact points as other channels of the app would write them as identifiers. */
+  identifiers: { channel_id: string; identifier: string; reason: 'same_phone' | 'same_email' }[];
+  name: string;
+  /** Customers never to suggest (e.g. the pairs a user dismissed). */
+  exclude: string[];
+}
 
-const uuidList = (ids: readonly string[]): Sql =>
-  Sql.join(
-    ids.map((id) => sql`${id}::uuid`),
-    ', ',
-  );
+export interface DuplicateCandidateRow extends CustomerRow {
+  reasons: ('same_phone' | 'same_email' | 'similar_name')[];
+  name_similarity: number | null;
+}
 
-/** The only SQL over `customers` and `customer_activity` outside the filter compiler. Scoped by app. */
+/** One broadcast recipient: a customer, its channel and its identifier there. */
+export interface RecipientRow {
+  customerId: string;
+  channelId: string;
+  identifier: string;
+}
+
+/** How many similar names are considered before scoring (the trigram probe's own bound). */
+const NAME_CANDIDATES = 50;
+
+/**
+ * SQL over `customers` and `customer_activity` (besides the filter's and the import/export's own
+ * repositories, all in this lib: no other lib names these tables). Everything is scoped by app.
+ */
 @Injectable()
 export class CustomersRepository {
   constructor(private readonly db: Db) {}
@@ -59,7 +84,7 @@ export class CustomersRepository {
     const wanted = [...new Set(ids.filter(isUuid))];
     if (!wanted.length) return [];
     return (tx ?? this.db).query<CustomerRow>(
-      sql`select ${CUSTOMER_COLUMNS} from ${CUSTOMER_FROM} where c.app_id = ${appId} and c.id in (${uuidList(wanted)})`,
+      sql`select ${CUSTOMER_COLUMNS} from ${CUSTOMER_FROM} where c.app_id = ${appId} and c.id = any(${sqlArray(wanted, 'uuid')})`,
     );
   }
 
@@ -106,7 +131,7 @@ export class CustomersRepository {
 
   async updateContact(tx: Tx, appId: string, id: string, p: CustomerContactPatch): Promise<void> {
     await tx.run(sql`
-      update customers set name = ${p.name}, email = ${p.email}, phone_number = ${p.phone_number}, tags = ${textArray(p.tags)},
+      update customers set name = ${p.name}, email = ${p.email}, phone_number = ${p.phone_number}, tags = ${sqlArray(p.tags, 'text')},
         search_text = ${p.search_text}, updated_at = ${p.updated_at}
       where app_id = ${appId} and id = ${id}::uuid`);
   }
@@ -114,7 +139,7 @@ export class CustomersRepository {
   /** Sets some property values and removes others, keeping the rest. */
   async mergeProperties(tx: Tx, appId: string, id: string, set: Record<string, unknown>, remove: string[], at: Date): Promise<void> {
     await tx.run(sql`
-      update customers set properties = (properties || ${JSON.stringify(set)}::jsonb) - ${textArray(remove)}, updated_at = ${at}
+      update customers set properties = (properties || ${JSON.stringify(set)}::jsonb) - ${sqlArray(remove, 'text')}, updated_at = ${at}
       where app_id = ${appId} and id = ${id}::uuid`);
   }
 
@@ -147,5 +172,105 @@ export class CustomersRepository {
       sql`select exists(select 1 from customers where app_id = ${appId} and channel_id = ${channelId}::uuid) as used`,
     );
     return !!row?.used;
+  }
+
+  /** Whether the app has this customer. */
+  async exists(appId: string, id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const row = await this.db.one<{ found: boolean }>(
+      sql`select exists(select 1 from customers where app_id = ${appId} and id = ${id}::uuid) as found`,
+    );
+    return !!row?.found;
+  }
+
+  /**
+   * The app's customers among `ids`, key-share locked until `tx` ends: other writers of the rows pass, a
+   * deletion waits. Taken in id order, so two transactions over overlapping customers cannot deadlock.
+   */
+  async holdExisting(tx: Tx, appId: string, ids: readonly string[]): Promise<string[]> {
+    const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))].sort();
+    if (!wanted.length) return [];
+    const rows = await tx.query<{ id: string }>(sql`
+      select id from customers where app_id = ${appId} and id = any(${sqlArray(wanted, 'uuid')})
+      order by id for key share`);
+    return rows.map((r) => r.id);
+  }
+
+  /** As `holdExisting`, for customers named by (channel, canonical identifier). */
+  holdByIdentifiers(
+    tx: Tx,
+    appId: string,
+    keys: readonly { channelId: string; identifier: string }[],
+  ): Promise<{ id: string; channel_id: string; identifier: string }[]> {
+    const wanted = keys.filter((k) => isUuid(k.channelId)).map((k) => ({ channel_id: k.channelId, identifier: k.identifier }));
+    if (!wanted.length) return Promise.resolve([]);
+    return tx.query<{ id: string; channel_id: string; identifier: string }>(sql`
+      select c.id, c.channel_id, c.identifier from customers c
+      join jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as x(channel_id uuid, identifier text)
+        on c.app_id = ${appId} and c.channel_id = x.channel_id and c.identifier = x.identifier
+      order by c.id for key share of c`);
+  }
+
+  /**
+   * Duplicate suggestions (X4): the unlinked customers of the app's other channels with the same phone, the same
+   * e-mail (also where a channel holds it as the identifier), or a similar name; each branch index-served (phone
+   * by `(app_id, phone_number)`, e-mail by `(app_id, lower(email))`, identifiers by the unique key, names by the
+   * trigram GIN on `name`, pg_trgm's `%` at its default threshold) and bounded. Every branch names its columns,
+   * so any of them may be the first (a customer without a phone has no phone branch).
+   */
+  duplicateCandidates(appId: string, p: DuplicateProbe): Promise<DuplicateCandidateRow[]> {
+    const branches: Sql[] = [];
+    if (p.phones.length)
+      branches.push(sql`select c.id, 'same_phone' as reason, null::real as sim from customers c
+        where c.app_id = ${appId} and c.phone_number is not null and c.phone_number = any(${sqlArray(p.phones, 'text')})`);
+    if (p.emails.length)
+      branches.push(sql`select c.id, 'same_email' as reason, null::real as sim from customers c
+        where c.app_id = ${appId} and c.email is not null and lower(c.email) = any(${sqlArray(p.emails, 'text')})`);
+    if (p.identifiers.length)
+      branches.push(sql`select c.id, w.reason as reason, null::real as sim
+        from jsonb_to_recordset(${JSON.stringify(p.identifiers)}::jsonb) as w(channel_id uuid, identifier text, reason text)
+        join customers c on c.app_id = ${appId} and c.channel_id = w.channel_id and c.identifier = w.identifier`);
+    if (p.name.trim())
+      branches.push(sql`(select c.id, 'similar_name' as reason, similarity(c.name, ${p.name}) as sim from customers c
+        where c.app_id = ${appId} and c.name % ${p.name} and c.id <> ${p.customerId}::uuid and c.channel_id <> ${p.channelId}::uuid
+          and c.profile_id is null
+        order by similarity(c.name, ${p.name}) desc limit ${NAME_CANDIDATES})`);
+    if (!branches.length) return Promise.resolve([]);
+    return this.db.query<DuplicateCandidateRow>(sql`
+      with cand as (${Sql.join(branches, ' union all ')}),
+      agg as (select id, array_agg(distinct reason) as reasons, max(sim) as name_similarity from cand group by id)
+      select ${CUSTOMER_COLUMNS}, agg.reasons, agg.name_similarity
+      from agg join (${CUSTOMER_FROM}) on c.app_id = ${appId} and c.id = agg.id
+      where c.id <> ${p.customerId}::uuid and c.channel_id <> ${p.channelId}::uuid and c.profile_id is null
+        and c.id <> all(${sqlArray(p.exclude, 'uuid')})`);
+  }
+
+  /**
+   * One recipient per person among `members` (a statement that selects `customer_id`s of the app): an unlinked
+   * customer is itself; a linked set is its main channel customer when it has one (even when only another
+   * member is among `members`), else its most recently active member among them (then highest id).
+   */
+  recipients(appId: string, members: Sql): Promise<RecipientRow[]> {
+    return this.db.query<RecipientRow>(sql`
+      with m as (
+        select c.id, c.profile_id, c.channel_id, c.identifier, coalesce(ca.last_activity_at, '-infinity'::timestamptz) as last_at
+        from (${members}) s
+        join customers c on c.app_id = ${appId} and c.id = s.customer_id
+        left join customer_activity ca on ca.app_id = c.app_id and ca.customer_id = c.id
+      ), best as (
+        select distinct on (profile_id) profile_id, id, channel_id, identifier from m
+        where profile_id is not null
+        order by profile_id, last_at desc, id desc
+      ), mains as (
+        select c.profile_id, c.id, c.channel_id, c.identifier from customers c
+        where c.app_id = ${appId} and c.main_channel and c.profile_id in (select profile_id from best)
+      )
+      select r."customerId", r."channelId", r.identifier from (
+        select id as "customerId", channel_id as "channelId", identifier from m where profile_id is null
+        union all
+        select coalesce(mn.id, b.id), coalesce(mn.channel_id, b.channel_id), coalesce(mn.identifier, b.identifier)
+        from best b left join mains mn on mn.profile_id = b.profile_id
+      ) r
+      order by r."customerId"`);
   }
 }

@@ -1,15 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { EventBus, QueryBus, QueryHandlerNotFoundException } from '@nestjs/cqrs';
+import { QueryBus, QueryHandlerNotFoundException } from '@nestjs/cqrs';
 import { AbilityService, AuditService, SettingsService, type Identity } from '@cdp/access';
-import { ChannelsService, type CustomerSource } from '@cdp/channels';
-import { Db, isUniqueViolation, isUuid, newId, ValidationFailedError, type FieldIssue, type Tx } from '@cdp/platform';
-import { AfterCommit } from './after-commit';
-import { checkEmail, checkPhone, normalizeTags, tagIssues } from './contact-fields';
+import { InvalidIdentifierError } from '@cdp/channels';
+import {
+  Db,
+  DomainError,
+  isUniqueViolation,
+  isUuid,
+  newId,
+  ValidationFailedError,
+  type FieldIssue,
+  type Sql,
+  type Tx,
+} from '@cdp/platform';
+import { checkEmail, checkPhone, normalizeTags, pickValue, tagIssues } from './contact-fields';
 import { CustomerDeletionHooks } from './customer-deletion.hooks';
 import { CustomerExistsError, CustomerNotFoundError } from './customers.errors';
 import { CustomerCreatedEvent, CustomerDeletedEvent, CustomerUpdatedEvent } from './customers.events';
 import { CustomerGroupsQuery } from './customers.queries';
-import { CustomersRepository, type NewCustomerRow } from './customers.repository';
+import {
+  CustomersRepository,
+  type DuplicateCandidateRow,
+  type DuplicateProbe,
+  type NewCustomerRow,
+  type RecipientRow,
+} from './customers.repository';
 import type { CreateCustomerDto, TagCountDto, UpdateCustomerDto } from './dto/customer-input.dto';
 import {
   toCustomerResponse,
@@ -18,23 +33,11 @@ import {
   type CustomerResponseDto,
   type CustomerRow,
 } from './dto/customer.dto';
+import { CustomerIntake } from './intake/customer-intake';
+import type { CustomerIssue, NewCustomer } from './intake/new-customer';
 import { PropertyDefinitionsService } from './properties/property-definitions.service';
+import { checkPropertyValues } from './properties/property-values';
 import { buildSearchText } from './search-text';
-
-/** What `createMany` inserts: already validated and normalised by the caller (import, event ingestion). */
-export interface NewCustomerInput {
-  channelId: string;
-  /** Canonical, as `ChannelsService.checkIdentifier` answers it. */
-  identifier: string;
-  name: string;
-  email?: string | null;
-  /** E.164. */
-  phoneNumber?: string | null;
-  source: CustomerSource;
-  platform?: 'web' | 'mobile' | null;
-  tags?: string[];
-  properties?: Record<string, unknown>;
-}
 
 export interface CreateManyResult {
   created: CustomerRow[];
@@ -54,79 +57,62 @@ export class CustomersService {
   constructor(
     private readonly db: Db,
     private readonly repo: CustomersRepository,
-    private readonly channels: ChannelsService,
+    private readonly intake: CustomerIntake,
     private readonly settings: SettingsService,
     private readonly properties: PropertyDefinitionsService,
     private readonly deletionHooks: CustomerDeletionHooks,
     private readonly audit: AuditService,
     private readonly abilities: AbilityService,
-    private readonly events: EventBus,
     private readonly queries: QueryBus,
-    private readonly afterCommit: AfterCommit,
   ) {}
 
-  /** `POST /v1/customers`: added by hand, so its source is `admin` (C3). */
+  /** `POST /v1/customers`: added by hand, so its source is `admin` (C3); through the one door for new customers. */
   async create(appId: string, dto: CreateCustomerDto): Promise<CustomerResponseDto> {
-    const [channel] = await this.channels.findMany(appId, [dto.channelId]);
-    if (!channel)
-      throw new ValidationFailedError('The channel is not valid', [
-        { field: 'channelId', code: 'unknown_channel', message: "channelId must be one of the app's channels" },
-      ]);
-    const { defaultCountry } = await this.settings.get(appId);
-    const { identifier } = this.channels.checkIdentifier(channel, dto.identifier, { defaultCountry });
-    const issues: FieldIssue[] = [];
-    const email = dto.email == null ? null : pick(checkEmail(dto.email), issues);
-    const phone = dto.phoneNumber == null ? null : pick(checkPhone(dto.phoneNumber, defaultCountry), issues);
-    const tags = normalizeTags(dto.tags ?? []);
-    issues.push(...tagIssues(tags));
-    const input: NewCustomerInput = {
-      channelId: channel.id,
-      identifier,
-      name: dto.name,
-      email,
-      phoneNumber: phone,
-      source: 'admin',
-      platform: dto.platform ?? null,
-      tags,
-    };
+    const [check] = await this.intake.checkAll(appId, [{ ...dto, source: 'admin' }]);
+    if (!check.customer) throw refusal(check.issues);
+    const customer = check.customer;
     try {
       return await this.db.transaction(async (tx) => {
-        const props = await this.properties.check(appId, dto.properties ?? {}, { tx });
-        issues.push(...props.issues);
-        if (issues.length) throw new ValidationFailedError('The customer is not valid', issues);
-        const { created, existing } = await this.createMany(tx, appId, [{ ...input, properties: props.set }]);
-        if (!created.length) throw new CustomerExistsError({ channelId: channel.id, identifier, customerId: existing[0]?.id });
+        // The definitions the values use are share-locked until the insert commits, and the values checked
+        // again under that lock, so a definition cannot change in between.
+        const keys = Object.keys(customer.properties);
+        if (keys.length) {
+          const locked = await this.properties.byKeys(appId, keys, { tx, lock: true });
+          const again = checkPropertyValues(locked, customer.properties, 'properties');
+          if (again.issues.length) throw new ValidationFailedError('The customer is not valid', again.issues);
+        }
+        const { created, existing } = await this.createMany(tx, appId, [customer]);
+        if (!created.length)
+          throw new CustomerExistsError({ channelId: customer.channelId, identifier: customer.identifier, customerId: existing[0]?.id });
         return toCustomerResponse(created[0]);
       });
     } catch (err) {
       // The insert skips a taken identifier, but a unique key must never surface as a 500 whatever the path.
-      if (isUniqueViolation(err)) throw new CustomerExistsError({ channelId: channel.id, identifier });
+      if (isUniqueViolation(err)) throw new CustomerExistsError({ channelId: customer.channelId, identifier: customer.identifier });
       throw err;
     }
   }
 
   /**
-   * Inserts many customers in one statement inside the caller's transaction (imports, events). A taken
-   * `(channel, identifier)` is not an error: it is answered in `existing`. Each created customer gets its
-   * `customer_activity` row (last activity = creation time); `CustomerCreatedEvent`s are published once `tx`
-   * commits (a root transaction, as `Db.transaction` opens). Inputs must be valid (channel of the app, source allowed by its type, values checked).
+   * Inserts many checked customers (`NewCustomer`, from the one door: `CustomerIntake`) in one statement inside
+   * the caller's transaction (REST, imports, events, the seed). A taken `(channel, identifier)` is not an
+   * error: it is answered in `existing`. Each created customer gets its `customer_activity` row (last activity
+   * = creation time), and a `CustomerCreatedEvent` recorded in the transaction's outbox.
    */
-  async createMany(tx: Tx, appId: string, given: NewCustomerInput[]): Promise<CreateManyResult> {
+  async createMany(tx: Tx, appId: string, given: readonly NewCustomer[]): Promise<CreateManyResult> {
     if (!given.length) return { created: [], existing: [] };
-    // Ids come back from the database in lower case; compare like with like.
-    const inputs = given.map((i) => ({ ...i, channelId: i.channelId.toLowerCase() }));
     const now = new Date().toISOString();
-    const rows: NewCustomerRow[] = inputs.map((i) => ({
+    const rows: NewCustomerRow[] = given.map((i) => ({
       id: newId(),
       channel_id: i.channelId,
       identifier: i.identifier,
       name: i.name,
-      email: i.email ? i.email.toLowerCase() : null,
-      phone_number: i.phoneNumber ?? null,
+      email: i.email,
+      phone_number: i.phoneNumber,
       source: i.source,
-      platform: i.platform ?? null,
-      tags: normalizeTags(i.tags ?? []),
-      properties: i.properties ?? {},
+      platform: i.platform,
+      tags: i.tags,
+      properties: i.properties,
       search_text: buildSearchText({ name: i.name, email: i.email, phoneNumber: i.phoneNumber, identifier: i.identifier }),
       created_at: now,
     }));
@@ -137,7 +123,7 @@ export class CustomersService {
     const createdBy = new Map(created.map((c) => [key(c.channel_id, c.identifier), c.id]));
     // The first input of a created key made it; any other input (a taken key, or a repeat in the batch) did not.
     const claimed = new Set<string>();
-    const missed = inputs.filter((i) => {
+    const missed = given.filter((i) => {
       const k = key(i.channelId, i.identifier);
       if (createdBy.has(k) && !claimed.has(k)) {
         claimed.add(k);
@@ -153,9 +139,7 @@ export class CustomersService {
       identifier: i.identifier,
       id: holder.get(key(i.channelId, i.identifier)) ?? '',
     }));
-    this.afterCommit.run(tx, () => {
-      for (const c of created) this.events.publish(new CustomerCreatedEvent(appId, c.id, c.source, new Date(c.created_at)));
-    });
+    tx.record(...created.map((c) => new CustomerCreatedEvent(appId, c.id, c.source, new Date(c.created_at).toISOString())));
     return { created, existing };
   }
 
@@ -209,7 +193,7 @@ export class CustomersService {
   async update(appId: string, id: string, dto: UpdateCustomerDto): Promise<CustomerResponseDto> {
     if (!isUuid(id)) throw new CustomerNotFoundError();
     const issues: FieldIssue[] = [];
-    const email = dto.email === undefined ? undefined : dto.email === null ? null : pick(checkEmail(dto.email), issues);
+    const email = dto.email === undefined ? undefined : dto.email === null ? null : pickValue(checkEmail(dto.email), issues);
     const needsCountry = dto.phoneNumber !== undefined && dto.phoneNumber !== null;
     const defaultCountry = needsCountry ? (await this.settings.get(appId)).defaultCountry : '';
     const phone =
@@ -217,7 +201,7 @@ export class CustomersService {
         ? undefined
         : dto.phoneNumber === null
           ? null
-          : pick(checkPhone(dto.phoneNumber, defaultCountry), issues);
+          : pickValue(checkPhone(dto.phoneNumber, defaultCountry), issues);
     const tags = dto.tags === undefined ? undefined : normalizeTags(dto.tags);
     if (tags) issues.push(...tagIssues(tags));
     if (issues.length) throw new ValidationFailedError('The customer is not valid', issues);
@@ -239,25 +223,25 @@ export class CustomersService {
         identifier: cur.identifier,
       });
       await this.repo.updateContact(tx, appId, id, { ...next, search_text, updated_at: new Date() });
+      tx.record(new CustomerUpdatedEvent(appId, cur.id, changed));
       return (await this.repo.getRow(appId, id, tx))!;
     });
-    this.events.publish(new CustomerUpdatedEvent(appId, id, changed));
     return toCustomerResponse(row);
   }
 
   /** `PUT /v1/customers/:id/properties` (C10): keys not sent are kept, `null` removes a value. */
   async setProperties(appId: string, id: string, values: unknown): Promise<CustomerResponseDto> {
     if (!isUuid(id)) throw new CustomerNotFoundError();
-    const { row, changed } = await this.db.transaction(async (tx) => {
+    const row = await this.db.transaction(async (tx) => {
       const cur = await this.repo.lockRow(tx, appId, id);
       if (!cur) throw new CustomerNotFoundError();
       const check = await this.properties.check(appId, values, { tx });
       if (check.issues.length) throw new ValidationFailedError('The property values are not valid', check.issues);
-      if (!Object.keys(check.set).length && !check.remove.length) return { row: cur, changed: false };
+      if (!Object.keys(check.set).length && !check.remove.length) return cur;
       await this.repo.mergeProperties(tx, appId, id, check.set, check.remove, new Date());
-      return { row: (await this.repo.getRow(appId, id, tx))!, changed: true };
+      tx.record(new CustomerUpdatedEvent(appId, cur.id, ['properties']));
+      return (await this.repo.getRow(appId, id, tx))!;
     });
-    if (changed) this.events.publish(new CustomerUpdatedEvent(appId, id, ['properties']));
     return toCustomerResponse(row);
   }
 
@@ -269,7 +253,7 @@ export class CustomersService {
     await this.abilities.require(identity, 'delete', 'Customer');
     const appId = identity.appId;
     if (!isUuid(id)) throw new CustomerNotFoundError();
-    const row = await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       const cur = await this.repo.lockRow(tx, appId, id);
       if (!cur) throw new CustomerNotFoundError();
       await this.deletionHooks.run(tx, appId, { id: cur.id, profileId: cur.profile_id });
@@ -279,9 +263,8 @@ export class CustomersService {
         subject: `customer:${id}`,
         details: { customerId: id, name: cur.name, identifier: cur.identifier, channelId: cur.channel_id, profileId: cur.profile_id },
       });
-      return cur;
+      tx.record(new CustomerDeletedEvent(appId, cur.id, cur.profile_id));
     });
-    this.events.publish(new CustomerDeletedEvent(appId, id, row.profile_id));
   }
 
   /** `GET /v1/tags`: the app's tags with their customer counts, most used first (at most 1,000). */
@@ -293,11 +276,48 @@ export class CustomersService {
   channelInUse(appId: string, channelId: string): Promise<boolean> {
     return this.repo.channelHasCustomers(appId, channelId);
   }
+
+  /** Whether the app has this customer (another app's id, or a non-UUID: false). */
+  exists(appId: string, id: string): Promise<boolean> {
+    return this.repo.exists(appId, id);
+  }
+
+  /**
+   * The app's customers among `ids`, held until `tx` ends: writers of the rows pass, a deletion waits (so rows
+   * that reference them can be written safely). Unknown and foreign ids are left out; ids in lower case.
+   */
+  holdExisting(tx: Tx, appId: string, ids: readonly string[]): Promise<string[]> {
+    return this.repo.holdExisting(tx, appId, ids);
+  }
+
+  /** As `holdExisting`, for customers named by channel and canonical identifier: the ids found, by `channelId + '\\n' + identifier`. */
+  async holdByIdentifiers(tx: Tx, appId: string, keys: readonly { channelId: string; identifier: string }[]): Promise<Map<string, string>> {
+    const rows = await this.repo.holdByIdentifiers(tx, appId, keys);
+    return new Map(rows.map((r) => [`${r.channel_id}\n${r.identifier}`, r.id]));
+  }
+
+  /** Duplicate candidates of a customer by normalised phone, e-mail and name (the merge lib scores them, X4). */
+  duplicateCandidates(appId: string, probe: DuplicateProbe): Promise<DuplicateCandidateRow[]> {
+    return this.repo.duplicateCandidates(appId, probe);
+  }
+
+  /**
+   * One broadcast recipient per person among `members`, a statement of the caller's that selects the
+   * `customer_id`s (e.g. a group's members): linked sets reduced to their main channel (G4).
+   */
+  recipients(appId: string, members: Sql): Promise<RecipientRow[]> {
+    return this.repo.recipients(appId, members);
+  }
 }
 
-function pick(check: { value?: string; issue?: FieldIssue }, issues: FieldIssue[]): string | null {
-  if (check.issue) issues.push(check.issue);
-  return check.value ?? null;
+/** A refused new customer as REST answers it: an unknown channel, then an invalid identifier, then the rest. */
+function refusal(issues: CustomerIssue[]): DomainError {
+  const plain = (list: CustomerIssue[]): FieldIssue[] => list.map(({ field, code, message }) => ({ field, code, message }));
+  const channel = issues.filter((i) => i.part === 'channelId');
+  if (channel.length) return new ValidationFailedError('The channel is not valid', plain(channel));
+  const identifier = issues.filter((i) => i.part === 'identifier');
+  if (identifier.length) return new InvalidIdentifierError(plain(identifier));
+  return new ValidationFailedError('The customer is not valid', plain(issues));
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

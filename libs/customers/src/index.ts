@@ -1,16 +1,26 @@
 // The only public face of the customers lib (DESIGN.md "Layout").
 export { CustomersModule } from './customers.module';
-export { CustomersService, MAX_TAGS_LISTED, type NewCustomerInput, type CreateManyResult } from './customers.service';
+export { CustomersService, MAX_TAGS_LISTED, type CreateManyResult } from './customers.service';
+export type { DuplicateProbe, DuplicateCandidateRow, RecipientRow } from './customers.repository';
+export { CustomerIntake, MAX_NAME_LENGTH } from './intake/customer-intake';
+export type {
+  NewCustomer,
+  NewCustomerFields,
+  RawCustomer,
+  CustomerField,
+  CustomerIssue,
+  CustomerCheck,
+  IntakeContext,
+  IntakeOptions,
+} from './intake/new-customer';
 export { PropertyDefinitionsService } from './properties/property-definitions.service';
 export { CustomerDeletionHooks, type CustomerDeletionHook, type DeletedCustomerRef } from './customer-deletion.hooks';
-export { CustomerLinksWriter, type CustomerLinkRow, type CustomerLinkChange } from './customer-links.writer';
+export { CustomerLinks, type CustomerLinkRow, type CustomerLinkChange } from './customer-links';
 export { CustomerActivityStore, type ActivityTouch } from './customer-activity.store';
 export { CustomerCreatedEvent, CustomerUpdatedEvent, CustomerDeletedEvent } from './customers.events';
 export { CustomerGroupsQuery } from './customers.queries';
 export { CustomerExistsError, CustomerNotFoundError, PropertyDefinitionNotFoundError } from './customers.errors';
 export {
-  CUSTOMER_COLUMNS,
-  CUSTOMER_FROM,
   toCustomerResponse,
   CustomerResponseDto,
   CustomerDetailDto,
@@ -31,7 +41,7 @@ export {
   type PropertyDefinition,
   type PropertyValuesCheck,
 } from './properties/property-values';
-export { checkEmail, checkPhone, normalizeTags, tagIssues, MAX_TAGS, MAX_TAG_LENGTH } from './contact-fields';
+export { checkEmail, checkPhone, normalizeTags, pickValue, tagIssues, MAX_TAGS, MAX_TAG_LENGTH } from './contact-fields';
 export { foldText, buildSearchText } from './search-text';
 export * from './filter';
 export * from './import-export';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SettingsService } from '@cdp/access';
+import { CustomersService } from '@cdp/customers';
 import type { BroadcastAudienceDto } from './dto/group.dto';
 import { GroupNotFoundError, PlanRequiredError } from './groups.errors';
 import { GroupsRepository } from './groups.repository';
@@ -12,6 +13,7 @@ import { GroupsRepository } from './groups.repository';
 export class BroadcastAudienceService {
   constructor(
     private readonly repo: GroupsRepository,
+    private readonly customers: CustomersService,
     private readonly settings: SettingsService,
   ) {}
 
@@ -19,7 +21,7 @@ export class BroadcastAudienceService {
     if ((await this.settings.get(appId)).plan !== 'enterprise') throw new PlanRequiredError();
     const group = await this.repo.get(appId, groupId);
     if (!group) throw new GroupNotFoundError();
-    const recipients = await this.repo.audience(appId, group.id);
+    const recipients = await this.customers.recipients(appId, this.repo.memberIds(appId, group.id));
     return { recipients, memberCount: Number(group.member_count), recipientCount: recipients.length };
   }
 }

@@ -1,20 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { CUSTOMER_COLUMNS, CUSTOMER_FROM, type CustomerRow } from '@cdp/customers';
-import { Db, isUuid, sql, Sql, type Tx } from '@cdp/platform';
-import type { GroupRow, RecipientDto } from './dto/group.dto';
+import { Db, escapeLike, isUuid, sql, Sql, sqlArray, type Tx } from '@cdp/platform';
+import type { GroupRow } from './dto/group.dto';
 
 const GROUP_COLUMNS = Sql.raw('id, name, description, member_count, created_at, updated_at');
 
-const uuidList = (ids: readonly string[]): Sql =>
-  Sql.join(
-    ids.map((id) => sql`${id}::uuid`),
-    ', ',
-  );
-
-/** `%`, `_` and `\` match literally in a LIKE pattern. */
-export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (m) => `\\${m}`);
-
-export interface MemberRow extends CustomerRow {
+/** A member of a group, as its page lists them (the customers lib gives the customer's row). */
+export interface MemberRef {
+  customer_id: string;
   added_at: Date | string;
 }
 
@@ -45,7 +37,7 @@ export class GroupsRepository {
   }
 
   /** Newest first; `search` is folded already and matched as a substring of the folded name. */
-  list(appId: string, opts: { search?: string; after?: { at: string; id: string }; limit: number }): Promise<GroupRow[]> {
+  list(appId: string, opts: { search?: string; after?: { at: Date; id: string }; limit: number }): Promise<GroupRow[]> {
     const search = opts.search ? sql` and search_name like ${'%' + escapeLike(opts.search) + '%'} escape '\\'` : Sql.raw('');
     const after = opts.after ? sql` and (created_at, id) < (${opts.after.at}::timestamptz, ${opts.after.id}::uuid)` : Sql.raw('');
     return this.db.query<GroupRow>(sql`
@@ -67,21 +59,10 @@ export class GroupsRepository {
     return (await this.db.run(sql`delete from groups where app_id = ${appId} and id = ${id}::uuid`)) > 0;
   }
 
-  /**
-   * The app's customers among `ids`, key-share locked so that none is deleted before the insert (taken before
-   * the group lock: a customer's deletion locks the customer, then its groups).
-   */
-  async lockCustomers(tx: Tx, appId: string, ids: readonly string[]): Promise<string[]> {
-    if (!ids.length) return [];
-    const rows = await tx.query<{ id: string }>(sql`
-      select id from customers where app_id = ${appId} and id in (${uuidList(ids)}) order by id for key share`);
-    return rows.map((r) => r.id);
-  }
-
   async membersAmong(tx: Tx, appId: string, groupId: string, ids: readonly string[]): Promise<string[]> {
     if (!ids.length) return [];
     const rows = await tx.query<{ customer_id: string }>(sql`
-      select customer_id from group_members where app_id = ${appId} and group_id = ${groupId}::uuid and customer_id in (${uuidList(ids)})`);
+      select customer_id from group_members where app_id = ${appId} and group_id = ${groupId}::uuid and customer_id = any(${sqlArray(ids, 'uuid')})`);
     return rows.map((r) => r.customer_id);
   }
 
@@ -89,7 +70,7 @@ export class GroupsRepository {
     if (!ids.length) return 0;
     return tx.run(sql`
       insert into group_members (app_id, group_id, customer_id, added_at)
-      select ${appId}, ${groupId}::uuid, x.id::uuid, ${at} from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) as x(id)
+      select ${appId}, ${groupId}::uuid, x.id, ${at} from unnest(${sqlArray(ids, 'uuid')}) as x(id)
       on conflict do nothing`);
   }
 
@@ -126,7 +107,7 @@ export class GroupsRepository {
   async removeMembers(tx: Tx, appId: string, groupId: string, ids: readonly string[]): Promise<number> {
     if (!ids.length) return 0;
     return tx.run(sql`
-      delete from group_members where app_id = ${appId} and group_id = ${groupId}::uuid and customer_id in (${uuidList(ids)})`);
+      delete from group_members where app_id = ${appId} and group_id = ${groupId}::uuid and customer_id = any(${sqlArray(ids, 'uuid')})`);
   }
 
   async addToCount(tx: Tx, appId: string, groupId: string, delta: number, at: Date): Promise<number> {
@@ -136,14 +117,18 @@ export class GroupsRepository {
     return Number(row?.member_count ?? 0);
   }
 
-  /** Most recently added first (ties by customer id), joined to the customer rows. */
-  membersPage(appId: string, groupId: string, after: { at: string; id: string } | undefined, limit: number): Promise<MemberRow[]> {
-    const cond = after ? sql` and (gm.added_at, gm.customer_id) < (${after.at}::timestamptz, ${after.id}::uuid)` : Sql.raw('');
-    return this.db.query<MemberRow>(sql`
-      select ${CUSTOMER_COLUMNS}, gm.added_at
-      from group_members gm join (${CUSTOMER_FROM}) on c.app_id = gm.app_id and c.id = gm.customer_id
-      where gm.app_id = ${appId} and gm.group_id = ${groupId}::uuid${cond}
-      order by gm.added_at desc, gm.customer_id desc limit ${limit}`);
+  /** Most recently added first (ties by customer id); the customers lib gives their rows. */
+  membersPage(appId: string, groupId: string, after: { at: Date; id: string } | undefined, limit: number): Promise<MemberRef[]> {
+    const cond = after ? sql` and (added_at, customer_id) < (${after.at}::timestamptz, ${after.id}::uuid)` : Sql.raw('');
+    return this.db.query<MemberRef>(sql`
+      select customer_id, added_at from group_members
+      where app_id = ${appId} and group_id = ${groupId}::uuid${cond}
+      order by added_at desc, customer_id desc limit ${limit}`);
+  }
+
+  /** The members of a group as a statement selecting `customer_id` (for the customers lib to read them in the database). */
+  memberIds(appId: string, groupId: string): Sql {
+    return sql`select customer_id from group_members where app_id = ${appId} and group_id = ${groupId}::uuid`;
   }
 
   /** The groups a customer is in, by name (at most `limit`). */
@@ -164,7 +149,10 @@ export class GroupsRepository {
       select group_id from group_members where app_id = ${appId} and customer_id = ${customerId}::uuid order by group_id`);
     if (!groups.length) return;
     await tx.query(
-      sql`select id from groups where app_id = ${appId} and id in (${uuidList(groups.map((g) => g.group_id))}) order by id for update`,
+      sql`select id from groups where app_id = ${appId} and id = any(${sqlArray(
+        groups.map((g) => g.group_id),
+        'uuid',
+      )}) order by id for update`,
     );
     // A fresh statement after the locks: it sees every membership change committed before them.
     await tx.run(sql`
@@ -173,35 +161,5 @@ export class GroupsRepository {
       )
       update groups g set member_count = g.member_count - 1
       from gone where g.app_id = ${appId} and g.id = gone.group_id`);
-  }
-
-  /**
-   * G4: one recipient per person. Unlinked members are themselves; a linked set is its main channel customer
-   * when it has one (even when only another member is in the group), else its most recently active member
-   * in the group.
-   */
-  audience(appId: string, groupId: string): Promise<RecipientDto[]> {
-    return this.db.query<RecipientDto>(sql`
-      with m as (
-        select c.id, c.profile_id, c.channel_id, c.identifier, coalesce(ca.last_activity_at, '-infinity'::timestamptz) as last_at
-        from group_members gm
-        join customers c on c.app_id = gm.app_id and c.id = gm.customer_id
-        left join customer_activity ca on ca.app_id = c.app_id and ca.customer_id = c.id
-        where gm.app_id = ${appId} and gm.group_id = ${groupId}::uuid
-      ), best as (
-        select distinct on (profile_id) profile_id, id, channel_id, identifier from m
-        where profile_id is not null
-        order by profile_id, last_at desc, id desc
-      ), mains as (
-        select c.profile_id, c.id, c.channel_id, c.identifier from customers c
-        where c.app_id = ${appId} and c.main_channel and c.profile_id in (select profile_id from best)
-      )
-      select r."customerId", r."channelId", r.identifier from (
-        select id as "customerId", channel_id as "channelId", identifier from m where profile_id is null
-        union all
-        select coalesce(mn.id, b.id), coalesce(mn.channel_id, b.channel_id), coalesce(mn.identifier, b.identifier)
-        from best b left join mains mn on mn.profile_id = b.profile_id
-      ) r
-      order by r."customerId"`);
   }
 }

@@ -3,6 +3,7 @@ import { SettingsService, type Identity } from '@cdp/access';
 import {
   CustomerDeletionHooks,
   CustomerQueryService,
+  CustomersService,
   foldText,
   toCustomerResponse,
   type CustomerFilterDto,
@@ -14,9 +15,12 @@ import {
   CursorCodec,
   Db,
   DEFAULT_PAGE_SIZE,
-  InvalidCursorError,
+  isForeignKeyViolation,
+  isRetryableConflict,
   isUuid,
+  keysetPage,
   newId,
+  retrying,
   Sql,
   ValidationFailedError,
   type Page,
@@ -36,8 +40,6 @@ import { GroupMemberLimitExceededError, GroupNotFoundError } from './groups.erro
 import { GroupsRepository } from './groups.repository';
 
 const MAX_ATTEMPTS = 4;
-const isoInstant = (v: unknown): v is string =>
-  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v));
 
 /** Who to add: chosen ids, or every customer matching a validated filter. */
 type Selection = { ids: string[] } | { matches: Sql };
@@ -54,6 +56,7 @@ export class GroupsService implements OnModuleInit {
     private readonly db: Db,
     private readonly repo: GroupsRepository,
     private readonly query: CustomerQueryService,
+    private readonly customers: CustomersService,
     private readonly settings: SettingsService,
     private readonly deletionHooks: CustomerDeletionHooks,
     @Inject(CURSOR_CODEC) private readonly cursors: CursorCodec,
@@ -76,7 +79,7 @@ export class GroupsService implements OnModuleInit {
         let notFound: string[] = [];
         let added = 0;
         if (selection && 'ids' in selection) {
-          const found = await this.repo.lockCustomers(tx, appId, selection.ids);
+          const found = await this.customers.holdExisting(tx, appId, selection.ids);
           notFound = missing(selection.ids, found);
           if (found.length > limit) throw GroupMemberLimitExceededError.adding(limit, 0, found.length, 'customerIds');
           added = await this.repo.insertMembers(tx, appId, id, found, at);
@@ -103,19 +106,9 @@ export class GroupsService implements OnModuleInit {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const search = q.search === undefined ? '' : foldText(q.search);
     const scope = { appId, list: `groups:${createHash('sha256').update(search).digest('base64url').slice(0, 16)}` };
-    let after: { at: string; id: string } | undefined;
-    if (q.cursor !== undefined) {
-      const [at, id] = this.cursors.decode(scope, q.cursor);
-      if (!isoInstant(at) || !isUuid(id)) throw new InvalidCursorError();
-      after = { at, id };
-    }
+    const after = q.cursor === undefined ? undefined : this.cursors.decodeTimeId(scope, q.cursor);
     const rows = await this.repo.list(appId, { search: search || undefined, after, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map(toGroupResponse),
-      nextCursor: rows.length > limit && last ? this.cursors.encode(scope, [new Date(last.created_at).toISOString(), last.id]) : null,
-    };
+    return this.cursors.timeIdPage(scope, rows, limit, (r) => [r.created_at, r.id], toGroupResponse);
   }
 
   async update(appId: string, id: string, dto: UpdateGroupDto): Promise<GroupDto> {
@@ -137,19 +130,24 @@ export class GroupsService implements OnModuleInit {
     if (!group) throw new GroupNotFoundError();
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const scope = { appId, list: `group-members:${group.id}` };
-    let after: { at: string; id: string } | undefined;
-    if (q.cursor !== undefined) {
-      const [at, cid] = this.cursors.decode(scope, q.cursor);
-      if (!isoInstant(at) || !isUuid(cid)) throw new InvalidCursorError();
-      after = { at, id: cid };
-    }
-    const rows = await this.repo.membersPage(appId, group.id, after, limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map(toCustomerResponse),
-      nextCursor: rows.length > limit && last ? this.cursors.encode(scope, [new Date(last.added_at).toISOString(), last.id]) : null,
-    };
+    const after = q.cursor === undefined ? undefined : this.cursors.decodeTimeId(scope, q.cursor);
+    const refs = await this.repo.membersPage(appId, group.id, after, limit + 1);
+    // The rows of the page's customers, in the page's order (one deleted in between is simply left out).
+    const rows = new Map(
+      (
+        await this.customers.getMany(
+          appId,
+          refs.map((r) => r.customer_id),
+        )
+      ).map((c) => [c.id, c]),
+    );
+    const page = keysetPage(
+      refs,
+      limit,
+      (r) => rows.get(r.customer_id),
+      (last) => this.cursors.encodeTimeId(scope, last.added_at, last.customer_id),
+    );
+    return { data: page.data.filter((c) => c !== undefined).map(toCustomerResponse), nextCursor: page.nextCursor };
   }
 
   /** G3: add chosen customers (unknown or other apps' ids are `notFound`) or every match of a filter. */
@@ -163,7 +161,7 @@ export class GroupsService implements OnModuleInit {
         const at = new Date();
         if ('ids' in selection) {
           // Customers first, then the group (the order a customer's deletion takes them in, reversed never).
-          const found = await this.repo.lockCustomers(tx, appId, selection.ids);
+          const found = await this.customers.holdExisting(tx, appId, selection.ids);
           const group = await this.repo.lock(tx, appId, id);
           if (!group) throw new GroupNotFoundError();
           const already = new Set(await this.repo.membersAmong(tx, appId, group.id, found));
@@ -229,22 +227,14 @@ export class GroupsService implements OnModuleInit {
     return undefined;
   }
 
-  private async retrying<T>(run: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (err) {
-        if (!isTransient(err) || attempt >= MAX_ATTEMPTS) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
-      }
-    }
+  private retrying<T>(run: () => Promise<T>): Promise<T> {
+    return retrying(run, { attempts: MAX_ATTEMPTS, retryOn: isTransient });
   }
 }
 
 /** A deadlock, a serialisation failure, or a member customer deleted between the lock and the insert. */
 function isTransient(err: unknown): boolean {
-  const code = (err as { code?: string } | undefined)?.code;
-  return code === '40P01' || code === '40001' || code === '23503';
+  return isRetryableConflict(err) || isForeignKeyViolation(err);
 }
 
 const missing = (wanted: string[], found: string[]): string[] => {

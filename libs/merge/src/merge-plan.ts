@@ -11,7 +11,7 @@ export interface LinkState {
   mainChannel: boolean;
 }
 
-/** One customer's new link state (what `CustomerLinksWriter.apply` writes). */
+/** One customer's new link state (what `CustomerLinks.apply` writes). */
 export interface LinkChange {
   customerId: string;
   profileId: string | null;

@@ -1,33 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { Db, sql, type Tx } from '@cdp/platform';
-import type { LinkState } from './merge-plan';
+import { Db, sql, sqlArray, type Tx } from '@cdp/platform';
 
 /**
- * SQL of the merge lib: merge profiles, and read-only lookups of set membership on `customers` (the link
- * columns themselves are written only through the customers lib's `CustomerLinksWriter`). Scoped by app.
+ * SQL of the merge lib: merge profiles and remembered duplicate dismissals. Set membership lives on the
+ * customers' rows, read and written only through the customers lib's `CustomerLinks`. Scoped by app.
  */
 @Injectable()
 export class MergeRepository {
-  /** A customer's current set, read without a lock (the caller locks the profile, then re-checks). */
-  async profileOf(tx: Tx, appId: string, customerId: string): Promise<{ found: boolean; profileId: string | null }> {
-    const row = await tx.one<{ profile_id: string | null }>(
-      sql`select profile_id from customers where app_id = ${appId} and id = ${customerId}::uuid`,
-    );
-    return { found: !!row, profileId: row?.profile_id ?? null };
-  }
+  constructor(private readonly db: Db) {}
 
   /** Locks the profile row: every change to one set's membership or main channel takes this lock first (M7). */
   async lockProfile(tx: Tx, appId: string, profileId: string): Promise<boolean> {
     const row = await tx.one(sql`select id from merge_profiles where app_id = ${appId} and id = ${profileId}::uuid for update`);
     return !!row;
-  }
-
-  /** The members of a set and their main-channel flags; stable while the profile is locked. */
-  async members(q: Tx | Db, appId: string, profileId: string): Promise<LinkState[]> {
-    const rows = await q.query<{ id: string; main_channel: boolean }>(
-      sql`select id, main_channel from customers where app_id = ${appId} and profile_id = ${profileId}::uuid order by id`,
-    );
-    return rows.map((r) => ({ id: r.id, profileId, mainChannel: r.main_channel }));
   }
 
   async createProfile(tx: Tx, appId: string, id: string): Promise<void> {
@@ -41,10 +26,21 @@ export class MergeRepository {
   async deleteProfile(tx: Tx, appId: string, profileId: string): Promise<void> {
     await tx.run(sql`delete from merge_profiles where app_id = ${appId} and id = ${profileId}::uuid`);
   }
-}
 
-/** PostgreSQL's deadlock_detected / serialization_failure: the transaction can simply be run again. */
-export function isRetryableConflict(err: unknown): boolean {
-  const code = (err as { code?: string } | undefined)?.code;
-  return code === '40P01' || code === '40001';
+  /** The customers a user said are not the same person as `customerId` (either way round). */
+  async dismissedFor(appId: string, customerId: string): Promise<string[]> {
+    const rows = await this.db.query<{ other_id: string }>(
+      sql`select other_id from duplicate_dismissals where app_id = ${appId} and customer_id = ${customerId}::uuid`,
+    );
+    return rows.map((r) => r.other_id);
+  }
+
+  /** Remembers that two customers are not the same person, in both directions. */
+  async dismiss(appId: string, customerId: string, otherId: string): Promise<void> {
+    await this.db.run(sql`
+      insert into duplicate_dismissals (app_id, customer_id, other_id, created_at)
+      select ${appId}, x.customer_id, x.other_id, now()
+      from unnest(${sqlArray([customerId, otherId], 'uuid')}, ${sqlArray([otherId, customerId], 'uuid')}) as x(customer_id, other_id)
+      on conflict do nothing`);
+  }
 }

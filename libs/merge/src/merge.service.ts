@@ -1,9 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
 import { AuditService, type Identity } from '@cdp/access';
 import {
   CustomerDeletionHooks,
-  CustomerLinksWriter,
+  CustomerLinks,
   CustomerNotFoundError,
   CustomersService,
   toCustomerResponse,
@@ -11,12 +10,12 @@ import {
   type CustomerResponseDto,
   type DeletedCustomerRef,
 } from '@cdp/customers';
-import { Db, isUuid, newId, type Tx } from '@cdp/platform';
+import { Db, isRetryableConflict, isUuid, newId, retrying, type Tx } from '@cdp/platform';
 import { toLinkedSet, type LinkedSetDto } from './dto/linked-set.dto';
 import { MergeCustomersMissing, planMainChannel, planMerge, planUnmerge, type LinkState } from './merge-plan';
 import { CustomerNotLinkedError } from './merge.errors';
 import { CustomersMergedEvent, CustomerUnmergedEvent, MainChannelChangedEvent } from './merge.events';
-import { isRetryableConflict, MergeRepository } from './merge.repository';
+import { MergeRepository } from './merge.repository';
 
 /** The set a customer was read in changed before its lock was taken: run the transaction again. */
 class LockMoved extends Error {}
@@ -40,11 +39,10 @@ export class MergeService implements OnModuleInit {
   constructor(
     private readonly db: Db,
     private readonly repo: MergeRepository,
-    private readonly links: CustomerLinksWriter,
+    private readonly links: CustomerLinks,
     private readonly customers: CustomersService,
     private readonly deletionHooks: CustomerDeletionHooks,
     private readonly audit: AuditService,
-    private readonly events: EventBus,
   ) {}
 
   onModuleInit(): void {
@@ -55,7 +53,7 @@ export class MergeService implements OnModuleInit {
   async linked(appId: string, id: string): Promise<LinkedSetDto> {
     const row = await this.customers.getRow(appId, id);
     if (!row.profile_id) return toLinkedSet(null, [row]);
-    const members = await this.repo.members(this.db, appId, row.profile_id);
+    const members = await this.links.members(appId, row.profile_id);
     return toLinkedSet(
       row.profile_id,
       await this.customers.getMany(
@@ -73,14 +71,14 @@ export class MergeService implements OnModuleInit {
     const ids = [...new Set(customerIds.map((c) => c.toLowerCase()))];
     const out = await this.retrying(() =>
       this.db.transaction(async (tx) => {
-        const seen = await this.repo.profileOf(tx, appId, targetId);
+        const seen = await this.links.linkOf(tx, appId, targetId);
         if (!seen.found) throw new CustomerNotFoundError();
         if (seen.profileId && !(await this.repo.lockProfile(tx, appId, seen.profileId))) throw new LockMoved();
         const locked = new Map((await this.links.lock(tx, appId, [targetId, ...ids])).map((r) => [r.id, toState(r)]));
         const target = locked.get(targetId);
         if (!target) throw new CustomerNotFoundError();
         if (target.profileId !== seen.profileId) throw new LockMoved();
-        const members = seen.profileId ? await this.repo.members(tx, appId, seen.profileId) : [target];
+        const members = seen.profileId ? (await this.links.members(appId, seen.profileId, tx)).map(toState) : [target];
         const found = ids.map((c) => locked.get(c)).filter((s): s is LinkState => !!s);
         let plan;
         try {
@@ -105,10 +103,10 @@ export class MergeService implements OnModuleInit {
           subject: `customer:${targetId}`,
           details: { profileId: plan.profileId, targetId, customerIds: ids, createdSet: plan.createdSet, memberIds: plan.memberIds },
         });
+        tx.record(new CustomersMergedEvent(appId, plan.profileId, targetId, ids, plan.createdSet));
         return { set: toLinkedSet(plan.profileId, await this.customers.getMany(appId, plan.memberIds, tx)), plan };
       }),
     );
-    if (!dryRun) this.events.publish(new CustomersMergedEvent(appId, out.plan.profileId, targetId, ids, out.plan.createdSet));
     return out.set;
   }
 
@@ -120,7 +118,7 @@ export class MergeService implements OnModuleInit {
     const out = await this.retrying(() =>
       this.db.transaction(async (tx) => {
         const profileId = await this.lockSetOf(tx, appId, customerId);
-        const members = await this.repo.members(tx, appId, profileId);
+        const members = (await this.links.members(appId, profileId, tx)).map(toState);
         const others = members.filter((m) => m.id !== customerId);
         // Members other than the customer are written only when the set ends.
         const locked = await this.links.lock(tx, appId, [customerId, ...(others.length < 2 ? others.map((o) => o.id) : [])]);
@@ -136,11 +134,11 @@ export class MergeService implements OnModuleInit {
           subject: `customer:${customerId}`,
           details: { profileId, customerId, endedSet: plan.endsSet, alsoUnlinked: plan.alsoUnlinked, remainingIds: plan.remainingIds },
         });
-        return { plan, row: await this.customers.getRow(appId, customerId, tx) };
+        tx.record(new CustomerUnmergedEvent(appId, plan.profileId, customerId, plan.endsSet, plan.alsoUnlinked));
+        return await this.customers.getRow(appId, customerId, tx);
       }),
     );
-    this.events.publish(new CustomerUnmergedEvent(appId, out.plan.profileId, customerId, out.plan.endsSet, out.plan.alsoUnlinked));
-    return toCustomerResponse(out.row);
+    return toCustomerResponse(out);
   }
 
   /** `POST /v1/customers/:id/main-channel` (M5): the customer becomes its set's only main channel. */
@@ -151,7 +149,7 @@ export class MergeService implements OnModuleInit {
     const out = await this.retrying(() =>
       this.db.transaction(async (tx) => {
         const profileId = await this.lockSetOf(tx, appId, customerId);
-        const members = await this.repo.members(tx, appId, profileId);
+        const members = await this.links.members(appId, profileId, tx);
         const locked = await this.links.lock(tx, appId, [customerId, ...members.map((m) => m.id)]);
         const me = locked.find((r) => r.id === customerId);
         if (!me) throw new CustomerNotFoundError();
@@ -165,18 +163,17 @@ export class MergeService implements OnModuleInit {
             subject: `customer:${customerId}`,
             details: { profileId, customerId, previousMainId: plan.previousMainId },
           });
+          tx.record(new MainChannelChangedEvent(appId, plan.profileId, customerId, plan.previousMainId));
         }
         const rows = await this.customers.getMany(
           appId,
           members.map((m) => m.id),
           tx,
         );
-        return { plan, set: toLinkedSet(profileId, rows) };
+        return toLinkedSet(profileId, rows);
       }),
     );
-    if (out.plan.changes.length)
-      this.events.publish(new MainChannelChangedEvent(appId, out.plan.profileId, customerId, out.plan.previousMainId));
-    return out.set;
+    return out;
   }
 
   /**
@@ -186,7 +183,7 @@ export class MergeService implements OnModuleInit {
   private async onCustomerDeleted(tx: Tx, appId: string, customer: DeletedCustomerRef): Promise<void> {
     if (!customer.profileId) return;
     await this.repo.lockProfile(tx, appId, customer.profileId);
-    const others = (await this.repo.members(tx, appId, customer.profileId)).filter((m) => m.id !== customer.id);
+    const others = (await this.links.members(appId, customer.profileId, tx)).filter((m) => m.id !== customer.id);
     if (others.length >= 2) {
       await this.repo.touchProfile(tx, appId, customer.profileId);
       return;
@@ -206,7 +203,7 @@ export class MergeService implements OnModuleInit {
 
   /** Reads the customer's set and locks its profile; 404 / 409 `customer_not_linked` as the rules say. */
   private async lockSetOf(tx: Tx, appId: string, customerId: string): Promise<string> {
-    const seen = await this.repo.profileOf(tx, appId, customerId);
+    const seen = await this.links.linkOf(tx, appId, customerId);
     if (!seen.found) throw new CustomerNotFoundError();
     if (!seen.profileId) {
       // Re-read under the row lock: a merge may be linking it right now.
@@ -219,19 +216,13 @@ export class MergeService implements OnModuleInit {
     return seen.profileId;
   }
 
-  private async retrying<T>(run: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (err) {
-        const again = err instanceof LockMoved || isRetryableConflict(err);
-        if (!again || attempt >= MAX_ATTEMPTS) {
-          if (err instanceof LockMoved) throw new Error('A linked set kept changing while it was being updated');
-          throw err;
-        }
-        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
-      }
-    }
+  /** Runs a set change again when its set moved before its lock was taken, or PostgreSQL broke a deadlock (M7). */
+  private retrying<T>(run: () => Promise<T>): Promise<T> {
+    return retrying(run, {
+      attempts: MAX_ATTEMPTS,
+      retryOn: (err) => err instanceof LockMoved || isRetryableConflict(err),
+      onGiveUp: (err) => (err instanceof LockMoved ? new Error('A linked set kept changing while it was being updated') : err),
+    });
   }
 }
 

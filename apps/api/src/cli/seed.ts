@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ChannelsService, type ChannelInstance } from '@cdp/channels';
-import { checkPhone, CustomersService, foldText, PropertyDefinitionsService, type NewCustomerInput } from '@cdp/customers';
+import { checkPhone, CustomerIntake, CustomersService, foldText, PropertyDefinitionsService, type RawCustomer } from '@cdp/customers';
 import { Db, DomainError } from '@cdp/platform';
 import { AppModule } from '../app.module';
 import { APP_ID_PATTERN } from '../auth/auth.guard';
@@ -141,6 +141,7 @@ async function main(): Promise<void> {
     const channelsService = app.get(ChannelsService);
     const definitions = app.get(PropertyDefinitionsService);
     const customers = app.get(CustomersService);
+    const intake = app.get(CustomerIntake);
     const db = app.get(Db);
 
     const existing = await channelsService.list(appId);
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
       propertiesAdded++;
     }
 
-    const inputs: NewCustomerInput[] = [];
+    const inputs: RawCustomer[] = [];
     for (let i = 0; i < count; i++) {
       const country = pick(['ID', 'ID', 'TH', 'VN'] as const, i);
       const people = PEOPLE[country];
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
       const channel = channels[i % channels.length];
       const phone = checkPhone(people.phone(i), country).value ?? null;
       const email = `${foldText(name).replace(/[^a-z]+/g, '.')}.${i}@example.com`;
+      // Identifiers of phone-keyed channels are written in the person's own country's form.
       const check = channelsService.validateIdentifier(channel, identifierFor(channel.type, i, phone ?? `+62812${i}`, email), {
         defaultCountry: country,
       });
@@ -195,18 +197,18 @@ async function main(): Promise<void> {
         properties,
       });
     }
-    // Values go through the same checks as the API's.
-    for (const [i, input] of inputs.entries()) {
-      const checked = await definitions.check(appId, input.properties);
-      if (checked.issues.length) throw new Error(`seed row ${i}: ${checked.issues.map((x) => `${x.field} ${x.message}`).join('; ')}`);
-    }
+    // Every customer goes through the one door for new customers, as the API's do.
+    const checks = await intake.checkAll(appId, inputs);
+    const refused = checks.findIndex((c) => !c.customer);
+    if (refused >= 0) throw new Error(`seed row ${refused}: ${checks[refused].issues.map((x) => `${x.field} ${x.message}`).join('; ')}`);
+    const checked = checks.map((c) => c.customer!);
     let created = 0;
-    for (let i = 0; i < inputs.length; i += 500) {
-      const res = await db.transaction((tx) => customers.createMany(tx, appId, inputs.slice(i, i + 500)));
+    for (let i = 0; i < checked.length; i += 500) {
+      const res = await db.transaction((tx) => customers.createMany(tx, appId, checked.slice(i, i + 500)));
       created += res.created.length;
     }
-    // Listeners of CustomerCreatedEvent (the customer.created activity) run after each commit; closing the
-    // context waits for them before the database closes.
+    // The customer.created activities are written from the outbox after each commit; closing the context
+    // lets the relay drain before the database closes.
     process.stdout.write(
       `Seeded app "${appId}": ${channelsAdded} channel(s), ${propertiesAdded} property definition(s), ${created} customer(s) added; ` +
         `${count - created} customer(s) already there.\n`,

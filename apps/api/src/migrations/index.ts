@@ -6,6 +6,7 @@ import { Migration20261201020000ActivitiesEvents } from './Migration202612010200
 import { Migration20261201030000Merge } from './Migration20261201030000Merge';
 import { Migration20261201040000Groups } from './Migration20261201040000Groups';
 import { Migration20261201050000ImportExport } from './Migration20261201050000ImportExport';
+import { Migration20261202000000Outbox } from './Migration20261202000000Outbox';
 
 /**
  * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
@@ -19,4 +20,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201030000Merge', class: Migration20261201030000Merge },
   { name: 'Migration20261201040000Groups', class: Migration20261201040000Groups },
   { name: 'Migration20261201050000ImportExport', class: Migration20261201050000ImportExport },
+  { name: 'Migration20261202000000Outbox', class: Migration20261202000000Outbox },
 ];

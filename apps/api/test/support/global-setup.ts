@@ -27,8 +27,10 @@ export default async function globalSetup(): Promise<void> {
     const orm = await MikroORM.init(await buildOrmOptions({ databaseUrl: url.toString(), migrations: MIGRATIONS }));
     await orm.getMigrator().up();
     await orm.close(true);
+    // The migrated database is the template each test app copies (support/test-app.ts); nobody connects to it.
     process.env.CDP_TEST_DATABASE_URL = url.toString();
     process.env.CDP_TEST_DATABASE_NAME = name;
+    process.env.CDP_TEST_ADMIN_URL = base;
     return;
   }
   const pglite = await openPglite();

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { Client } from 'pg';
 import request from 'supertest';
 import { openPglite } from '@cdp/platform';
 import { createApp } from '../../src/bootstrap';
@@ -24,44 +25,107 @@ export interface TestApp {
   env: Env;
   /** The BullMQ key prefix of this app (its own unless `jobsPrefix` was given). */
   jobsPrefix: string;
+  /** Its database: a PostgreSQL URL, or the PGlite instance it runs on, and how many open apps use it. */
+  database: SharedDatabase;
   http: () => request.Agent;
   token: (appId: string, role?: Role, claims?: { sub?: string; email?: string; ttl?: string }) => string;
   /** `Authorization` header for an app and role. */
   auth: (appId: string, role?: Role) => { Authorization: string };
+  /** Stops the application only (its process is gone); its database stays for the apps that share it. */
+  stop: () => Promise<void>;
   close: () => Promise<void>;
+}
+
+/** A test database and the open apps on it: the last one to close removes it. */
+interface SharedDatabase {
+  url?: string;
+  pglite?: PGlite;
+  users: number;
+  release: () => Promise<void>;
 }
 
 /** A fresh app id per test keeps tests apart on a shared database (tenancy is the isolation). */
 export const newAppId = (): string => `app-${randomUUID().slice(0, 13)}`;
 
 /**
- * The whole AppModule (global pipe, filter, guards) on the run's database: PGlite loaded from the migrated
- * dump, or the run's fresh PostgreSQL database.
+ * A database of its own for one test app on real PostgreSQL: a copy of the run's migrated template. Apps are
+ * as apart as two deployments: one's outbox relay never hands on another's events to handlers it lacks.
+ */
+async function ownDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const template = process.env.CDP_TEST_DATABASE_NAME!;
+  const name = `${template}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: process.env.CDP_TEST_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name} template ${template}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(process.env.CDP_TEST_ADMIN_URL!);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: process.env.CDP_TEST_ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/**
+ * The whole AppModule (global pipe, filter, guards) on a database of its own: PGlite loaded from the migrated
+ * dump, or a copy of the run's migrated PostgreSQL database. `database` shares another test app's database
+ * instead (two processes of one deployment); `outbox: { relay: false }` stands for a process that dies right
+ * after its commits, before handing on their events.
  */
 export async function createTestApp(
-  opts: { imports?: ModuleMetadata['imports']; env?: Record<string, string>; jobsPrefix?: string } = {},
+  opts: {
+    imports?: ModuleMetadata['imports'];
+    env?: Record<string, string>;
+    jobsPrefix?: string;
+    database?: TestApp;
+    outbox?: { relay?: boolean };
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cdp-data-'));
+  let database: SharedDatabase;
+  if (opts.database) {
+    database = opts.database.database;
+  } else if (onRealServices) {
+    const own = await ownDatabase();
+    database = { url: own.url, users: 0, release: own.drop };
+  } else {
+    const dump = process.env.CDP_TEST_PGLITE_DUMP;
+    if (!dump) throw new Error('The test database was not prepared (jest globalSetup)');
+    const pglite = await openPglite({ loadDataDir: new Blob([readFileSync(dump)]) });
+    database = { pglite, users: 0, release: async () => void (pglite.closed || (await pglite.close())) };
+  }
+  database.users++;
+  const { url: databaseUrl, pglite } = database;
   const env = loadEnv({
     JWT_SECRET: TEST_SECRET,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATA_DIR: dataDir,
     PUBLIC_BASE_URL: 'http://cdp.test',
     INBOX_BASE_URL: 'http://inbox.test/app',
-    ...(process.env.CDP_TEST_DATABASE_URL ? { DATABASE_URL: process.env.CDP_TEST_DATABASE_URL } : {}),
-    ...(process.env.CDP_TEST_DATABASE_URL && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(databaseUrl && process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...opts.env,
   });
-  let pglite: PGlite | undefined;
-  if (!env.DATABASE_URL) {
-    const dump = process.env.CDP_TEST_PGLITE_DUMP;
-    if (!dump) throw new Error('The test database was not prepared (jest globalSetup)');
-    pglite = await openPglite({ loadDataDir: new Blob([readFileSync(dump)]) });
-  }
   // Each app its own BullMQ namespace, so parallel files and runs never take each other's jobs; two apps
   // share one only when a test passes the same `jobsPrefix`.
   const jobsPrefix = opts.jobsPrefix ?? `cdp-test-${randomBytes(6).toString('hex')}`;
-  const app = await createApp(env, { jwtSecret: TEST_SECRET, pglite, imports: opts.imports, migrate: false, jobs: { prefix: jobsPrefix } });
+  const app = await createApp(env, {
+    jwtSecret: TEST_SECRET,
+    pglite,
+    imports: opts.imports,
+    migrate: false,
+    jobs: { prefix: jobsPrefix },
+    outbox: opts.outbox,
+  });
+  let stopped = false;
   const token: TestApp['token'] = (appId, role = 'admin', claims = {}) =>
     mintToken(TEST_SECRET, {
       app: appId,
@@ -74,13 +138,20 @@ export async function createTestApp(
     app,
     env,
     jobsPrefix,
+    database,
     http: () => request.agent(app.getHttpServer()),
     token,
     auth: (appId, role = 'admin') => ({ Authorization: `Bearer ${token(appId, role)}` }),
-    close: async () => {
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
       await app.close();
+    },
+    close: async () => {
+      if (!stopped) await app.close();
+      stopped = true;
       if (env.REDIS_URL && !opts.jobsPrefix) await dropRedisKeys(env.REDIS_URL, jobsPrefix);
-      if (pglite && !pglite.closed) await pglite.close();
+      if (--database.users === 0) await database.release();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

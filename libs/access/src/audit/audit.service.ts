@@ -60,19 +60,12 @@ export class AuditService {
       select id, action, actor, at, subject, details from audit_log
       where app_id = ${appId}${byAction}${after}
       order by at desc, id desc limit ${limit + 1}`);
-    const more = rows.length > limit;
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map((r) => ({
-        id: r.id,
-        action: r.action,
-        actor: r.actor,
-        at: new Date(r.at).toISOString(),
-        subject: r.subject,
-        details: r.details,
-      })),
-      nextCursor: more && last ? this.cursors.encode(scope, [new Date(last.at).toISOString(), last.id]) : null,
-    };
+    return this.cursors.timeIdPage(
+      scope,
+      rows,
+      limit,
+      (r) => [r.at, r.id],
+      (r) => ({ id: r.id, action: r.action, actor: r.actor, at: new Date(r.at).toISOString(), subject: r.subject, details: r.details }),
+    );
   }
 }

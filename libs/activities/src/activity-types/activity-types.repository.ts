@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db, isUniqueViolation, sql, type Tx } from '@cdp/platform';
+import { Db, isUniqueViolation, sql, sqlArray, type Tx } from '@cdp/platform';
 
 export interface ActivityTypeRow {
   app_id: string;
@@ -32,7 +32,7 @@ export class ActivityTypesRepository {
     const q = sql`
       select key from activity_types
       where (app_id = ${PLATFORM_APP_ID} or app_id = ${appId})
-        and key in (select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb))`;
+        and key = any(${sqlArray(keys, 'text')})`;
     const rows = tx ? await tx.query<{ key: string }>(q) : await this.db.query<{ key: string }>(q);
     return new Set(rows.map((r) => r.key));
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db, sql, Sql, type Tx } from '@cdp/platform';
+import { Db, sql, Sql, sqlArray, type Tx } from '@cdp/platform';
 import type { ConversationState } from './conversation-state';
 
 export interface ConversationRow {
@@ -71,7 +71,7 @@ export class ConversationsRepository {
     if (!roomIds.length) return Promise.resolve([]);
     return tx.query<ConversationRow>(sql`
       select ${COLUMNS} from conversations
-      where app_id = ${appId} and room_id in (select jsonb_array_elements_text(${JSON.stringify(roomIds)}::jsonb))
+      where app_id = ${appId} and room_id = any(${sqlArray(roomIds, 'text')})
       order by room_id for update`);
   }
 

@@ -34,11 +34,12 @@ export class ConversationsService {
     const after = position && { startedAt: position.at, id: position.id };
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.repo.listByCustomer(appId, customerId, { status: q.status, after, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map((r) => toConversation(r, this.inboxBaseUrl)),
-      nextCursor: rows.length > limit && last ? this.cursors.encode(list, [new Date(last.started_at).toISOString(), last.id]) : null,
-    };
+    return this.cursors.timeIdPage(
+      list,
+      rows,
+      limit,
+      (r) => [r.started_at, r.id],
+      (r) => toConversation(r, this.inboxBaseUrl),
+    );
   }
 }

@@ -75,31 +75,4 @@ export class ActivitiesRepository {
         last_at = greatest(customer_activity_types.last_at, excluded.last_at),
         count = customer_activity_types.count + excluded.count`);
   }
-
-  /**
-   * The app's customers among `ids`, locked against deletion until the batch commits (`for key share`
-   * lets other writers of the rows through but holds a concurrent delete back).
-   */
-  async lockCustomers(tx: Tx, appId: string, ids: string[]): Promise<Set<string>> {
-    if (!ids.length) return new Set();
-    const rows = await tx.query<{ id: string }>(sql`
-      select id from customers
-      where app_id = ${appId} and id in (select (jsonb_array_elements_text(${JSON.stringify([...ids].sort())}::jsonb))::uuid)
-      order by id for key share`);
-    return new Set(rows.map((r) => r.id));
-  }
-
-  /** Customers by (channel, canonical identifier), locked as above. */
-  async lockCustomersByIdentifier(tx: Tx, appId: string, keys: { channelId: string; identifier: string }[]): Promise<Map<string, string>> {
-    if (!keys.length) return new Map();
-    const json = JSON.stringify(keys.map((k) => ({ channel_id: k.channelId, identifier: k.identifier })));
-    const rows = await tx.query<{ id: string; channel_id: string; identifier: string }>(sql`
-      select c.id, c.channel_id, c.identifier from customers c
-      join jsonb_to_recordset(${json}::jsonb) as x(channel_id uuid, identifier text)
-        on c.app_id = ${appId} and c.channel_id = x.channel_id and c.identifier = x.identifier
-      order by c.id for key share of c`);
-    return new Map(rows.map((r) => [customerKey(r.channel_id, r.identifier), r.id]));
-  }
 }
-
-export const customerKey = (channelId: string, identifier: string) => `${channelId}\n${identifier}`;

@@ -1,21 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { SettingsService } from '@cdp/access';
-import { ChannelsService, type ChannelRecord } from '@cdp/channels';
-import {
-  checkEmail,
-  checkPhone,
-  checkPropertyValues,
-  CustomersService,
-  normalizeTags,
-  PropertyDefinitionsService,
-  tagIssues,
-  type NewCustomerInput,
-  type PropertyDefinition,
-} from '@cdp/customers';
+import { CustomerIntake, CustomersService, type CustomerIssue, type NewCustomer, type RawCustomer } from '@cdp/customers';
 import { Db, newId, type FieldIssue } from '@cdp/platform';
 import { BatchTooLargeError } from '../activities.errors';
 import { ActivityTypesService } from '../activity-types/activity-types.service';
-import { ActivitiesRepository, customerKey } from './activities.repository';
 import { ActivityWriter, type ActivityToWrite } from './activity-writer';
 import { customerCreatedKey } from './customer-created.handler';
 import { MAX_EVENTS_PER_BATCH, type IngestResultDto, type RejectedEventDto } from './event.dto';
@@ -31,10 +18,11 @@ interface Candidate {
   customerId?: string;
   /** channel + canonical identifier, for events that name the customer that way. */
   key?: string;
-  /** What to create when the key names no customer yet. */
-  newCustomer?: NewCustomerInput;
+  /** What to create when the key names no customer yet (checked by the one door for new customers). */
+  newCustomer?: NewCustomer;
 }
 
+const customerKey = (channelId: string, identifier: string) => `${channelId}\n${identifier}`;
 const describe = (issues: FieldIssue[]) =>
   issues
     .slice(0, 3)
@@ -52,11 +40,8 @@ export class EventIngestionService {
   constructor(
     private readonly db: Db,
     private readonly types: ActivityTypesService,
-    private readonly channels: ChannelsService,
     private readonly customers: CustomersService,
-    private readonly properties: PropertyDefinitionsService,
-    private readonly settings: SettingsService,
-    private readonly repo: ActivitiesRepository,
+    private readonly intake: CustomerIntake,
     private readonly writer: ActivityWriter,
   ) {}
 
@@ -86,7 +71,7 @@ export class EventIngestionService {
 
     const result = await this.db.transaction(async (tx) => {
       const ids = [...new Set(candidates.filter((c) => c.event.customerId).map((c) => c.event.customerId!))];
-      const existingIds = await this.repo.lockCustomers(tx, appId, ids);
+      const existingIds = new Set(await this.customers.holdExisting(tx, appId, ids));
       candidates = candidates.filter(
         (c) =>
           !c.event.customerId ||
@@ -97,9 +82,9 @@ export class EventIngestionService {
 
       // Customers named by channel + identifier: found, else created once however many events name them.
       const byKey = candidates.filter((c) => c.key);
-      const pairs = new Map<string, NewCustomerInput>();
+      const pairs = new Map<string, NewCustomer>();
       for (const c of byKey) if (!pairs.has(c.key!)) pairs.set(c.key!, c.newCustomer!);
-      const found = await this.repo.lockCustomersByIdentifier(tx, appId, [...pairs.values()]);
+      const found = await this.customers.holdByIdentifiers(tx, appId, [...pairs.values()]);
       const toCreate = [...pairs.entries()].filter(([k]) => !found.has(k)).map(([, input]) => input);
       const { created, existing } = await this.customers.createMany(tx, appId, toCreate);
       for (const c of created) found.set(customerKey(c.channel_id, c.identifier), c.id);
@@ -137,10 +122,10 @@ export class EventIngestionService {
   }
 
   /**
-   * For events that name the customer by channel + identifier: the channel must be the app's, the
-   * identifier valid for its type (normalised by the adapter), the source allowed by the type, and the
-   * customer fields valid, whether or not the customer exists yet (so an event is accepted or refused the
-   * same way on every retry).
+   * For events that name the customer by channel + identifier: the customer they would create goes through
+   * the one door for new customers, whether or not it exists yet (so an event is accepted or refused the same
+   * way on every retry): the channel must be the app's, the identifier valid for its type, the source allowed
+   * by the type, the customer fields valid. A refusal is reported in the event's own terms.
    */
   private async resolveChannelCustomers(
     appId: string,
@@ -149,74 +134,41 @@ export class EventIngestionService {
   ): Promise<Candidate[]> {
     const byChannel = candidates.filter((c) => c.event.channelId);
     if (!byChannel.length) return candidates;
-    const channels = new Map<string, ChannelRecord>(
-      (await this.channels.findMany(appId, [...new Set(byChannel.map((c) => c.event.channelId!))])).map((ch) => [ch.id, ch]),
+    const raws = new Map<Candidate, RawCustomer>(
+      byChannel.map((c) => {
+        const fields = c.event.customer ?? {};
+        return [c, { ...fields, channelId: c.event.channelId, identifier: c.event.identifier, source: fields.source ?? 'organic' }];
+      }),
     );
-    const { defaultCountry } = await this.settings.get(appId);
-    let definitions: Map<string, PropertyDefinition> | undefined;
-    const out: Candidate[] = [];
-    for (const c of candidates) {
-      const e = c.event;
-      if (!e.channelId) {
-        out.push(c);
-        continue;
-      }
-      const channel = channels.get(e.channelId);
-      if (!channel) {
-        reject(c, 'validation_failed', "channelId is not one of the app's channels");
-        continue;
-      }
-      const check = this.channels.validateIdentifier(channel, e.identifier, { defaultCountry });
-      if (check.identifier === undefined) {
-        reject(c, 'invalid_identifier', describe(check.issues) || 'identifier is not valid for this channel');
-        continue;
-      }
-      const fields = e.customer ?? {};
-      const source = fields.source ?? 'organic';
-      if (!this.channels.sourceAllowed(channel.type, source)) {
-        reject(
-          c,
-          'source_requires_whatsapp',
-          `customer.source "${source}" is not allowed on this channel (ads and broadcast: WhatsApp only)`,
-        );
-        continue;
-      }
-      const issues: FieldIssue[] = [];
-      const email = fields.email === undefined ? null : pick(checkEmail(fields.email, 'customer.email'), issues);
-      const phone =
-        fields.phoneNumber === undefined ? null : pick(checkPhone(fields.phoneNumber, defaultCountry, 'customer.phoneNumber'), issues);
-      const tags = normalizeTags(fields.tags ?? []);
-      issues.push(...tagIssues(tags, 'customer.tags'));
-      let properties: Record<string, unknown> = {};
-      if (fields.properties && Object.keys(fields.properties).length) {
-        definitions ??= new Map((await this.properties.list(appId)).map((d) => [d.key, d]));
-        const props = checkPropertyValues(definitions, fields.properties, 'customer.properties');
-        issues.push(...props.issues);
-        properties = props.set;
-      }
-      if (issues.length) {
-        reject(c, 'validation_failed', describe(issues));
-        continue;
-      }
-      c.key = customerKey(channel.id, check.identifier);
-      c.newCustomer = {
-        channelId: channel.id,
-        identifier: check.identifier,
-        name: fields.name?.trim() || check.identifier,
-        email,
-        phoneNumber: phone,
-        source,
-        platform: fields.platform ?? null,
-        tags,
-        properties,
-      };
-      out.push(c);
-    }
-    return out;
+    const ctx = await this.intake.prepare(appId, [...raws.values()]);
+    return candidates.filter((c) => {
+      const raw = raws.get(c);
+      if (!raw) return true;
+      const check = this.intake.check(ctx, raw, { nameFallback: 'identifier' });
+      if (!check.customer) return refuse(c, check.issues, raw, reject);
+      c.key = customerKey(check.customer.channelId, check.customer.identifier);
+      c.newCustomer = check.customer;
+      return true;
+    });
   }
 }
 
-function pick(check: { value?: string; issue?: FieldIssue }, issues: FieldIssue[]): string | null {
-  if (check.issue) issues.push(check.issue);
-  return check.value ?? null;
+/** A refused customer as an event's rejection says it: the channel, then the identifier, then the source, then the fields. */
+function refuse(
+  c: Candidate,
+  issues: CustomerIssue[],
+  raw: RawCustomer,
+  reject: (c: Candidate, code: RejectionCode, message: string) => boolean,
+): false {
+  const of = (part: CustomerIssue['part']) => issues.filter((i) => i.part === part);
+  if (of('channelId').length) return reject(c, 'validation_failed', "channelId is not one of the app's channels") as false;
+  if (of('identifier').length)
+    return reject(c, 'invalid_identifier', describe(of('identifier')) || 'identifier is not valid for this channel') as false;
+  if (of('source').length)
+    return reject(
+      c,
+      'source_requires_whatsapp',
+      `customer.source "${raw.source}" is not allowed on this channel (ads and broadcast: WhatsApp only)`,
+    ) as false;
+  return reject(c, 'validation_failed', describe(issues.map((i) => ({ ...i, field: `customer.${i.field}` })))) as false;
 }

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { FilterConditionRegistry, type ActivityConditionValue, type FilterConditionContributor } from '@cdp/customers';
-import { sql, Sql, type FieldIssue } from '@cdp/platform';
+import { sql, Sql, sqlArray, type FieldIssue } from '@cdp/platform';
 import { ActivityTypesService } from '../activity-types/activity-types.service';
 import { PLATFORM_APP_ID } from '../activity-types/activity-types.repository';
 
@@ -36,10 +36,7 @@ export class ActivityFilterCondition implements FilterConditionContributor<Activ
   compile(appId: string, value: ActivityConditionValue): Sql {
     const keys = [...new Set(value.types ?? [])];
     const types = keys.length
-      ? sql`type in (${Sql.join(
-          keys.map((k) => sql`${k}`),
-          ', ',
-        )})`
+      ? sql`type = any(${sqlArray(keys, 'text')})`
       : sql`type in (select key from activity_types where app_id = ${PLATFORM_APP_ID} or app_id = ${appId})`;
     if (!value.to) {
       const since = value.from ? sql` and last_at >= ${value.from}::timestamptz` : Sql.raw('');

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SettingsService, isValidTimeZone } from '@cdp/access';
-import { CustomersService, dayRangeUtc, isIsoDate } from '@cdp/customers';
+import { CustomerLinks, CustomersService, dayRangeUtc, isIsoDate } from '@cdp/customers';
 import {
   CURSOR_CODEC,
   CursorCodec,
@@ -42,6 +42,7 @@ export class TimelineService {
   constructor(
     private readonly repo: TimelineRepository,
     private readonly customers: CustomersService,
+    private readonly links: CustomerLinks,
     private readonly types: ActivityTypesService,
     private readonly settings: SettingsService,
     @Inject(CURSOR_CODEC) private readonly cursors: CursorCodec,
@@ -61,22 +62,23 @@ export class TimelineService {
     let rows: ActivityRow[];
     let names: ReadonlyMap<string, string>;
     if (scope === 'self') {
-      // One statement: the customer (none: 404), its page and the types' names.
-      const own = await this.repo.ownPage(appId, customerId, pageOptions);
-      if (!own.found) throw new NotFoundError('Customer');
-      rows = own.rows;
-      names = new Map(own.rows.map((r) => [r.type, r.type_name]));
+      // One statement: the page and the types' names. Activities cascade with their customer, so a page with
+      // rows proves the customer is the app's; only an empty page asks.
+      rows = await this.repo.ownPage(appId, customerId, pageOptions);
+      if (!rows.length && !(await this.customers.exists(appId, customerId))) throw new NotFoundError('Customer');
+      names = new Map((rows as (ActivityRow & { type_name: string })[]).map((r) => [r.type, r.type_name]));
     } else {
       const c = await this.customers.getRow(appId, customerId);
-      const ids = c.profile_id ? await this.repo.linkedCustomerIds(appId, c.profile_id) : [c.id];
+      const ids = c.profile_id ? (await this.links.members(appId, c.profile_id)).map((m) => m.id) : [c.id];
       if (!ids.includes(c.id)) ids.push(c.id);
       [rows, names] = await Promise.all([this.repo.page(appId, ids, pageOptions), this.types.names(appId)]);
     }
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map((r) => toTimelineItem(r, names)),
-      nextCursor: rows.length > limit && last ? this.cursors.encode(list, [new Date(last.occurred_at).toISOString(), last.id]) : null,
-    };
+    return this.cursors.timeIdPage(
+      list,
+      rows,
+      limit,
+      (r) => [r.occurred_at, r.id],
+      (r) => toTimelineItem(r, names),
+    );
   }
 }

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Sql } from '@cdp/platform';
 
-/** A customer row as the list, search and detail queries select it (`CUSTOMER_COLUMNS`). */
+/** A customer row as the list, search and detail queries select it (`CUSTOMER_COLUMNS` in customer-sql.ts). */
 export interface CustomerRow {
   id: string;
   app_id: string;
@@ -22,21 +21,6 @@ export interface CustomerRow {
   created_at: Date | string;
   updated_at: Date | string;
 }
-
-/**
- * The select list for customer rows: `c` is `customers`, `ch` the joined `channels`, `ca` the left-joined
- * `customer_activity`. Use with `CUSTOMER_FROM`.
- */
-export const CUSTOMER_COLUMNS = Sql.raw(
-  `c.id, c.app_id, c.channel_id, ch.type as channel_type, ch.name as channel_name, c.identifier, c.name, c.email,
-   c.phone_number, c.source, c.platform, c.tags, c.properties, c.profile_id, c.main_channel,
-   ca.last_activity_at, c.created_at, c.updated_at`,
-);
-export const CUSTOMER_FROM = Sql.raw(
-  `customers c
-   join channels ch on ch.app_id = c.app_id and ch.id = c.channel_id
-   left join customer_activity ca on ca.app_id = c.app_id and ca.customer_id = c.id`,
-);
 
 export class CustomerChannelDto {
   @ApiProperty() id!: string;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Db, Sql, sql } from '@cdp/platform';
-import { CUSTOMER_COLUMNS, CUSTOMER_FROM, type CustomerRow } from '../dto/customer.dto';
+import { CUSTOMER_COLUMNS, CUSTOMER_FROM } from '../customer-sql';
+import type { CustomerRow } from '../dto/customer.dto';
 
 /**
  * How many of the newest customers (by the sort's index) the first step of a search scans (PERFORMANCE.md

@@ -1,6 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { CURSOR_CODEC, CursorCodec, DEFAULT_PAGE_SIZE, InvalidCursorError, isUuid, Sql, sql, type Page } from '@cdp/platform';
+import {
+  CURSOR_CODEC,
+  CursorCodec,
+  DEFAULT_PAGE_SIZE,
+  InvalidCursorError,
+  isIsoInstant,
+  isUuid,
+  keysetPage,
+  Sql,
+  sql,
+  type Page,
+} from '@cdp/platform';
 import { toCustomerResponse, type CustomerResponseDto, type CustomerRow } from '../dto/customer.dto';
 import { BY_CREATED, BY_NAME, COMMON_MATCHES, CustomerQueryRepository, type KeysetOrder } from './customer-query.repository';
 import { CustomerFilterCompiler } from './filter.compiler';
@@ -23,8 +34,6 @@ export interface CustomerCount {
 }
 
 const iso = (d: Date | string): string => new Date(d).toISOString();
-const isIsoInstant = (v: unknown): v is string =>
-  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v));
 
 /**
  * List, search and count of customers over the filter language (FEATURES.md C4–C9, C12, X8). Pages are keyset
@@ -82,11 +91,9 @@ export class CustomerQueryService {
     } else {
       const order = sort === 'name' ? BY_NAME : BY_CREATED;
       rows = await this.byKeyset(appId, where, order, position && this.keysetPosition(sort, position), !!filter.search, limit + 1);
-      if (rows.length > limit) {
-        rows = rows.slice(0, limit);
-        const last = rows[limit - 1];
-        next = sort === 'name' ? [last.name, last.id] : [iso(last.created_at), last.id];
-      }
+      return keysetPage(rows, limit, toCustomerResponse, (last) =>
+        this.cursors.encode(scope, sort === 'name' ? [last.name, last.id] : [iso(last.created_at), last.id]),
+      );
     }
     return { data: rows.map(toCustomerResponse), nextCursor: next ? this.cursors.encode(scope, next) : null };
   }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Sql, sql } from '@cdp/platform';
+import { escapeLike, Sql, sql, sqlArray } from '@cdp/platform';
 import { FilterConditionRegistry } from './filter-condition.registry';
 import type { ValidatedFilter, ValidatedPropertyCondition } from './filter.types';
-import { escapeLike, sqlArray } from './sql-values';
 
 const COMPARE: Record<string, string> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
 

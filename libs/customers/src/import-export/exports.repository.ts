@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Db, Sql, sql, type Tx } from '@cdp/platform';
-import { CUSTOMER_COLUMNS, CUSTOMER_FROM, type CustomerRow } from '../dto/customer.dto';
+import { CUSTOMER_COLUMNS, CUSTOMER_FROM } from '../customer-sql';
+import type { CustomerRow } from '../dto/customer.dto';
 import type { ExportRecordRow } from './import-export.dto';
 
 export interface ExportWork {

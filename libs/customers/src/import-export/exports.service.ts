@@ -62,10 +62,14 @@ export class ExportsService {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const scope = { appId, list: 'exports' };
     const after = q.cursor !== undefined ? this.cursors.decodeTimeId(scope, q.cursor) : undefined;
-    const rows = await this.repo.list(appId, after, limit + 1);
-    const page = rows.slice(0, limit).map(toExportResponse);
-    const last = page[page.length - 1];
-    return { data: page, nextCursor: rows.length > limit && last ? this.cursors.encode(scope, [last.createdAt, last.id]) : null };
+    const rows = (await this.repo.list(appId, after, limit + 1)).map(toExportResponse);
+    return this.cursors.timeIdPage(
+      scope,
+      rows,
+      limit,
+      (e) => [e.createdAt, e.id],
+      (e) => e,
+    );
   }
 
   /**

@@ -1,16 +1,23 @@
-import type { ChannelInstance } from '@cdp/channels';
+import type { ChannelInstance, ChannelsService } from '@cdp/channels';
+import { CustomerIntake } from '../intake/customer-intake';
 import { planRows, type RowContext } from './import-rows';
 
 const wa: ChannelInstance = { id: 'a0000000-0000-7000-8000-000000000001', appId: 'app', type: 'wa', name: 'WA', config: {} };
+// The real door, with a stand-in identifier rule (digits, spaces and + allowed, normalised to digits) in place
+// of the channels lib's adapters; the door needs nothing else of it to check a row.
+const channels = {
+  validateIdentifier: (_c: ChannelInstance, raw: unknown) =>
+    typeof raw === 'string' && /^[+\d ]+$/.test(raw)
+      ? { identifier: raw.replace(/\D/g, ''), issues: [] }
+      : { issues: [{ field: 'identifier', code: 'invalid_identifier', message: 'bad' }] },
+  sourceAllowed: () => true,
+} as unknown as ChannelsService;
+const intake = new CustomerIntake(channels, undefined as never, undefined as never);
+const intakeContext = { appId: 'app', channels: new Map([[wa.id, wa]]), defaultCountry: 'ID', definitions: new Map() };
 const ctx: RowContext = {
   channels: new Map([[wa.id, wa]]),
   channelTypes: new Set(['wa', 'line']),
-  defaultCountry: 'ID',
-  // A stand-in identifier rule: digits, spaces and + allowed, normalised to digits.
-  checkIdentifier: (_c, raw) =>
-    /^[+\d ]+$/.test(raw)
-      ? { identifier: raw.replace(/\D/g, ''), issues: [] }
-      : { issues: [{ field: 'identifier', code: 'invalid_identifier', message: 'bad' }] },
+  check: (raw) => intake.check(intakeContext, raw),
 };
 const header = { name: 0, identifier: 1, email: 2, phone_number: 3, channel_id: 4, source: 5 };
 
@@ -20,7 +27,17 @@ describe('judging import rows (IE4)', () => {
     expect(p).toEqual({
       rowNo: 1,
       status: 'candidate',
-      input: { channelId: wa.id, identifier: '62812', name: 'Budi', email: 'b@x.com', phoneNumber: '+6281234567890', source: 'admin' },
+      customer: {
+        channelId: wa.id,
+        identifier: '62812',
+        name: 'Budi',
+        email: 'b@x.com',
+        phoneNumber: '+6281234567890',
+        source: 'admin',
+        platform: null,
+        tags: [],
+        properties: {},
+      },
     });
   });
 

@@ -1,11 +1,7 @@
-import type { ChannelInstance, IdentifierCheck } from '@cdp/channels';
-import type { FieldIssue } from '@cdp/platform';
-import { checkEmail, checkPhone } from '../contact-fields';
-import type { NewCustomerInput } from '../customers.service';
+import type { ChannelInstance } from '@cdp/channels';
+import type { CustomerCheck, CustomerField, NewCustomer, RawCustomer } from '../intake/new-customer';
 import { unescapeCell } from './csv-cells';
 import type { HeaderMap, ImportColumn } from './import-file';
-
-export const MAX_NAME_LENGTH = 200;
 
 /** One problem of a row, as the report shows it. */
 export interface RowIssue {
@@ -15,24 +11,37 @@ export interface RowIssue {
 }
 
 export type RowPlan =
-  { rowNo: number; status: 'failed' | 'skipped'; issues: RowIssue[] } | { rowNo: number; status: 'candidate'; input: NewCustomerInput };
+  { rowNo: number; status: 'failed' | 'skipped'; issues: RowIssue[] } | { rowNo: number; status: 'candidate'; customer: NewCustomer };
 
 export interface RowContext {
   /** The app's channels by lower-case id. */
   channels: Map<string, ChannelInstance>;
   /** The channel types there are (the `source` column names one). */
   channelTypes: ReadonlySet<string>;
-  defaultCountry: string;
-  /** The channels lib's identifier check (CH3, X5). */
-  checkIdentifier: (channel: ChannelInstance, raw: string) => IdentifierCheck;
+  /** The one door for new customers (`CustomerIntake.check` with the app's context). */
+  check: (raw: RawCustomer) => CustomerCheck;
 }
 
+/** The file's column for each field the door may find a problem with. */
+const COLUMN: Partial<Record<CustomerField, ImportColumn>> = {
+  identifier: 'identifier',
+  name: 'name',
+  email: 'email',
+  phoneNumber: 'phone_number',
+};
+/** Problems are listed in the file's own column order. */
+const ORDER: string[] = ['name', 'source', 'channel_id', 'identifier', 'email', 'phone_number'];
+const PHONE_MESSAGE = 'phone_number must be a valid phone number (international, or local to the default country)';
+
 /**
- * IE4: judges every row of a file, without the database. A row with problems is `failed` with all of them; a
- * row repeating an earlier good row of the file (same channel, same identifier once normalised) is `skipped`
- * as `duplicate_in_file`; every other row is a candidate, whose customer may still exist (the job asks the
- * database, batch by batch). A row repeating an earlier *failed* row is judged on its own: the failed one
- * created nothing. Imported customers are "added by admin": source `admin` (FEATURES.md C3).
+ * IE4: judges every row of a file, without the database. The file's own columns are checked here (`source`
+ * names the channel's type, `channel_id` one of the app's channels of that type); the customer itself goes
+ * through the one door for new customers, whose problems are reported under the file's column names. A row
+ * with problems is `failed` with all of them; a row repeating an earlier good row of the file (same channel,
+ * same identifier once normalised) is `skipped` as `duplicate_in_file`; every other row is a candidate, whose
+ * customer may still exist (the job asks the database, batch by batch). A row repeating an earlier *failed*
+ * row is judged on its own: the failed one created nothing. Imported customers are "added by admin": source
+ * `admin` (FEATURES.md C3).
  */
 export function planRows(header: HeaderMap, rows: string[][], ctx: RowContext): RowPlan[] {
   const firstRow = new Map<string, number>();
@@ -43,37 +52,25 @@ export function planRows(header: HeaderMap, rows: string[][], ctx: RowContext): 
       return at === undefined ? '' : unescapeCell((cells[at] ?? '').trim());
     };
     const issues: RowIssue[] = [];
-    const name = cell('name');
-    if (!name) issues.push({ column: 'name', code: 'required', message: 'name is required' });
-    else if (name.length > MAX_NAME_LENGTH)
-      issues.push({ column: 'name', code: 'too_long', message: `name has at most ${MAX_NAME_LENGTH} characters` });
-
     const channel = checkChannel(cell('channel_id'), cell('source').toLowerCase(), ctx, issues);
-    const rawIdentifier = cell('identifier');
-    let identifier: string | undefined;
-    if (!rawIdentifier) issues.push({ column: 'identifier', code: 'required', message: 'identifier is required' });
-    else if (channel) {
-      const check = ctx.checkIdentifier(channel, rawIdentifier);
-      identifier = check.identifier;
-      issues.push(...check.issues.map((x) => asRowIssue(x, 'identifier')));
+    const check = ctx.check({
+      channelId: channel?.id,
+      identifier: cell('identifier') || undefined,
+      name: cell('name'),
+      email: cell('email') || undefined,
+      phoneNumber: cell('phone_number') || undefined,
+      source: 'admin',
+    });
+    for (const issue of check.issues) {
+      const column = COLUMN[issue.part];
+      // A row without a usable channel reports the channel columns' problems (above), not the door's.
+      if (!column) continue;
+      issues.push({ column, code: issue.code, message: issue.part === 'phoneNumber' ? PHONE_MESSAGE : issue.message });
     }
-
-    const rawEmail = cell('email');
-    const email = rawEmail ? checkEmail(rawEmail, 'email') : {};
-    if (email.issue) issues.push(asRowIssue(email.issue, 'email'));
-    const rawPhone = cell('phone_number');
-    const phone = rawPhone ? checkPhone(rawPhone, ctx.defaultCountry, 'phone_number') : {};
-    if (phone.issue)
-      issues.push(
-        asRowIssue(
-          phone.issue,
-          'phone_number',
-          'phone_number must be a valid phone number (international, or local to the default country)',
-        ),
-      );
-
-    if (issues.length || !channel || !identifier) return { rowNo, status: 'failed', issues };
-    const key = `${channel.id}\n${identifier}`;
+    issues.sort((a, b) => ORDER.indexOf(a.column ?? '') - ORDER.indexOf(b.column ?? ''));
+    if (issues.length || !check.customer) return { rowNo, status: 'failed', issues };
+    const customer = check.customer;
+    const key = `${customer.channelId}\n${customer.identifier}`;
     const earlier = firstRow.get(key);
     if (earlier !== undefined)
       return {
@@ -82,11 +79,7 @@ export function planRows(header: HeaderMap, rows: string[][], ctx: RowContext): 
         issues: [{ column: 'identifier', code: 'duplicate_in_file', message: `repeats row ${earlier} (same channel and identifier)` }],
       };
     firstRow.set(key, rowNo);
-    return {
-      rowNo,
-      status: 'candidate',
-      input: { channelId: channel.id, identifier, name, email: email.value ?? null, phoneNumber: phone.value ?? null, source: 'admin' },
-    };
+    return { rowNo, status: 'candidate', customer };
   });
 }
 
@@ -116,8 +109,4 @@ function checkChannel(rawId: string, type: string, ctx: RowContext, issues: RowI
     return undefined;
   }
   return type ? channel : undefined;
-}
-
-function asRowIssue(issue: FieldIssue, column: string, message?: string): RowIssue {
-  return { column, code: issue.code, message: message ?? issue.message };
 }

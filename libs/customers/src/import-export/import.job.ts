@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditService, SettingsService, type Identity } from '@cdp/access';
+import { AuditService, type Identity } from '@cdp/access';
 import { ChannelRegistry, ChannelsService } from '@cdp/channels';
 import { Db, DomainError, JobHandler, type JobContext, type JobHandlerContract, type Tx } from '@cdp/platform';
 import { CustomersService } from '../customers.service';
+import { CustomerIntake } from '../intake/customer-intake';
 import { mapHeader } from './import-file';
 import { planRows, type RowPlan } from './import-rows';
 import { ImportsRepository, type ImportWork, type RowOutcome } from './imports.repository';
@@ -32,7 +33,7 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
     private readonly customers: CustomersService,
     private readonly channels: ChannelsService,
     private readonly channelTypes: ChannelRegistry,
-    private readonly settings: SettingsService,
+    private readonly intake: CustomerIntake,
     private readonly audit: AuditService,
   ) {}
 
@@ -73,12 +74,12 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
   }
 
   private async plan(appId: string, work: ImportWork): Promise<RowPlan[]> {
-    const [channels, { defaultCountry }] = await Promise.all([this.channels.list(appId), this.settings.get(appId)]);
+    const channels = await this.channels.list(appId);
+    const intake = await this.intake.prepare(appId, [], { channels });
     return planRows(mapHeader(work.columns), work.rows, {
       channels: new Map(channels.map((c) => [c.id.toLowerCase(), c])),
       channelTypes: new Set(this.channelTypes.list().map((a) => a.type)),
-      defaultCountry,
-      checkIdentifier: (channel, raw) => this.channels.validateIdentifier(channel, raw, { defaultCountry, field: 'identifier' }),
+      check: (raw) => this.intake.check(intake, raw),
     });
   }
 
@@ -107,12 +108,12 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
     const { created, existing } = await this.customers.createMany(
       tx,
       appId,
-      candidates.map((c) => c.input),
+      candidates.map((c) => c.customer),
     );
     const createdIds = new Map(created.map((c) => [key(c.channel_id, c.identifier), c.id]));
     const holders = new Map(existing.map((e) => [key(e.channelId, e.identifier), e.id]));
     return candidates.map((c) => {
-      const k = key(c.input.channelId, c.input.identifier);
+      const k = key(c.customer.channelId, c.customer.identifier);
       const id = createdIds.get(k);
       // Candidates are unique within the file, so a created key belongs to this row.
       if (id) return { rowNo: c.rowNo, status: 'created', customerId: id, issues: [] };
@@ -124,11 +125,11 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
     const found = await this.customers.findByIdentifiers(
       tx,
       appId,
-      candidates.map((c) => ({ channelId: c.input.channelId, identifier: c.input.identifier })),
+      candidates.map((c) => ({ channelId: c.customer.channelId, identifier: c.customer.identifier })),
     );
     const holders = new Map(found.map((f) => [key(f.channel_id, f.identifier), f.id]));
     return candidates.map((c) => {
-      const holder = holders.get(key(c.input.channelId, c.input.identifier));
+      const holder = holders.get(key(c.customer.channelId, c.customer.identifier));
       return holder
         ? { rowNo: c.rowNo, status: 'skipped', customerId: holder, issues: [exists()] }
         : { rowNo: c.rowNo, status: 'created', customerId: null, issues: [] };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Db, sql, Sql, type Tx } from '@cdp/platform';
+import { Db, sql, Sql, sqlArray, type Tx } from '@cdp/platform';
 import type { PropertyDefinition, PropertyType } from './property-values';
 
 interface DefinitionRow {
@@ -28,13 +28,9 @@ export class PropertyDefinitionsRepository {
   async byKeys(appId: string, keys: string[], opts: { tx?: Tx; lock?: boolean } = {}): Promise<PropertyDefinition[]> {
     const unique = [...new Set(keys)];
     if (!unique.length) return [];
-    const list = Sql.join(
-      unique.map((k) => sql`${k}`),
-      ', ',
-    );
     const lock = opts.tx && opts.lock ? Sql.raw(' for share') : Sql.raw('');
     const rows = await (opts.tx ?? this.db).query<DefinitionRow>(
-      sql`select ${COLUMNS} from customer_properties where app_id = ${appId} and key in (${list}) order by key${lock}`,
+      sql`select ${COLUMNS} from customer_properties where app_id = ${appId} and key = any(${sqlArray(unique, 'text')}) order by key${lock}`,
     );
     return rows.map(toDefinition);
   }

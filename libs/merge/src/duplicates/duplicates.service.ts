@@ -3,11 +3,11 @@ import { isEmail } from 'class-validator';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { SettingsService } from '@cdp/access';
 import { ChannelsService, type ChannelInstance } from '@cdp/channels';
-import { CustomerNotFoundError, CustomersService, toCustomerResponse, type CustomerRow } from '@cdp/customers';
+import { CustomerNotFoundError, CustomersService, toCustomerResponse, type CustomerRow, type DuplicateProbe } from '@cdp/customers';
 import { isUuid, ValidationFailedError } from '@cdp/platform';
-import type { DuplicateReason, DuplicateSuggestionDto } from '../dto/duplicate.dto';
+import type { DuplicateSuggestionDto } from '../dto/duplicate.dto';
+import { MergeRepository } from '../merge.repository';
 import { duplicateScore, orderReasons } from './duplicate-score';
-import { DuplicatesRepository, type DuplicateProbe } from './duplicates.repository';
 
 /** At most this many suggestions, best first. */
 export const MAX_DUPLICATE_SUGGESTIONS = 20;
@@ -23,7 +23,7 @@ export const MAX_DUPLICATE_SUGGESTIONS = 20;
 @Injectable()
 export class DuplicatesService {
   constructor(
-    private readonly repo: DuplicatesRepository,
+    private readonly repo: MergeRepository,
     private readonly customers: CustomersService,
     private readonly channels: ChannelsService,
     private readonly settings: SettingsService,
@@ -31,9 +31,12 @@ export class DuplicatesService {
 
   async suggest(appId: string, id: string): Promise<DuplicateSuggestionDto[]> {
     const row = await this.customers.getRow(appId, id);
-    const [channels, { defaultCountry }] = await Promise.all([this.channels.list(appId), this.settings.get(appId)]);
-    const probe = this.probeFor(row, channels, defaultCountry);
-    const rows = await this.repo.candidates(appId, probe);
+    const [channels, { defaultCountry }, dismissed] = await Promise.all([
+      this.channels.list(appId),
+      this.settings.get(appId),
+      this.repo.dismissedFor(appId, row.id),
+    ]);
+    const rows = await this.customers.duplicateCandidates(appId, this.probeFor(row, channels, defaultCountry, dismissed));
     return rows
       .map((r) => {
         const reasons = orderReasons(r.reasons);
@@ -60,7 +63,7 @@ export class DuplicatesService {
     await this.repo.dismiss(appId, a, b);
   }
 
-  private probeFor(row: CustomerRow, channels: ChannelInstance[], defaultCountry: string): DuplicateProbe {
+  private probeFor(row: CustomerRow, channels: ChannelInstance[], defaultCountry: string, dismissed: string[]): DuplicateProbe {
     const own = channels.find((c) => c.id === row.channel_id);
     const phones = new Set<string>();
     const emails = new Set<string>();
@@ -75,16 +78,24 @@ export class DuplicatesService {
     const identifiers: DuplicateProbe['identifiers'] = [];
     for (const ch of channels) {
       if (ch.id === row.channel_id) continue;
-      const forms: [string, DuplicateReason][] = [
-        ...[...phones].map((p) => [p, 'same_phone'] as [string, DuplicateReason]),
-        ...[...emails].map((e) => [e, 'same_email'] as [string, DuplicateReason]),
+      const forms: [string, 'same_phone' | 'same_email'][] = [
+        ...[...phones].map((p) => [p, 'same_phone'] as [string, 'same_phone']),
+        ...[...emails].map((e) => [e, 'same_email'] as [string, 'same_email']),
       ];
       for (const [value, reason] of forms) {
         const written = this.channels.validateIdentifier(ch, value, { defaultCountry }).identifier;
         if (written !== undefined) identifiers.push({ channel_id: ch.id, identifier: written, reason });
       }
     }
-    return { customerId: row.id, channelId: row.channel_id, phones: [...phones], emails: [...emails], identifiers, name: row.name };
+    return {
+      customerId: row.id,
+      channelId: row.channel_id,
+      phones: [...phones],
+      emails: [...emails],
+      identifiers,
+      name: row.name,
+      exclude: dismissed,
+    };
   }
 
   /**

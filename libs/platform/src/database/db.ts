@@ -1,6 +1,8 @@
 import { EntityManager } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import type { DomainEvent } from '../outbox/domain-event';
+import { insertOutboxRows } from '../outbox/outbox.store';
 import { Sql } from './sql';
 
 /**
@@ -30,19 +32,37 @@ interface RawResult {
 }
 
 /**
- * A unit of work bound to one connection (a transaction, or the request's context). Statements go to the
- * driver with their values as bound parameters (`$1`, `$2`, …): values are never part of the SQL text.
+ * A unit of work bound to one connection (a transaction, or single statements outside one). Statements go to
+ * the driver with their values as bound parameters (`$1`, `$2`, …): values are never part of the SQL text.
  */
 export class Tx {
+  private readonly recorded: DomainEvent[] = [];
+
   /** `autocommit`: the pool's knex, for single statements outside a transaction (no EntityManager fork). */
   constructor(
-    readonly em: SqlEntityManager,
+    private readonly em: SqlEntityManager,
     private readonly autocommit?: Knex,
   ) {}
 
   private async raw(q: Sql): Promise<RawResult> {
     const knex = this.autocommit ?? this.em.getTransactionContext() ?? this.em.getKnex();
     return (await knex.raw(q.text, q.values.map(toBinding) as never[])) as RawResult;
+  }
+
+  /**
+   * Records domain events in this transaction's outbox: they are written with its other changes, and handed to
+   * handlers only after it commits (never if it rolls back). Only inside `Db.transaction`.
+   */
+  record(...events: DomainEvent[]): void {
+    if (this.autocommit) throw new Error('Domain events are recorded inside a transaction (Db.transaction)');
+    this.recorded.push(...events);
+  }
+
+  /** Writes what was recorded (called by `Db.transaction` before it commits); answers how many. */
+  async flushRecorded(): Promise<number> {
+    const events = this.recorded.splice(0);
+    await insertOutboxRows(this, events);
+    return events.length;
   }
 
   /** Rows of a parameterised statement. */
@@ -69,6 +89,8 @@ export class Tx {
  */
 @Injectable()
 export class Db {
+  private readonly committedListeners: (() => void)[] = [];
+
   constructor(private readonly em: EntityManager) {}
 
   private get sqlEm(): SqlEntityManager {
@@ -92,9 +114,26 @@ export class Db {
     return this.autocommit.run(q);
   }
 
-  /** Runs `fn` in one transaction on one connection; an error rolls everything back. */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.sqlEm.fork().transactional((em) => fn(new Tx(em as unknown as SqlEntityManager)));
+  /**
+   * Runs `fn` in one transaction on one connection; an error rolls everything back. The domain events `fn`
+   * recorded (`tx.record`) are written to the outbox just before the commit, and the outbox relay is woken
+   * right after it.
+   */
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    let recorded = 0;
+    const out = await this.sqlEm.fork().transactional(async (em) => {
+      const tx = new Tx(em as unknown as SqlEntityManager);
+      const result = await fn(tx);
+      recorded = await tx.flushRecorded();
+      return result;
+    });
+    if (recorded) for (const listener of this.committedListeners) listener();
+    return out;
+  }
+
+  /** Calls `listener` after every commit that recorded domain events (the outbox relay wakes up on it). */
+  onEventsCommitted(listener: () => void): void {
+    this.committedListeners.push(listener);
   }
 
   /** A fresh EntityManager for entity work outside a request (jobs, CLI). */

@@ -29,6 +29,13 @@ export class Sql {
   }
 }
 
+/** What runs statements: a transaction (`Tx`) or the database outside one (`Db`). */
+export interface SqlRunner {
+  query<T = Record<string, unknown>>(q: Sql): Promise<T[]>;
+  one<T = Record<string, unknown>>(q: Sql): Promise<T | undefined>;
+  run(q: Sql): Promise<number>;
+}
+
 /** Tagged template: interpolated `Sql` fragments are inlined, every other value becomes a bound parameter. */
 export function sql(strings: TemplateStringsArray, ...args: unknown[]): Sql {
   let text = strings[0];
@@ -45,3 +52,19 @@ export function sql(strings: TemplateStringsArray, ...args: unknown[]): Sql {
   });
   return new Sql(text, values);
 }
+
+/** Element types a list parameter may be cast to. */
+export type SqlArrayType = 'uuid' | 'text' | 'int' | 'bigint' | 'timestamptz';
+
+/**
+ * A list of values as ONE bound parameter, cast to a typed array: `c.id = any(${sqlArray(ids, 'uuid')})`,
+ * `c.tags && ${sqlArray(tags, 'text')}`. This is the one way to bind a list in this project: an empty list is a
+ * valid (empty) array, so no statement breaks when a list happens to be empty, and the statement's text does
+ * not change with the list's length. (A list of rows travels as `jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`.)
+ */
+export function sqlArray(values: readonly unknown[], type: SqlArrayType): Sql {
+  return new Sql(`?::${type}[]`, [[...values]]);
+}
+
+/** Escapes LIKE's wildcards so user text matches literally (with `escape '\'`). */
+export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);

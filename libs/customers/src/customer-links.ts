@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid, sql, Sql, type Tx } from '@cdp/platform';
+import { Db, isUuid, sql, sqlArray, type Tx } from '@cdp/platform';
 
 /** A customer's link state as the merge lib reads it under lock. */
 export interface CustomerLinkRow {
@@ -17,12 +17,30 @@ export interface CustomerLinkChange {
 }
 
 /**
- * The only writer of `customers.profile_id` / `main_channel`. The rules (set size, one main channel, no
- * customer in two sets) are the merge lib's; it calls these inside its own transaction: `lock` first, decide,
- * then `apply`. Link changes do not bump `updated_at` (that time is the customer's own data changing).
+ * The link columns of customers (`profile_id`, `main_channel`) as the merge lib reads and writes them: the
+ * only code that touches them. The rules (set size, one main channel, no customer in two sets) are the merge
+ * lib's; it calls these inside its own transaction: `lock` first, decide, then `apply`. Link changes do not
+ * bump `updated_at` (that time is the customer's own data changing).
  */
 @Injectable()
-export class CustomerLinksWriter {
+export class CustomerLinks {
+  constructor(private readonly db: Db) {}
+
+  /** A customer's current set, read without a lock (the caller locks the set, then re-checks under `lock`). */
+  async linkOf(tx: Tx, appId: string, id: string): Promise<{ found: boolean; profileId: string | null }> {
+    if (!isUuid(id)) return { found: false, profileId: null };
+    const row = await tx.one<{ profile_id: string | null }>(
+      sql`select profile_id from customers where app_id = ${appId} and id = ${id}::uuid`,
+    );
+    return { found: !!row, profileId: row?.profile_id ?? null };
+  }
+
+  /** The members of a set with their main-channel flags, by id; stable while the caller holds the set's lock. */
+  members(appId: string, profileId: string, tx?: Tx): Promise<CustomerLinkRow[]> {
+    return (tx ?? this.db).query<CustomerLinkRow>(sql`
+      select id, profile_id, main_channel from customers where app_id = ${appId} and profile_id = ${profileId}::uuid order by id`);
+  }
+
   /**
    * Locks the app's customers among `ids` (`select … for update`, in id order so two merges over overlapping
    * customers cannot deadlock) and answers their link state, ordered by id. Ids of other apps, unknown ids
@@ -31,13 +49,9 @@ export class CustomerLinksWriter {
   async lock(tx: Tx, appId: string, ids: string[]): Promise<CustomerLinkRow[]> {
     const wanted = [...new Set(ids.filter(isUuid))].sort();
     if (!wanted.length) return [];
-    const list = Sql.join(
-      wanted.map((id) => sql`${id}::uuid`),
-      ', ',
-    );
     return tx.query<CustomerLinkRow>(sql`
       select id, profile_id, main_channel from customers
-      where app_id = ${appId} and id in (${list})
+      where app_id = ${appId} and id = any(${sqlArray(wanted, 'uuid')})
       order by id
       for update`);
   }

@@ -311,12 +311,7 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
         ev(b, 'csat.submitted', '2026-11-01T11:00:00Z'),
         ev(c, 'ticket.created', '2026-11-01T12:00:00Z'),
       ]);
-      const merged = await t
-        .http()
-        .post(`/v1/customers/${a}/merge`)
-        .set(t.auth(appId))
-        .send({ customerIds: [b] });
-      expect(merged.status).toBe(200);
+      await f.merge(a, [b]);
       const q = '?types=purchase.completed,csat.submitted,ticket.created';
       const linked = await timeline(appId, a, `${q}&scope=linked`);
       expect(linked.body.data.map((x: { type: string; customerId: string }) => [x.type, x.customerId])).toEqual([

@@ -327,30 +327,17 @@ describe('Groups (API.md "Groups")', () => {
       // Set 1: its main channel is not in the group, yet it is the recipient.
       const main1 = await f.customer(wa, { identifier: '6281234567801' });
       const m1 = await f.customer(line);
-      await t
-        .http()
-        .post(`/v1/customers/${main1.id}/merge`)
-        .set(t.auth(appId))
-        .send({ customerIds: [m1.id] });
+      await f.merge(main1.id, [m1.id]);
       await t.http().post(`/v1/customers/${main1.id}/main-channel`).set(t.auth(appId));
       // Set 2: no main channel; the older member has the newer activity.
       const older = await f.customer(line);
       const newer = await f.customer(wa, { identifier: '6281234567802' });
       const outside = await f.customer(line);
-      await t
-        .http()
-        .post(`/v1/customers/${older.id}/merge`)
-        .set(t.auth(appId))
-        .send({ customerIds: [newer.id, outside.id] });
-      const ev = await t
-        .http()
-        .post('/v1/events')
-        .set(t.auth(appId))
-        .send({
-          events: [{ type: 'purchase.completed', occurredAt: new Date(Date.now() + 60_000).toISOString(), customerId: older.id, data: {} }],
-        });
-      expect(ev.status).toBe(200);
-      expect(ev.body.accepted).toBe(1);
+      await f.merge(older.id, [newer.id, outside.id]);
+      const ev = await f.events([
+        { type: 'purchase.completed', occurredAt: new Date(Date.now() + 60_000).toISOString(), customerId: older.id, data: {} },
+      ]);
+      expect(ev.accepted).toBe(1);
       const g = await f.group({ name: 'g', customerIds: [solo.id, m1.id, older.id, newer.id] });
       const r = await t.http().get(`/v1/groups/${g.id}/broadcast-audience`).set(t.auth(appId, 'agent'));
       expect(r.status).toBe(200);

@@ -157,10 +157,7 @@ describe('Merge (API.md "Merge")', () => {
       const appId = newAppId();
       const f = factories(t, appId);
       const line = await f.channel();
-      for (const key of ['city', 'tier', 'note'])
-        expect((await t.http().post('/v1/customer-properties').set(t.auth(appId)).send({ key, label: key, type: 'text' })).status).toBe(
-          201,
-        );
+      for (const key of ['city', 'tier', 'note']) await f.property(key, 'text');
       const a = await f.customer(line, { tags: ['vip', 'jakarta'] });
       const b = await f.customer(line, { tags: ['vip', 'new'] });
       const c = await f.customer(line, { tags: ['x'] });

@@ -57,6 +57,45 @@ interface AppPlan {
   channels: ChannelSpec[];
 }
 
+/** The column lists COPY writes, checked against the migrated schema; absent tables are left out. */
+interface Layout {
+  customers: string[];
+  activities: string[];
+  /** Present when the conversations read model exists. */
+  conversations?: string[];
+  /** Present when the merge lib's table exists (the columns it has). */
+  profiles?: string[];
+}
+
+/** What one generation run shares between its steps. */
+interface Run {
+  main: Client;
+  side: Client;
+  rng: Prng;
+  seed: number;
+  layout: Layout;
+  channelIds: Map<string, string[]>;
+  summary: GenerateSummary;
+  /** Global customer counter: contact details are unique across apps. */
+  customerSeq: number;
+}
+
+/** An app's customers as later steps need them, indexed by creation order. */
+interface AppCustomers {
+  ids: string[];
+  created: Float64Array;
+  isWa: Uint8Array;
+  channelOf: Uint8Array;
+  sourceOf: Uint8Array;
+}
+
+/** Per-customer activity state, derived from the generated stream as the activity writer keeps it. */
+interface ActivityState {
+  lastAt: Float64Array;
+  typeLast: Float64Array;
+  typeCount: Int32Array;
+}
+
 /**
  * Fills an empty, migrated database: one big app (1,000,000 customers over 20 channels and 10,000,000
  * activities over a year at scale 1) and 50 small apps beside it, deterministic for a seed. Activities are
@@ -72,20 +111,8 @@ export async function generate(url: string, o: GenerateOptions): Promise<Generat
   await side.connect();
   try {
     const columns = await tableColumns(main);
-    const bigCustomers = Math.max(100, Math.round(1_000_000 * o.scale));
-    const bigActivities = Math.max(bigCustomers * 2, Math.round(10_000_000 * o.scale));
-    const smallCustomers = Math.max(5, Math.round(1000 * o.scale));
-    const apps: AppPlan[] = [
-      { appId: BIG_APP, customers: bigCustomers, activities: bigActivities, channels: BIG_APP_CHANNELS },
-      ...Array.from({ length: SMALL_APPS }, (_, i) => ({
-        appId: smallAppId(i),
-        customers: smallCustomers,
-        activities: smallCustomers * 5,
-        channels: SMALL_APP_CHANNELS,
-      })),
-    ];
+    const apps = planApps(o.scale);
     const rng = new Prng(o.seed);
-    const withMerge = columns.has('merge_profiles');
 
     await main.query(`set maintenance_work_mem = '1GB'`);
     await side.query(`set maintenance_work_mem = '1GB'`);
@@ -97,242 +124,17 @@ export async function generate(url: string, o: GenerateOptions): Promise<Generat
           )
         : undefined;
 
-    const summary: GenerateSummary = {
-      customers: bigCustomers,
-      activities: bigActivities,
-      smallAppCustomers: smallCustomers * SMALL_APPS,
-      smallAppActivities: smallCustomers * 5 * SMALL_APPS,
-      conversations: 0,
-      linkedSets: 0,
-      cohortSize: 0,
-      seconds: { load: 0, indexes: 0, analyze: 0, total: 0 },
-    };
-
-    const setupAt = new Date(DATA_END - DATA_SPAN_MS).toISOString();
-    // Channels and property definitions: a handful of rows each.
-    const channelIds = new Map<string, string[]>();
-    for (const app of apps) {
-      const ids: string[] = [];
-      for (const spec of app.channels) {
-        const id = uuidv7(DATA_END - DATA_SPAN_MS - 86400000 + ids.length, rng);
-        ids.push(id);
-        await main.query(
-          'insert into channels (id, app_id, type, name, config, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6)',
-          [id, app.appId, spec.type, spec.name, JSON.stringify(spec.config), setupAt],
-        );
-      }
-      channelIds.set(app.appId, ids);
-      for (const p of PROPERTIES) {
-        await main.query(
-          'insert into customer_properties (app_id, key, label, type, options, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6)',
-          [app.appId, p.key, p.label, p.type, p.options ? JSON.stringify(p.options) : null, setupAt],
-        );
-      }
-    }
+    const summary = emptySummary(apps);
+    const channelIds = await insertChannelsAndProperties(main, apps, rng);
 
     const tLoad = Date.now();
-    const customerCols = [
-      'id',
-      'app_id',
-      'channel_id',
-      'identifier',
-      'name',
-      'email',
-      'phone_number',
-      'source',
-      'platform',
-      'properties',
-      'tags',
-      'profile_id',
-      'main_channel',
-      'search_text',
-      'created_at',
-      'updated_at',
-    ];
-    requireColumns(columns, 'customers', customerCols);
-    const activityCols = ['app_id', 'id', 'customer_id', 'type', 'occurred_at', 'data', 'idempotency_key', 'created_at'];
-    requireColumns(columns, 'activities', activityCols);
-    const conversationCols = [
-      'app_id',
-      'id',
-      'customer_id',
-      'room_id',
-      'status',
-      'started_at',
-      'resolved_at',
-      'last_message',
-      'additional_info',
-      'notes',
-      'last_event_at',
-      'created_at',
-      'updated_at',
-    ];
-    const withConversations = columns.has('conversations');
-    if (withConversations) requireColumns(columns, 'conversations', conversationCols);
-    const profileCols = withMerge ? ['id', 'app_id', 'created_at', 'updated_at'].filter((c) => columns.get('merge_profiles')!.has(c)) : [];
-
-    let customerSeq = 0;
+    const run: Run = { main, side, rng, seed: o.seed, layout: copyLayout(columns), channelIds, summary, customerSeq: 0 };
     for (const app of apps) {
-      const n = app.customers;
-      const ids: string[] = new Array(n);
-      const created = new Float64Array(n);
-      const isWa = new Uint8Array(n);
-      const channelOf = new Uint8Array(n);
-      const sourceOf = new Uint8Array(n);
-      const lastAt = new Float64Array(n);
-      const typeLast = new Float64Array(n * NTYPES);
-      const typeCount = new Int32Array(n * NTYPES);
-      const weights = app.channels.map((c) => c.weight);
-      const channelIdx = app.channels.map((_, i) => i);
-      const start = DATA_END - DATA_SPAN_MS;
-      const big = app.appId === BIG_APP;
-      const cohort = big ? Math.min(COHORT_MAX, Math.floor(n / 100)) : 0;
-      summary.cohortSize = big ? cohort : summary.cohortSize;
-
-      // Creation times first, so that the linked sets (pairs of neighbours, when the merge lib's table exists)
-      // can be written before the customers that point at them.
-      for (let i = 0; i < n; i++) created[i] = Math.floor(start + (DATA_SPAN_MS - 3600_000) * ((i + rng.next()) / n));
-      const profileOf = new Map<number, string>();
-      if (withMerge) {
-        const prng = new Prng(o.seed + 7919);
-        const pw = CopyWriter.open(main, 'merge_profiles', profileCols);
-        for (let i = 11; i + 1 < n; i += 200) {
-          const pid = uuidv7(created[i], prng);
-          profileOf.set(i, pid);
-          profileOf.set(i + 1, pid);
-          const row: Record<string, unknown> = { id: pid, app_id: app.appId, created_at: iso(created[i]), updated_at: iso(created[i]) };
-          await pw.row(profileCols.map((c) => row[c]));
-          summary.linkedSets++;
-        }
-        await pw.end();
-      }
-
-      // Customers, in creation order (UUIDv7 ids of their creation time, as the service makes them).
-      const cw = CopyWriter.open(main, 'customers', customerCols);
-      for (let i = 0; i < n; i++) {
-        const at = created[i];
-        const ci = rng.weighted(channelIdx, weights);
-        const spec = app.channels[ci];
-        isWa[i] = spec.type === 'wa' ? 1 : 0;
-        channelOf[i] = ci;
-        const name = pickName(rng);
-        const contact = contactFor(rng, spec, customerSeq++, name);
-        const props: Record<string, unknown> = {};
-        for (const p of PROPERTIES) if (rng.chance(p.presence)) props[p.key] = p.value(rng);
-        const tags: string[] = [];
-        const nTags = rng.weighted([0, 1, 2, 3], [40, 35, 18, 7]);
-        for (let t = 0; t < nTags; t++) {
-          const tag = TAGS[rng.zipf(TAGS.length, 1)];
-          if (!tags.includes(tag)) tags.push(tag);
-        }
-        if (big && i % 100 === 7 && Math.floor(i / 100) < cohort) tags.push(COHORT_TAG);
-        const id = uuidv7(at, rng);
-        ids[i] = id;
-        const profileId = profileOf.get(i) ?? null;
-        const platform = spec.type === 'qiscus' ? (rng.chance(0.6) ? 'web' : 'mobile') : null;
-        const source = pickSource(rng, spec.type);
-        sourceOf[i] = SOURCES.indexOf(source);
-        const stamp = iso(at);
-        await cw.row([
-          id,
-          app.appId,
-          channelIds.get(app.appId)![ci],
-          contact.identifier,
-          name.full,
-          contact.email,
-          contact.phone,
-          source,
-          platform,
-          props,
-          tags,
-          profileId,
-          profileId !== null && profileOf.get(i - 1) !== profileId,
-          buildSearchText({ name: name.full, email: contact.email, phoneNumber: contact.phone, identifier: contact.identifier }),
-          stamp,
-          stamp,
-        ]);
-      }
-      await cw.end();
-
-      // Activities in time order; conversations from the `conversation.started` ones, on the side connection.
-      const aw = CopyWriter.open(main, 'activities', activityCols);
-      const convs = withConversations ? CopyWriter.open(side, 'conversations', conversationCols) : undefined;
-      const others = app.activities - n;
-      const mixTypes = ACTIVITY_MIX.map((a) => a.type);
-      const mixWeights = ACTIVITY_MIX.map((a) => a.weight);
-      const prefix = `${app.appId}\t`;
-      let next = 0;
-      let seq = 0;
-      const emit = async (c: number, type: string, at: number, data: Record<string, unknown>) => {
-        const stamp = iso(at);
-        const key = rng.chance(0.3) ? `${app.appId}-e${seq}` : null;
-        seq++;
-        await aw.raw(`${prefix}${uuidv7(at, rng)}\t${ids[c]}\t${type}\t${stamp}\t${copyValue(data)}\t${key ?? '\\N'}\t${stamp}`);
-        if (at > lastAt[c]) lastAt[c] = at;
-        const k = c * NTYPES + TYPE_INDEX.get(type)!;
-        typeCount[k]++;
-        if (at > typeLast[k]) typeLast[k] = at;
-      };
-      const createdUpTo = async (t: number) => {
-        while (next < n && created[next] <= t) {
-          const channelId = channelIds.get(app.appId)![channelOf[next]];
-          await emit(next, 'customer.created', created[next], {
-            via: rng.chance(0.6) ? 'event' : 'import',
-            channelId,
-            source: SOURCES[sourceOf[next]],
-          });
-          next++;
-        }
-      };
-      for (let j = 0; j < others; j++) {
-        const t = Math.floor(start + DATA_SPAN_MS * ((j + rng.next()) / others));
-        await createdUpTo(t);
-        if (next === 0) continue;
-        // A tenth of the customers (the "hot" ones) receive 70% of the events.
-        const hot = rng.chance(0.7);
-        let c = hot ? rng.int(Math.ceil(next / 10)) * 10 : rng.int(next);
-        if (c >= next) c = next - 1;
-        let type = rng.weighted(mixTypes, mixWeights);
-        if (!isWa[c] && (type === 'message.inbound_from_ad' || type === 'broadcast.received')) type = 'csat.submitted';
-        const roomId = type.startsWith('conversation.') ? `room-${app.appId}-${j}` : undefined;
-        await emit(c, type, t, activityData(rng, type, roomId));
-        if (convs && type === 'conversation.started') {
-          const resolved = rng.chance(0.8) && t + 3600_000 < DATA_END ? t + 60_000 + rng.int(3600_000) : null;
-          const stamp = iso(t);
-          await convs.row([
-            app.appId,
-            uuidv7(t, rng),
-            ids[c],
-            roomId,
-            resolved ? 'resolved' : 'ongoing',
-            stamp,
-            resolved ? iso(resolved) : null,
-            rng.chance(0.7) ? 'Terima kasih, pesanan saya sudah sampai' : null,
-            null,
-            null,
-            iso(resolved ?? t),
-            stamp,
-            iso(resolved ?? t),
-          ]);
-          summary.conversations++;
-        }
-      }
-      await createdUpTo(Number.POSITIVE_INFINITY);
-      await Promise.all([aw.end(), convs?.end()]);
-
-      // Per-customer state, exactly as the activity writer keeps it.
-      const caw = CopyWriter.open(main, 'customer_activity', ['app_id', 'customer_id', 'last_activity_at']);
-      const ctw = CopyWriter.open(side, 'customer_activity_types', ['app_id', 'customer_id', 'type', 'last_at', 'count']);
-      for (let c = 0; c < n; c++) {
-        if (lastAt[c] > 0) await caw.raw(`${prefix}${ids[c]}\t${iso(lastAt[c])}`);
-        for (let t = 0; t < NTYPES; t++) {
-          const k = c * NTYPES + t;
-          if (typeCount[k]) await ctw.raw(`${prefix}${ids[c]}\t${ACTIVITY_TYPES[t]}\t${iso(typeLast[k])}\t${typeCount[k]}`);
-        }
-      }
-      await Promise.all([caw.end(), ctw.end()]);
-      if (big)
-        o.log(`  ${app.appId}: ${n} customers, ${app.activities} activities loaded in ${((Date.now() - tLoad) / 1000).toFixed(1)} s`);
+      await loadApp(run, app);
+      if (app.appId === BIG_APP)
+        o.log(
+          `  ${app.appId}: ${app.customers} customers, ${app.activities} activities loaded in ${((Date.now() - tLoad) / 1000).toFixed(1)} s`,
+        );
     }
     summary.seconds.load = (Date.now() - tLoad) / 1000;
 
@@ -340,17 +142,331 @@ export async function generate(url: string, o: GenerateOptions): Promise<Generat
     if (saved) await restoreIndexes([main, side], saved, o.log);
     summary.seconds.indexes = (Date.now() - tIdx) / 1000;
     const tAn = Date.now();
-    await Promise.all([
-      main.query('analyze customers; analyze customer_activity'),
-      side.query('analyze activities; analyze customer_activity_types; analyze channels; analyze customer_properties'),
-    ]);
-    for (const t of ['conversations', 'merge_profiles']) if (columns.has(t)) await main.query(`analyze ${t}`);
+    await analyzeLoaded(main, side, columns);
     summary.seconds.analyze = (Date.now() - tAn) / 1000;
     summary.seconds.total = (Date.now() - t0) / 1000;
     return summary;
   } finally {
     await Promise.allSettled([main.end(), side.end()]);
   }
+}
+
+/** The big app first, then the small ones; their sizes at `scale` (with floors, so tiny scales still work). */
+function planApps(scale: number): AppPlan[] {
+  const bigCustomers = Math.max(100, Math.round(1_000_000 * scale));
+  const bigActivities = Math.max(bigCustomers * 2, Math.round(10_000_000 * scale));
+  const smallCustomers = Math.max(5, Math.round(1000 * scale));
+  return [
+    { appId: BIG_APP, customers: bigCustomers, activities: bigActivities, channels: BIG_APP_CHANNELS },
+    ...Array.from({ length: SMALL_APPS }, (_, i) => ({
+      appId: smallAppId(i),
+      customers: smallCustomers,
+      activities: smallCustomers * 5,
+      channels: SMALL_APP_CHANNELS,
+    })),
+  ];
+}
+
+function emptySummary(apps: AppPlan[]): GenerateSummary {
+  const [big, small] = apps;
+  return {
+    customers: big.customers,
+    activities: big.activities,
+    smallAppCustomers: small.customers * SMALL_APPS,
+    smallAppActivities: small.customers * 5 * SMALL_APPS,
+    conversations: 0,
+    linkedSets: 0,
+    cohortSize: 0,
+    seconds: { load: 0, indexes: 0, analyze: 0, total: 0 },
+  };
+}
+
+/** Channels and property definitions of every app (a handful of rows each); answers each app's channel ids. */
+async function insertChannelsAndProperties(c: Client, apps: AppPlan[], rng: Prng): Promise<Map<string, string[]>> {
+  const setupAt = new Date(DATA_END - DATA_SPAN_MS).toISOString();
+  const channelIds = new Map<string, string[]>();
+  for (const app of apps) {
+    const ids: string[] = [];
+    for (const spec of app.channels) {
+      const id = uuidv7(DATA_END - DATA_SPAN_MS - 86400000 + ids.length, rng);
+      ids.push(id);
+      await c.query('insert into channels (id, app_id, type, name, config, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6)', [
+        id,
+        app.appId,
+        spec.type,
+        spec.name,
+        JSON.stringify(spec.config),
+        setupAt,
+      ]);
+    }
+    channelIds.set(app.appId, ids);
+    for (const p of PROPERTIES) {
+      await c.query(
+        'insert into customer_properties (app_id, key, label, type, options, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6)',
+        [app.appId, p.key, p.label, p.type, p.options ? JSON.stringify(p.options) : null, setupAt],
+      );
+    }
+  }
+  return channelIds;
+}
+
+function copyLayout(columns: Map<string, Set<string>>): Layout {
+  const customers = [
+    'id',
+    'app_id',
+    'channel_id',
+    'identifier',
+    'name',
+    'email',
+    'phone_number',
+    'source',
+    'platform',
+    'properties',
+    'tags',
+    'profile_id',
+    'main_channel',
+    'search_text',
+    'created_at',
+    'updated_at',
+  ];
+  requireColumns(columns, 'customers', customers);
+  const activities = ['app_id', 'id', 'customer_id', 'type', 'occurred_at', 'data', 'idempotency_key', 'created_at'];
+  requireColumns(columns, 'activities', activities);
+  const conversations = [
+    'app_id',
+    'id',
+    'customer_id',
+    'room_id',
+    'status',
+    'started_at',
+    'resolved_at',
+    'last_message',
+    'additional_info',
+    'notes',
+    'last_event_at',
+    'created_at',
+    'updated_at',
+  ];
+  const withConversations = columns.has('conversations');
+  if (withConversations) requireColumns(columns, 'conversations', conversations);
+  const profiles = columns.has('merge_profiles')
+    ? ['id', 'app_id', 'created_at', 'updated_at'].filter((c) => columns.get('merge_profiles')!.has(c))
+    : undefined;
+  return { customers, activities, conversations: withConversations ? conversations : undefined, profiles };
+}
+
+/** One app's rows: linked sets, customers, the activity stream with its conversations, then the per-customer state. */
+async function loadApp(run: Run, app: AppPlan): Promise<void> {
+  const created = creationTimes(app.customers, run.rng);
+  const profileOf = run.layout.profiles ? await writeLinkedSets(run, app, created, run.layout.profiles) : new Map<number, string>();
+  const customers = await writeCustomers(run, app, created, profileOf);
+  const state = await writeActivities(run, app, customers);
+  await writeCustomerState(run, app, customers.ids, state);
+}
+
+// Creation times first, so that the linked sets (pairs of neighbours, when the merge lib's table exists) can be
+// written before the customers that point at them.
+function creationTimes(n: number, rng: Prng): Float64Array {
+  const start = DATA_END - DATA_SPAN_MS;
+  const created = new Float64Array(n);
+  for (let i = 0; i < n; i++) created[i] = Math.floor(start + (DATA_SPAN_MS - 3600_000) * ((i + rng.next()) / n));
+  return created;
+}
+
+/** Pairs of neighbours linked into one profile, every 200th customer from the 12th; answers customer index → profile. */
+async function writeLinkedSets(run: Run, app: AppPlan, created: Float64Array, cols: string[]): Promise<Map<number, string>> {
+  const n = app.customers;
+  const profileOf = new Map<number, string>();
+  // A PRNG of its own, so that the linked sets leave the main sequence as it was without them.
+  const prng = new Prng(run.seed + 7919);
+  const pw = CopyWriter.open(run.main, 'merge_profiles', cols);
+  for (let i = 11; i + 1 < n; i += 200) {
+    const pid = uuidv7(created[i], prng);
+    profileOf.set(i, pid);
+    profileOf.set(i + 1, pid);
+    const row: Record<string, unknown> = { id: pid, app_id: app.appId, created_at: iso(created[i]), updated_at: iso(created[i]) };
+    await pw.row(cols.map((c) => row[c]));
+    run.summary.linkedSets++;
+  }
+  await pw.end();
+  return profileOf;
+}
+
+/** Customers, in creation order (UUIDv7 ids of their creation time, as the service makes them). */
+async function writeCustomers(run: Run, app: AppPlan, created: Float64Array, profileOf: Map<number, string>): Promise<AppCustomers> {
+  const { rng } = run;
+  const n = app.customers;
+  const out: AppCustomers = {
+    ids: new Array(n),
+    created,
+    isWa: new Uint8Array(n),
+    channelOf: new Uint8Array(n),
+    sourceOf: new Uint8Array(n),
+  };
+  const weights = app.channels.map((c) => c.weight);
+  const channelIdx = app.channels.map((_, i) => i);
+  const big = app.appId === BIG_APP;
+  const cohort = big ? Math.min(COHORT_MAX, Math.floor(n / 100)) : 0;
+  run.summary.cohortSize = big ? cohort : run.summary.cohortSize;
+  const cw = CopyWriter.open(run.main, 'customers', run.layout.customers);
+  for (let i = 0; i < n; i++) {
+    const at = created[i];
+    const ci = rng.weighted(channelIdx, weights);
+    const spec = app.channels[ci];
+    out.isWa[i] = spec.type === 'wa' ? 1 : 0;
+    out.channelOf[i] = ci;
+    const name = pickName(rng);
+    const contact = contactFor(rng, spec, run.customerSeq++, name);
+    const props: Record<string, unknown> = {};
+    for (const p of PROPERTIES) if (rng.chance(p.presence)) props[p.key] = p.value(rng);
+    const tags: string[] = [];
+    const nTags = rng.weighted([0, 1, 2, 3], [40, 35, 18, 7]);
+    for (let t = 0; t < nTags; t++) {
+      const tag = TAGS[rng.zipf(TAGS.length, 1)];
+      if (!tags.includes(tag)) tags.push(tag);
+    }
+    if (big && i % 100 === 7 && Math.floor(i / 100) < cohort) tags.push(COHORT_TAG);
+    const id = uuidv7(at, rng);
+    out.ids[i] = id;
+    const profileId = profileOf.get(i) ?? null;
+    const platform = spec.type === 'qiscus' ? (rng.chance(0.6) ? 'web' : 'mobile') : null;
+    const source = pickSource(rng, spec.type);
+    out.sourceOf[i] = SOURCES.indexOf(source);
+    const stamp = iso(at);
+    await cw.row([
+      id,
+      app.appId,
+      run.channelIds.get(app.appId)![ci],
+      contact.identifier,
+      name.full,
+      contact.email,
+      contact.phone,
+      source,
+      platform,
+      props,
+      tags,
+      profileId,
+      profileId !== null && profileOf.get(i - 1) !== profileId,
+      buildSearchText({ name: name.full, email: contact.email, phoneNumber: contact.phone, identifier: contact.identifier }),
+      stamp,
+      stamp,
+    ]);
+  }
+  await cw.end();
+  return out;
+}
+
+/**
+ * The activity stream in time order, each customer's `customer.created` when it is created; conversations from
+ * the `conversation.started` ones, on the side connection. Answers the per-customer state the stream leaves.
+ */
+async function writeActivities(run: Run, app: AppPlan, customers: AppCustomers): Promise<ActivityState> {
+  const { rng } = run;
+  const { ids, created, isWa, channelOf, sourceOf } = customers;
+  const n = app.customers;
+  const state: ActivityState = {
+    lastAt: new Float64Array(n),
+    typeLast: new Float64Array(n * NTYPES),
+    typeCount: new Int32Array(n * NTYPES),
+  };
+  const start = DATA_END - DATA_SPAN_MS;
+  const aw = CopyWriter.open(run.main, 'activities', run.layout.activities);
+  const convs = run.layout.conversations ? CopyWriter.open(run.side, 'conversations', run.layout.conversations) : undefined;
+  const others = app.activities - n;
+  const mixTypes = ACTIVITY_MIX.map((a) => a.type);
+  const mixWeights = ACTIVITY_MIX.map((a) => a.weight);
+  const prefix = `${app.appId}\t`;
+  let next = 0;
+  let seq = 0;
+  const emit = async (c: number, type: string, at: number, data: Record<string, unknown>) => {
+    const stamp = iso(at);
+    const key = rng.chance(0.3) ? `${app.appId}-e${seq}` : null;
+    seq++;
+    await aw.raw(`${prefix}${uuidv7(at, rng)}\t${ids[c]}\t${type}\t${stamp}\t${copyValue(data)}\t${key ?? '\\N'}\t${stamp}`);
+    if (at > state.lastAt[c]) state.lastAt[c] = at;
+    const k = c * NTYPES + TYPE_INDEX.get(type)!;
+    state.typeCount[k]++;
+    if (at > state.typeLast[k]) state.typeLast[k] = at;
+  };
+  const createdUpTo = async (t: number) => {
+    while (next < n && created[next] <= t) {
+      const channelId = run.channelIds.get(app.appId)![channelOf[next]];
+      await emit(next, 'customer.created', created[next], {
+        via: rng.chance(0.6) ? 'event' : 'import',
+        channelId,
+        source: SOURCES[sourceOf[next]],
+      });
+      next++;
+    }
+  };
+  for (let j = 0; j < others; j++) {
+    const t = Math.floor(start + DATA_SPAN_MS * ((j + rng.next()) / others));
+    await createdUpTo(t);
+    if (next === 0) continue;
+    const c = pickActiveCustomer(rng, next);
+    let type = rng.weighted(mixTypes, mixWeights);
+    if (!isWa[c] && (type === 'message.inbound_from_ad' || type === 'broadcast.received')) type = 'csat.submitted';
+    const roomId = type.startsWith('conversation.') ? `room-${app.appId}-${j}` : undefined;
+    await emit(c, type, t, activityData(rng, type, roomId));
+    if (convs && type === 'conversation.started') {
+      await convs.row(conversationRow(rng, app.appId, ids[c], roomId!, t));
+      run.summary.conversations++;
+    }
+  }
+  await createdUpTo(Number.POSITIVE_INFINITY);
+  await Promise.all([aw.end(), convs?.end()]);
+  return state;
+}
+
+/** A customer among the first `created`: a tenth of them (the "hot" ones) receive 70% of the events. */
+function pickActiveCustomer(rng: Prng, created: number): number {
+  const hot = rng.chance(0.7);
+  const c = hot ? rng.int(Math.ceil(created / 10)) * 10 : rng.int(created);
+  return c >= created ? created - 1 : c;
+}
+
+/** The conversation a `conversation.started` at `t` opens: most are resolved within the hour. */
+function conversationRow(rng: Prng, appId: string, customerId: string, roomId: string, t: number): unknown[] {
+  const resolved = rng.chance(0.8) && t + 3600_000 < DATA_END ? t + 60_000 + rng.int(3600_000) : null;
+  const stamp = iso(t);
+  return [
+    appId,
+    uuidv7(t, rng),
+    customerId,
+    roomId,
+    resolved ? 'resolved' : 'ongoing',
+    stamp,
+    resolved ? iso(resolved) : null,
+    rng.chance(0.7) ? 'Terima kasih, pesanan saya sudah sampai' : null,
+    null,
+    null,
+    iso(resolved ?? t),
+    stamp,
+    iso(resolved ?? t),
+  ];
+}
+
+/** Per-customer state, exactly as the activity writer keeps it. */
+async function writeCustomerState(run: Run, app: AppPlan, ids: string[], state: ActivityState): Promise<void> {
+  const prefix = `${app.appId}\t`;
+  const caw = CopyWriter.open(run.main, 'customer_activity', ['app_id', 'customer_id', 'last_activity_at']);
+  const ctw = CopyWriter.open(run.side, 'customer_activity_types', ['app_id', 'customer_id', 'type', 'last_at', 'count']);
+  for (let c = 0; c < app.customers; c++) {
+    if (state.lastAt[c] > 0) await caw.raw(`${prefix}${ids[c]}\t${iso(state.lastAt[c])}`);
+    for (let t = 0; t < NTYPES; t++) {
+      const k = c * NTYPES + t;
+      if (state.typeCount[k]) await ctw.raw(`${prefix}${ids[c]}\t${ACTIVITY_TYPES[t]}\t${iso(state.typeLast[k])}\t${state.typeCount[k]}`);
+    }
+  }
+  await Promise.all([caw.end(), ctw.end()]);
+}
+
+async function analyzeLoaded(main: Client, side: Client, columns: Map<string, Set<string>>): Promise<void> {
+  await Promise.all([
+    main.query('analyze customers; analyze customer_activity'),
+    side.query('analyze activities; analyze customer_activity_types; analyze channels; analyze customer_properties'),
+  ]);
+  for (const t of ['conversations', 'merge_profiles']) if (columns.has(t)) await main.query(`analyze ${t}`);
 }
 
 async function tableColumns(c: Client): Promise<Map<string, Set<string>>> {

@@ -21,6 +21,18 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 const log = (m: string) => process.stdout.write(m + '\n');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The service under test and the floor beside it, both reading the bench database. */
+interface Services {
+  service: Child;
+  base: string;
+  floorBase: string;
+  secret: string;
+  /** Where the preloaded SQL tap writes the service's statements (bench/src/sql-tap.ts). */
+  tapFile: string;
+}
+
+type Routes = Record<string, Record<string, unknown>>;
+
 /**
  * `npm run bench`: creates its own database, migrates and fills it, starts the service, the floor and an SMTP
  * peer, runs every scenario at each concurrency, writes results.json, RESULTS.md and the plans, and drops
@@ -39,47 +51,17 @@ async function main(): Promise<number> {
   const children: Child[] = [];
   const mail = new MailSink();
   const dataDir = mkdtempSync(join(tmpdir(), 'cdp-bench-'));
-  let exitCode = 0;
   try {
     await mail.start();
-    const secret = randomBytes(24).toString('hex');
-    const port = 4100 + Math.floor(Math.random() * 400);
-    const floorPort = port + 500;
-    const tapFile = join(dataDir, 'sql-tap.json');
-    const service = startNode(
-      join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js'),
-      {
-        NODE_ENV: 'production',
-        DATABASE_URL: benchUrl,
-        JWT_SECRET: secret,
-        LOG_LEVEL: 'warn',
-        PORT: String(port),
-        DATA_DIR: dataDir,
-        SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
-        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-        BENCH_SQL_TAP: tapFile,
-      },
-      ['--require', join(__dirname, 'sql-tap.js')],
-    );
-    children.push(service);
-    const floor = startNode(join(__dirname, 'floor-server.js'), { FLOOR_DATABASE_URL: benchUrl, FLOOR_PORT: String(floorPort) });
-    children.push(floor);
-    const base = `http://127.0.0.1:${port}`;
-    const floorBase = `http://127.0.0.1:${floorPort}`;
-    await waitHttp(`${base}/health`, service, 90_000);
-    await waitHttp(`${floorBase}/list?app=${BIG_APP}`, floor, 30_000);
-    log(`service pid ${service.pid} on ${base}, floor on ${floorBase}`);
-
-    const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { paths?: Record<string, Record<string, unknown>> };
-    const routes = spec.paths ?? {};
-    const fixture = await buildFixture(benchUrl, base, floorBase, secret, mail, genSummary, routes);
+    const svc = await startServices(benchUrl, dataDir, mail, children);
+    const routes = await openApiRoutes(svc.base);
+    const fixture = await buildFixture(benchUrl, svc.base, svc.floorBase, svc.secret, mail, genSummary, routes);
 
     const selected = SCENARIOS.filter((s) => !o.only || o.only.includes(s.name));
     const missing = (s: Scenario) => !routes[s.route.path]?.[s.route.method];
     if (!fixture.apiKey && !missing(SCENARIOS.find((s) => s.name === 'ingest')!))
       log('warning: no API key could be created; ingest will fail');
 
-    // Plans and answers first, one request per read scenario, while the tap records the service's SQL.
     const notes: RunNotes = {
       requests: {},
       floorMatches: {},
@@ -88,22 +70,14 @@ async function main(): Promise<number> {
       planSource: '',
       generation: genSummary ? generationNote(genSummary, o) : undefined,
     };
-    const windows: { name: string; from: number; to: number }[] = [];
-    for (const s of selected.filter((x) => x.read && !missing(x))) {
-      const p = s.probe!(fixture);
-      await call(base, p.service); // warm
-      const from = Date.now();
-      await sleep(5);
-      const svc = await call(base, p.service);
-      await sleep(5);
-      windows.push({ name: s.name, from, to: Date.now() });
-      const fl = await call(floorBase, p.floor);
-      notes.floorMatches[s.name] = compareAnswers(svc, fl);
-      await sleep(20);
-    }
-    service.proc.kill('SIGUSR2');
-    const tapped = await readTap(tapFile);
-    notes.planSource = await savePlans(benchUrl, tapped, windows, join(outDir, 'plans'));
+    notes.planSource = await probeAnswersAndPlans(
+      svc,
+      fixture,
+      selected.filter((x) => x.read && !missing(x)),
+      notes,
+      join(outDir, 'plans'),
+      benchUrl,
+    );
 
     const results: Results = {
       scale: o.scale,
@@ -113,54 +87,141 @@ async function main(): Promise<number> {
       serviceRssMb: null,
       scenarios: [],
     };
-    for (const c of o.concurrency) {
-      for (const s of selected) {
-        if (missing(s)) {
-          results.scenarios.push(
-            skipped(s, c, `${s.route.method.toUpperCase()} ${s.route.path} is not in the service's OpenAPI document yet`),
-          );
-          continue;
-        }
-        if (s.name === 'merge' && fixture.mergePool.length < 2) {
-          results.scenarios.push(skipped(s, c, 'no unlinked customers left to merge'));
-          continue;
-        }
-        const bounds = {
-          concurrency: c,
-          count: o.check ? s.counts[0] : s.counts[1],
-          seconds: s.read ? o.duration : o.check ? 30 : Math.max(3 * o.duration, 20),
-        };
-        const m = await s.run(fixture, bounds);
-        const f = s.floor ? await s.floor(fixture, bounds) : undefined;
-        const key = `${s.name} c${c}`;
-        notes.requests[key] = { ok: m.ok, errors: m.errors, samples: m.errorSamples };
-        if (f) notes.requests[`${key} floor`] = { ok: f.ok, errors: f.errors, samples: f.errorSamples };
-        notes.rssAfter[key] = peakRssMb(service.pid);
-        const r = summarise(s, c, m, f);
-        results.scenarios.push(r);
-        log(`${key}: ${describe(r, m)}${f ? ` | floor p95 ${r.floorP95Ms} ms, ratio ${r.ratio}` : ''}`);
-      }
-    }
-    results.serviceRssMb = peakRssMb(service.pid);
-
-    const failures = Object.entries(notes.requests).filter(([, v]) => v.errors > 0);
-    writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-    writeFileSync(join(outDir, 'RESULTS.md'), markdown(results, SCENARIOS, notes, new Date().toISOString()));
-    log('');
-    for (const v of verdicts(results, SCENARIOS)) log(v.line);
-    log(`\nresults: ${join(outDir, 'results.json')}, ${join(outDir, 'RESULTS.md')}, plans in ${join(outDir, 'plans')}`);
-    if (failures.length) {
-      for (const [k, v] of failures) log(`ERRORS in ${k}: ${v.errors} — ${v.samples.join(' | ')}`);
-      exitCode = 1;
-    }
-    const unmatched = Object.entries(notes.floorMatches).filter(([, v]) => v !== 'same');
-    for (const [k, v] of unmatched) log(`note: ${k}: the floor's answer differs from the service's (${v})`);
+    await measureScenarios(o, selected, missing, fixture, svc.service, notes, results);
+    results.serviceRssMb = peakRssMb(svc.service.pid);
+    return writeReport(outDir, results, notes);
   } finally {
     for (const c of children.reverse()) await c.stop();
     await mail.stop();
     rmSync(dataDir, { recursive: true, force: true });
     if (!o.keep) await dropDatabase(adminUrl, o.db);
   }
+}
+
+/** Starts the built service (with the SQL tap preloaded) and the floor server, and waits until both answer. */
+async function startServices(benchUrl: string, dataDir: string, mail: MailSink, children: Child[]): Promise<Services> {
+  const secret = randomBytes(24).toString('hex');
+  const port = 4100 + Math.floor(Math.random() * 400);
+  const floorPort = port + 500;
+  const tapFile = join(dataDir, 'sql-tap.json');
+  const service = startNode(
+    join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js'),
+    {
+      NODE_ENV: 'production',
+      DATABASE_URL: benchUrl,
+      JWT_SECRET: secret,
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      BENCH_SQL_TAP: tapFile,
+    },
+    ['--require', join(__dirname, 'sql-tap.js')],
+  );
+  children.push(service);
+  const floor = startNode(join(__dirname, 'floor-server.js'), { FLOOR_DATABASE_URL: benchUrl, FLOOR_PORT: String(floorPort) });
+  children.push(floor);
+  const base = `http://127.0.0.1:${port}`;
+  const floorBase = `http://127.0.0.1:${floorPort}`;
+  await waitHttp(`${base}/health`, service, 90_000);
+  await waitHttp(`${floorBase}/list?app=${BIG_APP}`, floor, 30_000);
+  log(`service pid ${service.pid} on ${base}, floor on ${floorBase}`);
+  return { service, base, floorBase, secret, tapFile };
+}
+
+/** The paths and methods the service's OpenAPI document lists (scenarios of routes not there yet are skipped). */
+async function openApiRoutes(base: string): Promise<Routes> {
+  const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { paths?: Routes };
+  return spec.paths ?? {};
+}
+
+/**
+ * Plans and answers first, one request per read scenario, while the tap records the service's SQL: each
+ * answer is compared with the floor's, then the tap is stopped and the plans of the statements each request
+ * sent are saved. Answers where the plans came from.
+ */
+async function probeAnswersAndPlans(
+  svc: Services,
+  fixture: Fixture,
+  reads: Scenario[],
+  notes: RunNotes,
+  plansDir: string,
+  benchUrl: string,
+): Promise<string> {
+  const windows: { name: string; from: number; to: number }[] = [];
+  for (const s of reads) {
+    const p = s.probe!(fixture);
+    await call(svc.base, p.service); // warm
+    const from = Date.now();
+    await sleep(5);
+    const answer = await call(svc.base, p.service);
+    await sleep(5);
+    windows.push({ name: s.name, from, to: Date.now() });
+    const fl = await call(svc.floorBase, p.floor);
+    notes.floorMatches[s.name] = compareAnswers(answer, fl);
+    await sleep(20);
+  }
+  svc.service.proc.kill('SIGUSR2');
+  const tapped = await readTap(svc.tapFile);
+  return savePlans(benchUrl, tapped, windows, plansDir);
+}
+
+/** Every selected scenario at each concurrency (and its floor where it has one), appended to `results`. */
+async function measureScenarios(
+  o: BenchOptions,
+  selected: Scenario[],
+  missing: (s: Scenario) => boolean,
+  fixture: Fixture,
+  service: Child,
+  notes: RunNotes,
+  results: Results,
+): Promise<void> {
+  for (const c of o.concurrency) {
+    for (const s of selected) {
+      if (missing(s)) {
+        results.scenarios.push(
+          skipped(s, c, `${s.route.method.toUpperCase()} ${s.route.path} is not in the service's OpenAPI document yet`),
+        );
+        continue;
+      }
+      if (s.name === 'merge' && fixture.mergePool.length < 2) {
+        results.scenarios.push(skipped(s, c, 'no unlinked customers left to merge'));
+        continue;
+      }
+      const bounds = {
+        concurrency: c,
+        count: o.check ? s.counts[0] : s.counts[1],
+        seconds: s.read ? o.duration : o.check ? 30 : Math.max(3 * o.duration, 20),
+      };
+      const m = await s.run(fixture, bounds);
+      const f = s.floor ? await s.floor(fixture, bounds) : undefined;
+      const key = `${s.name} c${c}`;
+      notes.requests[key] = { ok: m.ok, errors: m.errors, samples: m.errorSamples };
+      if (f) notes.requests[`${key} floor`] = { ok: f.ok, errors: f.errors, samples: f.errorSamples };
+      notes.rssAfter[key] = peakRssMb(service.pid);
+      const r = summarise(s, c, m, f);
+      results.scenarios.push(r);
+      log(`${key}: ${describe(r, m)}${f ? ` | floor p95 ${r.floorP95Ms} ms, ratio ${r.ratio}` : ''}`);
+    }
+  }
+}
+
+/** Writes results.json and RESULTS.md, prints the verdicts and any errors; answers the exit code (1 on errors). */
+function writeReport(outDir: string, results: Results, notes: RunNotes): number {
+  const failures = Object.entries(notes.requests).filter(([, v]) => v.errors > 0);
+  writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(outDir, 'RESULTS.md'), markdown(results, SCENARIOS, notes, new Date().toISOString()));
+  log('');
+  for (const v of verdicts(results, SCENARIOS)) log(v.line);
+  log(`\nresults: ${join(outDir, 'results.json')}, ${join(outDir, 'RESULTS.md')}, plans in ${join(outDir, 'plans')}`);
+  let exitCode = 0;
+  if (failures.length) {
+    for (const [k, v] of failures) log(`ERRORS in ${k}: ${v.errors} — ${v.samples.join(' | ')}`);
+    exitCode = 1;
+  }
+  const unmatched = Object.entries(notes.floorMatches).filter(([, v]) => v !== 'same');
+  for (const [k, v] of unmatched) log(`note: ${k}: the floor's answer differs from the service's (${v})`);
   return exitCode;
 }
 
@@ -241,7 +302,7 @@ async function buildFixture(
   secret: string,
   mail: MailSink,
   gen: GenerateSummary | undefined,
-  routes: Record<string, Record<string, unknown>>,
+  routes: Routes,
 ): Promise<Fixture> {
   const token = mintToken(secret, { app: BIG_APP, role: 'admin', sub: 'bench', email: 'bench@bench.example.com', ttl: '6h' });
   const data = await withClient(url, async (c) => {

@@ -1,4 +1,5 @@
 import { newId } from '@cdp/platform';
+import { factories } from './support/factories';
 import { createTestApp, newAppId, type TestApp } from './support/test-app';
 
 const AVAILABLE = [
@@ -21,26 +22,6 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
   });
   afterAll(() => t.close());
 
-  const channel = async (appId: string) => {
-    const r = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type: 'telegram', name: 'Telegram' });
-    expect(r.status).toBe(201);
-    return r.body.id as string;
-  };
-  let seq = 1000;
-  const customer = async (appId: string, channelId: string, name = 'Budi') => {
-    const r = await t
-      .http()
-      .post('/v1/customers')
-      .set(t.auth(appId))
-      .send({ channelId, identifier: String(seq++), name });
-    expect(r.status).toBe(201);
-    return r.body.id as string;
-  };
-  const post = async (appId: string, events: unknown[]) => {
-    const r = await t.http().post('/v1/events').set(t.auth(appId)).send({ events });
-    expect(r.status).toBe(200);
-    return r.body as { accepted: number; duplicates: number; rejected: { index: number; code: string }[] };
-  };
   const ev = (customerId: string, type: string, occurredAt: string, data: Record<string, unknown> = {}) => ({
     type,
     occurredAt,
@@ -154,29 +135,31 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
 
     it('A1: events of a custom type are taken; once it is deleted new ones are refused and past ones stay in the timeline', async () => {
       const appId = newAppId();
-      const id = await customer(appId, await channel(appId));
+      const f = factories(t, appId);
+      const { id } = await f.customer(await f.channel('telegram'));
       await t.http().post('/v1/activity-types').set(t.auth(appId)).send({ key: 'visit.store', name: 'Store visit' });
-      expect((await post(appId, [ev(id, 'visit.store', '2026-11-01T10:00:00Z', { store: 'Jakarta' })])).accepted).toBe(1);
+      expect((await f.events([ev(id, 'visit.store', '2026-11-01T10:00:00Z', { store: 'Jakarta' })])).accepted).toBe(1);
       const before = await timeline(appId, id, '?types=visit.store');
       expect(before.body.data[0]).toMatchObject({ type: 'visit.store', typeName: 'Store visit', data: { store: 'Jakarta' } });
       await t.http().delete('/v1/activity-types/visit.store').set(t.auth(appId));
-      const refused = await post(appId, [ev(id, 'visit.store', '2026-11-02T10:00:00Z')]);
+      const refused = await f.events([ev(id, 'visit.store', '2026-11-02T10:00:00Z')]);
       expect(refused.rejected).toEqual([{ index: 0, code: 'unknown_activity_type', message: expect.any(String) }]);
       const after = await timeline(appId, id);
       expect(after.body.data.find((a: { type: string }) => a.type === 'visit.store')).toMatchObject({ typeName: 'visit.store' });
       // Another app's custom key is unknown here.
       const other = newAppId();
       await t.http().post('/v1/activity-types').set(t.auth(other)).send({ key: 'other.thing', name: 'Other' });
-      expect((await post(appId, [ev(id, 'other.thing', '2026-11-02T10:00:00Z')])).rejected[0].code).toBe('unknown_activity_type');
+      expect((await f.events([ev(id, 'other.thing', '2026-11-02T10:00:00Z')])).rejected[0].code).toBe('unknown_activity_type');
     });
   });
 
   describe('A3: the timeline', () => {
     it('A3: newest first, paged by cursor without gaps or repeats', async () => {
       const appId = newAppId();
-      const id = await customer(appId, await channel(appId));
+      const f = factories(t, appId);
+      const { id } = await f.customer(await f.channel('telegram'));
       const same = '2026-11-01T12:00:00.000Z';
-      await post(appId, [
+      await f.events([
         ev(id, 'purchase.completed', '2026-11-01T10:00:00Z'),
         ev(id, 'purchase.completed', same, { n: 1 }),
         ev(id, 'purchase.completed', same, { n: 2 }),
@@ -206,8 +189,9 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
 
     it('A3: filtered by one or more types; an unknown type is 422 validation_failed', async () => {
       const appId = newAppId();
-      const id = await customer(appId, await channel(appId));
-      await post(appId, [
+      const f = factories(t, appId);
+      const { id } = await f.customer(await f.channel('telegram'));
+      await f.events([
         ev(id, 'purchase.completed', '2026-11-01T10:00:00Z'),
         ev(id, 'csat.submitted', '2026-11-01T11:00:00Z'),
         ev(id, 'ticket.created', '2026-11-01T12:00:00Z'),
@@ -226,11 +210,12 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
 
     it('A3: a single day in the given time zone (23:30 in Jakarta on Nov 5 is Nov 5 there, 00:30 on Nov 6 is not)', async () => {
       const appId = newAppId();
-      const id = await customer(appId, await channel(appId));
+      const f = factories(t, appId);
+      const { id } = await f.customer(await f.channel('telegram'));
       const late = '2026-11-05T16:30:00.000Z'; // 23:30 on Nov 5 in Jakarta (UTC+7)
       const afterMidnight = '2026-11-05T17:30:00.000Z'; // 00:30 on Nov 6 in Jakarta, still Nov 5 in UTC
       const morning = '2026-11-04T23:30:00.000Z'; // 06:30 on Nov 5 in Jakarta, Nov 4 in UTC
-      await post(appId, [
+      await f.events([
         ev(id, 'purchase.completed', late),
         ev(id, 'purchase.completed', afterMidnight),
         ev(id, 'purchase.completed', morning),
@@ -248,7 +233,8 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
 
     it('A3: a range of days, both ends inclusive, either end optional', async () => {
       const appId = newAppId();
-      const id = await customer(appId, await channel(appId));
+      const f = factories(t, appId);
+      const { id } = await f.customer(await f.channel('telegram'));
       const days = [
         '2026-10-31T23:59:59.999Z',
         '2026-11-01T00:00:00.000Z',
@@ -256,10 +242,7 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
         '2026-11-30T23:59:59.999Z',
         '2026-12-01T00:00:00.000Z',
       ];
-      await post(
-        appId,
-        days.map((d) => ev(id, 'purchase.completed', d)),
-      );
+      await f.events(days.map((d) => ev(id, 'purchase.completed', d)));
       const q = '?types=purchase.completed&timezone=UTC';
       expect(occurred(await timeline(appId, id, `${q}&from=2026-11-01&to=2026-11-30`))).toEqual([days[3], days[2], days[1]]);
       expect(occurred(await timeline(appId, id, `${q}&from=2026-11-30`))).toEqual([days[4], days[3]]);
@@ -268,7 +251,8 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
 
     it('A3: bad dates, on with a range, a reversed range or an unknown time zone are 422 validation_failed', async () => {
       const appId = newAppId();
-      const id = await customer(appId, await channel(appId));
+      const f = factories(t, appId);
+      const { id } = await f.customer(await f.channel('telegram'));
       for (const q of [
         '?on=2026-02-30',
         '?on=2026-11-05&from=2026-11-01',
@@ -289,10 +273,11 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
 
     it("A3: a cursor of another customer's timeline is refused (invalid_cursor)", async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const a = await customer(appId, ch);
-      const b = await customer(appId, ch);
-      await post(appId, [ev(a, 'purchase.completed', '2026-11-01T10:00:00Z'), ev(a, 'purchase.completed', '2026-11-01T11:00:00Z')]);
+      const f = factories(t, appId);
+      const ch = await f.channel('telegram');
+      const a = (await f.customer(ch)).id;
+      const b = (await f.customer(ch)).id;
+      await f.events([ev(a, 'purchase.completed', '2026-11-01T10:00:00Z'), ev(a, 'purchase.completed', '2026-11-01T11:00:00Z')]);
       const first = await timeline(appId, a, '?limit=1');
       expect(first.body.nextCursor).toEqual(expect.any(String));
       const r = await timeline(appId, b, `?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`);
@@ -302,7 +287,8 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
 
     it("A3: another app's customer, an unknown id or a non-UUID is 404 not_found", async () => {
       const a = newAppId();
-      const id = await customer(a, await channel(a));
+      const fa = factories(t, a);
+      const { id } = await fa.customer(await fa.channel('telegram'));
       const b = newAppId();
       for (const path of [`/v1/customers/${id}/activities`, `/v1/customers/${newId()}/activities`, '/v1/customers/nope/activities']) {
         const r = await t.http().get(path).set(t.auth(b));
@@ -315,21 +301,17 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
   describe('X7: the timeline of a linked set', () => {
     it('X7: scope=linked includes the activities of every linked customer; scope=self only its own', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const a = await customer(appId, ch, 'Budi on Telegram');
-      const b = await customer(appId, ch, 'Budi again');
-      const c = await customer(appId, ch, 'Someone else');
-      await post(appId, [
+      const f = factories(t, appId);
+      const ch = await f.channel('telegram');
+      const a = (await f.customer(ch, { name: 'Budi on Telegram' })).id;
+      const b = (await f.customer(ch, { name: 'Budi again' })).id;
+      const c = (await f.customer(ch, { name: 'Someone else' })).id;
+      await f.events([
         ev(a, 'purchase.completed', '2026-11-01T10:00:00Z'),
         ev(b, 'csat.submitted', '2026-11-01T11:00:00Z'),
         ev(c, 'ticket.created', '2026-11-01T12:00:00Z'),
       ]);
-      const merged = await t
-        .http()
-        .post(`/v1/customers/${a}/merge`)
-        .set(t.auth(appId))
-        .send({ customerIds: [b] });
-      expect(merged.status).toBe(200);
+      await f.merge(a, [b]);
       const q = '?types=purchase.completed,csat.submitted,ticket.created';
       const linked = await timeline(appId, a, `${q}&scope=linked`);
       expect(linked.body.data.map((x: { type: string; customerId: string }) => [x.type, x.customerId])).toEqual([
@@ -349,12 +331,13 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
 
     it('C8: customers with an activity of the types in the range of days, in the filter time zone', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const late = await customer(appId, ch, 'late');
-      const early = await customer(appId, ch, 'early');
-      const csat = await customer(appId, ch, 'csat');
-      await customer(appId, ch, 'nothing');
-      await post(appId, [
+      const f = factories(t, appId);
+      const ch = await f.channel('telegram');
+      const late = (await f.customer(ch, { name: 'late' })).id;
+      const early = (await f.customer(ch, { name: 'early' })).id;
+      const csat = (await f.customer(ch, { name: 'csat' })).id;
+      await f.customer(ch, { name: 'nothing' });
+      await f.events([
         ev(late, 'purchase.completed', '2026-11-05T16:30:00Z'), // Nov 5, 23:30 in Jakarta
         ev(early, 'purchase.completed', '2026-11-04T16:30:00Z'), // Nov 4, 23:30 in Jakarta
         ev(csat, 'csat.submitted', '2026-11-05T10:00:00Z'),
@@ -388,10 +371,11 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
 
     it("C8: custom types filter too; an unknown type (or another app's custom one) is 422 validation_failed", async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const v = await customer(appId, ch, 'visitor');
+      const f = factories(t, appId);
+      const ch = await f.channel('telegram');
+      const v = (await f.customer(ch, { name: 'visitor' })).id;
       await t.http().post('/v1/activity-types').set(t.auth(appId)).send({ key: 'visit.store', name: 'Store visit' });
-      await post(appId, [ev(v, 'visit.store', '2026-11-05T10:00:00Z')]);
+      await f.events([ev(v, 'visit.store', '2026-11-05T10:00:00Z')]);
       expect(names(await search(appId, { activity: { types: ['visit.store'] } }))).toEqual(['visitor']);
       const other = newAppId();
       await t.http().post('/v1/activity-types').set(t.auth(other)).send({ key: 'other.thing', name: 'Other' });
@@ -405,10 +389,12 @@ describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A
 
     it("C8: another app's activities never match", async () => {
       const a = newAppId();
-      const ca = await customer(a, await channel(a), 'in A');
-      await post(a, [ev(ca, 'purchase.completed', '2026-11-05T10:00:00Z')]);
+      const fa = factories(t, a);
+      const { id: ca } = await fa.customer(await fa.channel('telegram'), { name: 'in A' });
+      await fa.events([ev(ca, 'purchase.completed', '2026-11-05T10:00:00Z')]);
       const b = newAppId();
-      await customer(b, await channel(b), 'in B');
+      const fb = factories(t, b);
+      await fb.customer(await fb.channel('telegram'), { name: 'in B' });
       expect((await search(b, { activity: { types: ['purchase.completed'] } })).body.data).toEqual([]);
     });
   });

@@ -1,3 +1,4 @@
+import { factories } from './support/factories';
 import { createTestApp, newAppId, type TestApp } from './support/test-app';
 
 describe('API keys (API.md "Activities and conversations"; FEATURES.md A2)', () => {
@@ -11,17 +12,6 @@ describe('API keys (API.md "Activities and conversations"; FEATURES.md A2)', () 
     const r = await t.http().post('/v1/api-keys').set(t.auth(appId)).send({ name });
     expect(r.status).toBe(201);
     return r.body as { id: string; name: string; key: string };
-  };
-  const customer = async (appId: string) => {
-    const ch = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type: 'wa', name: 'WhatsApp' });
-    expect(ch.status).toBe(201);
-    const c = await t
-      .http()
-      .post('/v1/customers')
-      .set(t.auth(appId))
-      .send({ channelId: ch.body.id, identifier: '6281234567890', name: 'Budi' });
-    expect(c.status).toBe(201);
-    return { channelId: ch.body.id as string, customerId: c.body.id as string };
   };
   const event = (customerId: string, extra: Record<string, unknown> = {}) => ({
     type: 'purchase.completed',
@@ -47,7 +37,8 @@ describe('API keys (API.md "Activities and conversations"; FEATURES.md A2)', () 
 
   it('A2: an API key authenticates POST /v1/events for its app, and lastUsedAt is recorded', async () => {
     const appId = newAppId();
-    const { customerId } = await customer(appId);
+    const f = factories(t, appId);
+    const { id: customerId } = await f.customer(await f.channel('wa'));
     const k = await createKey(appId);
     const r = await t
       .http()
@@ -72,7 +63,8 @@ describe('API keys (API.md "Activities and conversations"; FEATURES.md A2)', () 
 
   it('A2: an unknown or revoked key is 401 unauthorized; the revoked key leaves the list', async () => {
     const appId = newAppId();
-    const { customerId } = await customer(appId);
+    const f = factories(t, appId);
+    const { id: customerId } = await f.customer(await f.channel('wa'));
     const k = await createKey(appId);
     const unknown = await t
       .http()
@@ -101,7 +93,8 @@ describe('API keys (API.md "Activities and conversations"; FEATURES.md A2)', () 
     const a = newAppId();
     const b = newAppId();
     const kA = await createKey(a);
-    const { customerId: ofB } = await customer(b);
+    const fb = factories(t, b);
+    const { id: ofB } = await fb.customer(await fb.channel('wa'));
     const r = await t
       .http()
       .post('/v1/events')

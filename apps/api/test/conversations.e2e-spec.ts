@@ -1,4 +1,5 @@
 import { newId } from '@cdp/platform';
+import { factories } from './support/factories';
 import { createTestApp, newAppId, type TestApp } from './support/test-app';
 
 describe('Conversation history (FEATURES.md A4; API.md "Activities and conversations")', () => {
@@ -8,22 +9,11 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
   });
   afterAll(() => t.close());
 
-  let seq = 5000;
-  const customer = async (appId: string) => {
-    const ch = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type: 'telegram', name: 'Telegram' });
-    const r = await t
-      .http()
-      .post('/v1/customers')
-      .set(t.auth(appId))
-      .send({ channelId: ch.body.id, identifier: String(seq++), name: 'Budi' });
-    expect(r.status).toBe(201);
-    return r.body.id as string;
-  };
+  // Every event these tests send is valid: a rejection fails the test.
   const post = async (appId: string, events: unknown[]) => {
-    const r = await t.http().post('/v1/events').set(t.auth(appId)).send({ events });
-    expect(r.status).toBe(200);
-    expect(r.body.rejected).toEqual([]);
-    return r.body as { accepted: number; duplicates: number };
+    const r = await factories(t, appId).events(events);
+    expect(r.rejected).toEqual([]);
+    return r;
   };
   const started = (customerId: string, roomId: string, at: string, data: Record<string, unknown> = {}) => ({
     type: 'conversation.started',
@@ -40,7 +30,8 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
 
   it('A4: a started conversation is ongoing, with its information, notes and a link to the inbox room', async () => {
     const appId = newAppId();
-    const id = await customer(appId);
+    const f = factories(t, appId);
+    const { id } = await f.customer(await f.channel('telegram'));
     await post(appId, [
       started(id, 'room 42/a', '2026-11-05T10:00:00Z', {
         lastMessage: 'Halo, pesanan saya?',
@@ -74,7 +65,8 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
 
   it('A4: a resolution resolves it and updates what it carries; the events are in the timeline too', async () => {
     const appId = newAppId();
-    const id = await customer(appId);
+    const f = factories(t, appId);
+    const { id } = await f.customer(await f.channel('telegram'));
     await post(appId, [started(id, 'r1', '2026-11-05T10:00:00Z', { lastMessage: 'Hi', notes: 'first' })]);
     await post(appId, [
       resolved(id, 'r1', '2026-11-05T11:00:00Z', { lastMessage: 'Thanks, bye', additionalInfo: [{ key: 'csat', value: 5 }] }),
@@ -98,7 +90,8 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
 
   it('A4: events arriving out of order, or both in one batch, give the same conversation', async () => {
     const appId = newAppId();
-    const id = await customer(appId);
+    const f = factories(t, appId);
+    const { id } = await f.customer(await f.channel('telegram'));
     await post(appId, [resolved(id, 'late-start', '2026-11-05T11:00:00Z', { lastMessage: 'bye' })]);
     await post(appId, [started(id, 'late-start', '2026-11-05T10:00:00Z', { lastMessage: 'hello' })]);
     await post(appId, [
@@ -121,7 +114,8 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
 
   it('A4: a new start in a resolved room reopens it; a repeated event (same idempotencyKey) changes nothing', async () => {
     const appId = newAppId();
-    const id = await customer(appId);
+    const f = factories(t, appId);
+    const { id } = await f.customer(await f.channel('telegram'));
     await post(appId, [started(id, 'r', '2026-11-05T10:00:00Z'), resolved(id, 'r', '2026-11-05T11:00:00Z')]);
     await post(appId, [{ ...started(id, 'r', '2026-11-07T09:00:00Z', { lastMessage: 'again' }), idempotencyKey: 'start-2' }]);
     const [c] = (await list(appId, id)).body.data;
@@ -135,7 +129,8 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
 
   it('A4: filtered by status, latest started first, paged by cursor', async () => {
     const appId = newAppId();
-    const id = await customer(appId);
+    const f = factories(t, appId);
+    const { id } = await f.customer(await f.channel('telegram'));
     await post(appId, [
       started(id, 'a', '2026-11-01T10:00:00Z'),
       started(id, 'b', '2026-11-02T10:00:00Z'),
@@ -157,7 +152,8 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
 
   it('A4: two batches at once on the same new room both count (start in one, resolution in the other)', async () => {
     const appId = newAppId();
-    const id = await customer(appId);
+    const f = factories(t, appId);
+    const { id } = await f.customer(await f.channel('telegram'));
     const send = (e: unknown) =>
       t
         .http()
@@ -181,7 +177,8 @@ describe('Conversation history (FEATURES.md A4; API.md "Activities and conversat
 
   it("A4: another app's customer or conversation is 404 not_found", async () => {
     const a = newAppId();
-    const id = await customer(a);
+    const f = factories(t, a);
+    const { id } = await f.customer(await f.channel('telegram'));
     await post(a, [started(id, 'secret', '2026-11-05T10:00:00Z')]);
     const conv = (await list(a, id)).body.data[0];
     const b = newAppId();

@@ -1,3 +1,4 @@
+import { factories } from './support/factories';
 import { createTestApp, newAppId, type TestApp } from './support/test-app';
 
 describe('Customer properties (API.md "Customers", FEATURES.md C11)', () => {
@@ -9,17 +10,6 @@ describe('Customer properties (API.md "Customers", FEATURES.md C11)', () => {
 
   const define = (appId: string, body: Record<string, unknown>, role: 'admin' | 'supervisor' | 'agent' = 'admin') =>
     t.http().post('/v1/customer-properties').set(t.auth(appId, role)).send(body);
-
-  async function customerWith(appId: string, identifier: string, properties: Record<string, unknown>): Promise<string> {
-    const ch = await t
-      .http()
-      .post('/v1/channels')
-      .set(t.auth(appId))
-      .send({ type: 'telegram', name: `TG ${identifier}` });
-    const c = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId: ch.body.id, identifier, name: 'Budi', properties });
-    expect(c.status).toBe(201);
-    return c.body.id;
-  }
 
   it('C11: an admin defines properties of every type; every role lists them', async () => {
     const appId = newAppId();
@@ -91,10 +81,12 @@ describe('Customer properties (API.md "Customers", FEATURES.md C11)', () => {
 
   it('C11: the label and options change, the type never; removing an option removes that value from customers', async () => {
     const appId = newAppId();
-    await define(appId, { key: 'tier', label: 'Tier', type: 'select', options: ['gold', 'silver', 'bronze'] });
-    await define(appId, { key: 'vip', label: 'VIP', type: 'boolean' });
-    const gold = await customerWith(appId, '100', { tier: 'gold', vip: true });
-    const silver = await customerWith(appId, '200', { tier: 'silver' });
+    const f = factories(t, appId);
+    await f.property('tier', 'select', { label: 'Tier', options: ['gold', 'silver', 'bronze'] });
+    await f.property('vip', 'boolean', { label: 'VIP' });
+    const tg = await f.channel('telegram');
+    const { id: gold } = await f.customer(tg, { properties: { tier: 'gold', vip: true } });
+    const { id: silver } = await f.customer(tg, { properties: { tier: 'silver' } });
     const r = await t
       .http()
       .patch('/v1/customer-properties/tier')
@@ -125,10 +117,12 @@ describe('Customer properties (API.md "Customers", FEATURES.md C11)', () => {
 
   it('C11: deleting a definition removes its values from every customer of the app', async () => {
     const appId = newAppId();
-    await define(appId, { key: 'city', label: 'City', type: 'text' });
-    await define(appId, { key: 'vip', label: 'VIP', type: 'boolean' });
-    const a = await customerWith(appId, '100', { city: 'Jakarta', vip: true });
-    const b = await customerWith(appId, '200', { city: 'Bandung' });
+    const f = factories(t, appId);
+    await f.property('city', 'text', { label: 'City' });
+    await f.property('vip', 'boolean', { label: 'VIP' });
+    const tg = await f.channel('telegram');
+    const { id: a } = await f.customer(tg, { properties: { city: 'Jakarta', vip: true } });
+    const { id: b } = await f.customer(tg, { properties: { city: 'Bandung' } });
     const del = await t.http().delete('/v1/customer-properties/city').set(t.auth(appId));
     expect(del.status).toBe(204);
     expect((await t.http().get(`/v1/customers/${a}`).set(t.auth(appId))).body.properties).toEqual({ vip: true });
@@ -142,12 +136,13 @@ describe('Customer properties (API.md "Customers", FEATURES.md C11)', () => {
 
   it('C10, C11: values are validated by type on every write', async () => {
     const appId = newAppId();
-    await define(appId, { key: 'note', label: 'Note', type: 'text' });
-    await define(appId, { key: 'ltv', label: 'LTV', type: 'number' });
-    await define(appId, { key: 'birthday', label: 'Birthday', type: 'date' });
-    await define(appId, { key: 'vip', label: 'VIP', type: 'boolean' });
-    await define(appId, { key: 'city', label: 'City', type: 'select', options: ['Jakarta'] });
-    const id = await customerWith(appId, '100', {});
+    const f = factories(t, appId);
+    await f.property('note', 'text', { label: 'Note' });
+    await f.property('ltv', 'number', { label: 'LTV' });
+    await f.property('birthday', 'date', { label: 'Birthday' });
+    await f.property('vip', 'boolean', { label: 'VIP' });
+    await f.property('city', 'select', { label: 'City', options: ['Jakarta'] });
+    const { id } = await f.customer(await f.channel('telegram'));
     const put = (body: Record<string, unknown>) => t.http().put(`/v1/customers/${id}/properties`).set(t.auth(appId, 'agent')).send(body);
     const good = await put({ note: 'x'.repeat(1000), ltv: -12.75, birthday: '2000-02-29', vip: false, city: 'Jakarta' });
     expect(good.status).toBe(200);
@@ -172,8 +167,9 @@ describe('Customer properties (API.md "Customers", FEATURES.md C11)', () => {
   it("tenancy: definitions are per app; another app's key is 404 and its customers keep their values", async () => {
     const a = newAppId();
     const b = newAppId();
-    await define(a, { key: 'city', label: 'City', type: 'select', options: ['Jakarta', 'Bandung'] });
-    const customer = await customerWith(a, '100', { city: 'Bandung' });
+    const fa = factories(t, a);
+    await fa.property('city', 'select', { label: 'City', options: ['Jakarta', 'Bandung'] });
+    const { id: customer } = await fa.customer(await fa.channel('telegram'), { properties: { city: 'Bandung' } });
     expect((await t.http().get('/v1/customer-properties').set(t.auth(b))).body).toEqual([]);
     expect((await t.http().get('/v1/customer-properties/city').set(t.auth(b))).status).toBe(404);
     expect(

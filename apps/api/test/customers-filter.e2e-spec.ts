@@ -1,39 +1,15 @@
 import { Db, sql } from '@cdp/platform';
+import { factories } from './support/factories';
 import { createTestApp, newAppId, type TestApp } from './support/test-app';
 
 /** FEATURES.md C5–C7, C9, C12; API.md "Customers" search/count/normalize and "Filter". */
 describe('Customer filter (API.md "Filter")', () => {
   let t: TestApp;
-  let seq = 0;
   beforeAll(async () => {
     t = await createTestApp();
   });
   afterAll(() => t.close());
 
-  const channel = async (appId: string, type: string, name = `${type} ${++seq}`): Promise<string> => {
-    const r = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type, name });
-    expect(r.status).toBe(201);
-    return r.body.id;
-  };
-  const waId = () => `62812${String(1000000 + ++seq).padStart(7, '0')}`;
-  const tgId = () => String(5000000 + ++seq);
-  const customer = async (appId: string, channelId: string, identifier: string, body: Record<string, unknown> = {}): Promise<string> => {
-    const r = await t
-      .http()
-      .post('/v1/customers')
-      .set(t.auth(appId))
-      .send({ channelId, identifier, name: `Customer ${++seq}`, ...body });
-    expect(r.status).toBe(201);
-    return r.body.id;
-  };
-  const property = async (appId: string, key: string, type: string, options?: string[]) => {
-    const r = await t
-      .http()
-      .post('/v1/customer-properties')
-      .set(t.auth(appId))
-      .send({ key, label: key, type, ...(options ? { options } : {}) });
-    expect(r.status).toBe(201);
-  };
   const search = (appId: string, body: Record<string, unknown>, role: 'admin' | 'agent' = 'admin') =>
     t.http().post('/v1/customers/search').set(t.auth(appId, role)).send(body);
   const ids = async (appId: string, filter: Record<string, unknown>): Promise<string[]> => {
@@ -53,12 +29,13 @@ describe('Customer filter (API.md "Filter")', () => {
     let a: string, b: string, c: string;
     beforeAll(async () => {
       appId = newAppId();
-      wa1 = await channel(appId, 'wa');
-      wa2 = await channel(appId, 'wa');
-      tg = await channel(appId, 'telegram');
-      a = await customer(appId, wa1, waId());
-      b = await customer(appId, wa2, waId());
-      c = await customer(appId, tg, tgId());
+      const f = factories(t, appId);
+      wa1 = await f.channel('wa');
+      wa2 = await f.channel('wa');
+      tg = await f.channel('telegram');
+      a = (await f.customer(wa1)).id;
+      b = (await f.customer(wa2)).id;
+      c = (await f.customer(tg)).id;
     });
 
     it('C5: one or more channel instances; instances and types combine with OR', async () => {
@@ -80,7 +57,7 @@ describe('Customer filter (API.md "Filter")', () => {
 
     it('C5: an unknown channel type, or a channel id of another app: 422 validation_failed naming the field', async () => {
       const other = newAppId();
-      const foreign = await channel(other, 'wa');
+      const foreign = await factories(t, other).channel('wa');
       const r = await search(appId, { filter: { channelIds: [foreign] } });
       expect(r.status).toBe(422);
       expect(r.body.code).toBe('validation_failed');
@@ -102,11 +79,12 @@ describe('Customer filter (API.md "Filter")', () => {
     let ad: string, org: string, adm: string;
     beforeAll(async () => {
       appId = newAppId();
-      wa = await channel(appId, 'wa');
-      tg = await channel(appId, 'telegram');
-      ad = await customer(appId, wa, waId());
-      org = await customer(appId, wa, waId());
-      adm = await customer(appId, tg, tgId());
+      const f = factories(t, appId);
+      wa = await f.channel('wa');
+      tg = await f.channel('telegram');
+      ad = (await f.customer(wa)).id;
+      org = (await f.customer(wa)).id;
+      adm = (await f.customer(tg)).id;
       await setColumns(appId, ad, { source: 'ads' });
       await setColumns(appId, org, { source: 'organic' });
     });
@@ -169,7 +147,7 @@ describe('Customer filter (API.md "Filter")', () => {
           { source: 'broadcast', enabled: true },
         ],
       });
-      const foreign = await n({ channelIds: [await channel(newAppId(), 'wa')] });
+      const foreign = await n({ channelIds: [await factories(t, newAppId()).channel('wa')] });
       expect(foreign.status).toBe(422);
       expect(foreign.body.code).toBe('validation_failed');
       const missing = await t.http().post('/v1/customers/filter/normalize').set(t.auth(appId)).send({});
@@ -182,21 +160,18 @@ describe('Customer filter (API.md "Filter")', () => {
     const c: Record<string, string> = {};
     beforeAll(async () => {
       appId = newAppId();
-      await property(appId, 'city', 'text');
-      await property(appId, 'age', 'number');
-      await property(appId, 'birthday', 'date');
-      await property(appId, 'vip', 'boolean');
-      await property(appId, 'tier', 'select', ['gold', 'silver']);
-      await property(appId, 'note', 'text');
-      const wa = await channel(appId, 'wa');
-      c.jkt = await customer(appId, wa, waId(), {
-        properties: { city: 'Jakarta', age: 30, birthday: '1990-05-01', vip: true, tier: 'gold' },
-      });
-      c.bdg = await customer(appId, wa, waId(), {
-        properties: { city: 'Bandung', age: 45, birthday: '1980-12-31', vip: false, tier: 'silver' },
-      });
-      c.sby = await customer(appId, wa, waId(), { properties: { city: 'South Jakarta', age: 7.5, tier: 'gold' } });
-      c.none = await customer(appId, wa, waId());
+      const f = factories(t, appId);
+      await f.property('city', 'text');
+      await f.property('age', 'number');
+      await f.property('birthday', 'date');
+      await f.property('vip', 'boolean');
+      await f.property('tier', 'select', { options: ['gold', 'silver'] });
+      await f.property('note', 'text');
+      const wa = await f.channel('wa');
+      c.jkt = (await f.customer(wa, { properties: { city: 'Jakarta', age: 30, birthday: '1990-05-01', vip: true, tier: 'gold' } })).id;
+      c.bdg = (await f.customer(wa, { properties: { city: 'Bandung', age: 45, birthday: '1980-12-31', vip: false, tier: 'silver' } })).id;
+      c.sby = (await f.customer(wa, { properties: { city: 'South Jakarta', age: 7.5, tier: 'gold' } })).id;
+      c.none = (await f.customer(wa)).id;
     });
     const cond = (key: string, operator: string, value?: unknown) => ({ key, operator, ...(value === undefined ? {} : { value }) });
     const props = (match: string, ...conditions: unknown[]) => ({ properties: { match, conditions } });
@@ -301,23 +276,16 @@ describe('Customer filter (API.md "Filter")', () => {
     const c: Record<string, string> = {};
     beforeAll(async () => {
       appId = newAppId();
-      await property(appId, 'city', 'text');
-      wa = await channel(appId, 'wa');
-      tg = await channel(appId, 'telegram');
-      c.budiWa = await customer(appId, wa, waId(), {
-        name: 'Budi Santoso',
-        tags: ['vip'],
-        platform: 'web',
-        properties: { city: 'Jakarta' },
-      });
-      c.budiTg = await customer(appId, tg, tgId(), {
-        name: 'Budi Santoso',
-        tags: ['vip', 'new'],
-        platform: 'mobile',
-        properties: { city: 'Jakarta' },
-      });
-      c.siti = await customer(appId, wa, waId(), { name: 'Siti Aminah', tags: ['new'], properties: { city: 'Jakarta' } });
-      c.budiLinked = await customer(appId, wa, waId(), { name: 'Budi Linked', properties: { city: 'Bandung' } });
+      const f = factories(t, appId);
+      await f.property('city', 'text');
+      wa = await f.channel('wa');
+      tg = await f.channel('telegram');
+      c.budiWa = (await f.customer(wa, { name: 'Budi Santoso', tags: ['vip'], platform: 'web', properties: { city: 'Jakarta' } })).id;
+      c.budiTg = (
+        await f.customer(tg, { name: 'Budi Santoso', tags: ['vip', 'new'], platform: 'mobile', properties: { city: 'Jakarta' } })
+      ).id;
+      c.siti = (await f.customer(wa, { name: 'Siti Aminah', tags: ['new'], properties: { city: 'Jakarta' } })).id;
+      c.budiLinked = (await f.customer(wa, { name: 'Budi Linked', properties: { city: 'Bandung' } })).id;
       await setColumns(appId, c.budiWa, { source: 'ads' });
       await setColumns(appId, c.budiLinked, { profileId: '018f0000-0000-7000-8000-0000000000aa' });
     });

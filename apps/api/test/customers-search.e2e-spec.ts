@@ -1,5 +1,6 @@
 import { buildSearchText } from '@cdp/customers';
 import { Db, newId, sql } from '@cdp/platform';
+import { factories } from './support/factories';
 import { createTestApp, newAppId, type TestApp } from './support/test-app';
 
 /** FEATURES.md C4 (search), C9 (sorts, cursor paging), X8 (keyset pages, search plan); API.md "Lists". */
@@ -11,25 +12,8 @@ describe('Customer search, sorts and pages', () => {
   });
   afterAll(() => t.close());
 
-  const channel = async (appId: string, type = 'wa'): Promise<string> => {
-    const r = await t
-      .http()
-      .post('/v1/channels')
-      .set(t.auth(appId))
-      .send({ type, name: `${type} ${++seq}` });
-    expect(r.status).toBe(201);
-    return r.body.id;
-  };
+  // Identifiers of their own where a test searches by substring: random digits could hold the term.
   const waId = () => `62813${String(1000000 + ++seq).padStart(7, '0')}`;
-  const customer = async (appId: string, channelId: string, body: Record<string, unknown> = {}): Promise<string> => {
-    const r = await t
-      .http()
-      .post('/v1/customers')
-      .set(t.auth(appId))
-      .send({ channelId, identifier: waId(), name: `Customer ${++seq}`, ...body });
-    expect(r.status).toBe(201);
-    return r.body.id;
-  };
   const search = (appId: string, body: Record<string, unknown>) =>
     t.http().post('/v1/customers/search').set(t.auth(appId, 'agent')).send(body);
   const names = async (appId: string, term: string): Promise<string[]> => {
@@ -59,23 +43,24 @@ describe('Customer search, sorts and pages', () => {
     let appId: string;
     beforeAll(async () => {
       appId = newAppId();
-      const wa = await channel(appId);
-      await customer(appId, wa, { name: 'Đặng Thị Hương', email: 'huong.dang@example.com' });
-      await customer(appId, wa, { name: 'ณัฐวุฒิ ศรีสุข' });
-      await customer(appId, wa, {
+      const f = factories(t, appId);
+      const wa = await f.channel('wa');
+      await f.customer(wa, { identifier: waId(), name: 'Đặng Thị Hương', email: 'huong.dang@example.com' });
+      await f.customer(wa, { identifier: waId(), name: 'ณัฐวุฒิ ศรีสุข' });
+      await f.customer(wa, {
         name: 'Budi Santoso',
         email: 'Budi.S@Example.com',
         phoneNumber: '+62 811-2233-4455',
         identifier: '6281299887766',
       });
-      await customer(appId, wa, { name: 'Søren Ærø' });
-      await customer(appId, wa, { name: 'Andi 100% _real_ \\ backslash' });
+      await f.customer(wa, { identifier: waId(), name: 'Søren Ærø' });
+      await f.customer(wa, { identifier: waId(), name: 'Andi 100% _real_ \\ backslash' });
       // Inserted directly: creating a customer whose name holds ';' is the customers API's own test.
       const evil = "x'); drop table customers; --";
       await t.app.get(Db)
         .run(sql`insert into customers (id, app_id, channel_id, identifier, name, source, search_text, created_at, updated_at)
         values (${newId()}::uuid, ${appId}, ${wa}::uuid, ${waId()}, ${evil}, 'admin', ${buildSearchText({ name: evil, identifier: '0' })}, now(), now())`);
-      await customer(appId, wa, { name: 'Bu Ani' });
+      await f.customer(wa, { identifier: waId(), name: 'Bu Ani' });
     });
 
     it('C4: accents and case are folded for any script', async () => {
@@ -132,8 +117,9 @@ describe('Customer search, sorts and pages', () => {
     const made: string[] = [];
     beforeAll(async () => {
       appId = newAppId();
-      wa = await channel(appId);
-      for (const n of ['Delta', 'Alpha', 'Echo', 'Charlie', 'Bravo']) made.push(await customer(appId, wa, { name: n }));
+      const f = factories(t, appId);
+      wa = await f.channel('wa');
+      for (const n of ['Delta', 'Alpha', 'Echo', 'Charlie', 'Bravo']) made.push((await f.customer(wa, { name: n })).id);
     });
 
     it('C9: newest first by default; sort=name ascending', async () => {
@@ -178,7 +164,7 @@ describe('Customer search, sorts and pages', () => {
 
     it('C9: -lastActivityAt puts the most recently active first and customers without activity last', async () => {
       const other = newAppId();
-      const ch = await channel(other);
+      const ch = await factories(t, other).channel('wa');
       // Inserted directly, so that no created-activity is recorded for them: only the activity rows below count.
       const db = t.app.get(Db);
       const insert = async (createdAt: string): Promise<string> => {
@@ -203,14 +189,15 @@ describe('Customer search, sorts and pages', () => {
 
     it('a page walk returns every customer exactly once while new customers are being added', async () => {
       const other = newAppId();
-      const ch = await channel(other);
+      const f = factories(t, other);
+      const ch = await f.channel('wa');
       const before: string[] = [];
-      for (let i = 0; i < 7; i++) before.push(await customer(other, ch));
+      for (let i = 0; i < 7; i++) before.push((await f.customer(ch)).id);
       const added: string[] = [];
       for (const sort of ['-createdAt', 'name', '-lastActivityAt']) {
         const seen = await walk(other, { sort, limit: 3 }, async () => {
-          const more = await Promise.all([customer(other, ch, { name: `Aaron ${++seq}` }), customer(other, ch, { name: `Zed ${++seq}` })]);
-          added.push(...more);
+          const more = await Promise.all([f.customer(ch, { name: `Aaron ${++seq}` }), f.customer(ch, { name: `Zed ${++seq}` })]);
+          added.push(...more.map((c) => c.id));
         });
         const ids = seen.map((c) => c.id);
         expect(new Set(ids).size).toBe(ids.length);
@@ -270,7 +257,7 @@ describe('Customer search, sorts and pages', () => {
     const OLD_MATCH = 'Quillon Zephyrine';
     beforeAll(async () => {
       appId = newAppId();
-      const wa = await channel(appId);
+      const wa = await factories(t, appId).channel('wa');
       const db = t.app.get(Db);
       // 6,000 customers, more than the first step's window; the rare name is the oldest of them.
       const oldest = newId();

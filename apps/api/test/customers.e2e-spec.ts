@@ -13,6 +13,7 @@ import {
 } from '@cdp/customers';
 import { Db, DomainError, DomainEventHandler, newId, type DomainEventHandlerContract } from '@cdp/platform';
 import { eventually } from './support/eventually';
+import { factories } from './support/factories';
 import { createTestApp, newAppId, onRealServices, type TestApp } from './support/test-app';
 
 // A stand-in for the groups lib: answers the detail's `groups` over the QueryBus for one known customer.
@@ -48,22 +49,11 @@ describe('Customers (API.md "Customers")', () => {
   });
   afterAll(() => t.close());
 
-  async function channel(appId: string, body: Record<string, unknown> = { type: 'wa', name: 'WA' }): Promise<string> {
-    const r = await t.http().post('/v1/channels').set(t.auth(appId)).send(body);
-    expect(r.status).toBe(201);
-    return r.body.id;
-  }
-
-  async function customer(appId: string, body: Record<string, unknown>) {
-    const r = await t.http().post('/v1/customers').set(t.auth(appId)).send(body);
-    expect(r.status).toBe(201);
-    return r.body;
-  }
-
   describe('create', () => {
     it('C1, C2, C3: a customer added by hand belongs to one channel, has source admin and normalised fields', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
+      const f = factories(t, appId);
+      const ch = await f.channel('wa', undefined, 'WA');
       const r = await t
         .http()
         .post('/v1/customers')
@@ -102,17 +92,19 @@ describe('Customers (API.md "Customers")', () => {
 
     it("C10: a local phone number is read with the app's default country", async () => {
       const appId = newAppId();
-      const ch = await channel(appId, { type: 'telegram', name: 'TG' });
+      const f = factories(t, appId);
+      const ch = await f.channel('telegram');
       await t.http().patch('/v1/settings/customers').set(t.auth(appId)).send({ defaultCountry: 'TH' });
-      const c = await customer(appId, { channelId: ch, identifier: '123456789', name: 'Somchai', phoneNumber: '081 234 5678' });
+      const c = await f.customer(ch, { identifier: '123456789', name: 'Somchai', phoneNumber: '081 234 5678' });
       expect(c.phoneNumber).toBe('+66812345678');
     });
 
     it('C1: the same identifier twice on one channel is 409 customer_exists, also when written differently', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const other = await channel(appId, { type: 'wa', name: 'WA 2' });
-      await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi' });
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
+      const other = await f.channel('wa');
+      await f.customer(ch, { identifier: '6281234567890', name: 'Budi' });
       const dup = await t
         .http()
         .post('/v1/customers')
@@ -122,13 +114,14 @@ describe('Customers (API.md "Customers")', () => {
       expect(dup.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(dup.body.code).toBe('customer_exists');
       // Another channel instance is another customer.
-      const elsewhere = await customer(appId, { channelId: other, identifier: '6281234567890', name: 'Budi' });
+      const elsewhere = await f.customer(other, { identifier: '6281234567890', name: 'Budi' });
       expect(elsewhere.channel.id).toBe(other);
     });
 
     it('C1: two identical creates at once give one 201 and one 409, never a 500', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
       const body = { channelId: ch, identifier: '6281111111111', name: 'Race' };
       for (let round = 0; round < (onRealServices ? 5 : 1); round++) {
         const b = { ...body, identifier: `628111111111${round}` };
@@ -143,8 +136,9 @@ describe('Customers (API.md "Customers")', () => {
 
     it('CH3, X5: an identifier the channel refuses, or a junk one, is 422 invalid_identifier and nothing is stored', async () => {
       const appId = newAppId();
-      const wa = await channel(appId);
-      const line = await channel(appId, { type: 'line', name: 'LINE' });
+      const f = factories(t, appId);
+      const wa = await f.channel('wa');
+      const line = await f.channel('line');
       for (const [channelId, identifier] of [
         [wa, 'not-a-number'],
         [line, '6281234567890'],
@@ -167,7 +161,7 @@ describe('Customers (API.md "Customers")', () => {
 
     it("C1: the channel must be one of the app's channels (422 validation_failed on channelId)", async () => {
       const appId = newAppId();
-      const foreign = await channel(newAppId());
+      const foreign = await factories(t, newAppId()).channel('wa');
       for (const channelId of [foreign, newId(), 'not-a-uuid']) {
         const r = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId, identifier: '6281234567890', name: 'X' });
         expect(r.status).toBe(422);
@@ -178,7 +172,8 @@ describe('Customers (API.md "Customers")', () => {
 
     it('C2, C3, C10: invalid fields are 422 validation_failed naming each field; the source cannot be chosen by hand', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
       const base = { channelId: ch, identifier: '6281234567890', name: 'Budi' };
       const cases: [Record<string, unknown>, string][] = [
         [{ email: 'budi@' }, 'email'],
@@ -203,17 +198,14 @@ describe('Customers (API.md "Customers")', () => {
         expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
       }
       // None of them was stored: the identifier is still free.
-      await customer(appId, base);
+      await f.customer(ch, base);
     });
 
     it('C2, C10: property values given at creation are checked against the definitions and stored', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      await t
-        .http()
-        .post('/v1/customer-properties')
-        .set(t.auth(appId))
-        .send({ key: 'city', label: 'City', type: 'select', options: ['Jakarta', 'Bandung'] });
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
+      await f.property('city', 'select', { label: 'City', options: ['Jakarta', 'Bandung'] });
       const bad = await t
         .http()
         .post('/v1/customers')
@@ -221,7 +213,7 @@ describe('Customers (API.md "Customers")', () => {
         .send({ channelId: ch, identifier: '6281234567890', name: 'Budi', properties: { city: 'Medan' } });
       expect(bad.status).toBe(422);
       expect(bad.body.errors[0].field).toBe('properties.city');
-      const c = await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi', properties: { city: 'Jakarta' } });
+      const c = await f.customer(ch, { identifier: '6281234567890', name: 'Budi', properties: { city: 'Jakarta' } });
       expect(c.properties).toEqual({ city: 'Jakarta' });
     });
   });
@@ -229,9 +221,9 @@ describe('Customers (API.md "Customers")', () => {
   describe('edit (C10)', () => {
     it('C10: name, e-mail and phone are edited and validated; null clears e-mail and phone; updatedAt moves', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const c = await customer(appId, {
-        channelId: ch,
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
+      const c = await f.customer(ch, {
         identifier: '6281234567890',
         name: 'Budi',
         email: 'budi@example.com',
@@ -267,8 +259,9 @@ describe('Customers (API.md "Customers")', () => {
 
     it('C10: a bad edit is 422 and changes nothing; name cannot be cleared; identifier and channel cannot be edited', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const c = await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi', email: 'budi@example.com' });
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
+      const c = await f.customer(ch, { identifier: '6281234567890', name: 'Budi', email: 'budi@example.com' });
       for (const [body, field] of [
         [{ name: 'Ok', phoneNumber: 'abc' }, 'phoneNumber'],
         [{ name: 'Ok', email: 'nope' }, 'email'],
@@ -288,10 +281,11 @@ describe('Customers (API.md "Customers")', () => {
 
     it("C10: tags are replaced, trimmed and de-duplicated; GET /v1/tags lists the app's tags by use", async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const a = await customer(appId, { channelId: ch, identifier: '6281000000001', name: 'A', tags: ['vip', 'new'] });
-      await customer(appId, { channelId: ch, identifier: '6281000000002', name: 'B', tags: ['vip'] });
-      await customer(appId, { channelId: ch, identifier: '6281000000003', name: 'C', tags: ['vip', 'jakarta', 'new'] });
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
+      const a = await f.customer(ch, { identifier: '6281000000001', name: 'A', tags: ['vip', 'new'] });
+      await f.customer(ch, { identifier: '6281000000002', name: 'B', tags: ['vip'] });
+      await f.customer(ch, { identifier: '6281000000003', name: 'C', tags: ['vip', 'jakarta', 'new'] });
       const r = await t
         .http()
         .patch(`/v1/customers/${a.id}`)
@@ -316,16 +310,17 @@ describe('Customers (API.md "Customers")', () => {
 
     it('C10: PUT properties keeps keys not sent, removes null ones, refuses unknown keys and wrong types', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
       const admin = t.auth(appId);
-      for (const def of [
+      for (const { key, type, ...extra } of [
         { key: 'city', label: 'City', type: 'select', options: ['Jakarta', 'Bandung'] },
         { key: 'tier', label: 'Tier', type: 'select', options: ['gold', 'silver'] },
         { key: 'vip', label: 'VIP', type: 'boolean' },
         { key: 'birthday', label: 'Birthday', type: 'date' },
       ])
-        expect((await t.http().post('/v1/customer-properties').set(admin).send(def)).status).toBe(201);
-      const c = await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi' });
+        await f.property(key, type, extra);
+      const c = await f.customer(ch, { identifier: '6281234567890', name: 'Budi' });
       const put = (body: unknown) =>
         t
           .http()
@@ -358,11 +353,12 @@ describe('Customers (API.md "Customers")', () => {
   describe('detail', () => {
     it('C2: linkedCustomers are the other members of its linked set; linked and mainChannel show on each', async () => {
       const appId = newAppId();
-      const wa = await channel(appId);
-      const tg = await channel(appId, { type: 'telegram', name: 'TG' });
-      const a = await customer(appId, { channelId: wa, identifier: '6281234567890', name: 'Budi' });
-      const b = await customer(appId, { channelId: tg, identifier: '987654321', name: 'Budi TG' });
-      const c = await customer(appId, { channelId: tg, identifier: '987654322', name: 'Someone else' });
+      const f = factories(t, appId);
+      const wa = await f.channel('wa');
+      const tg = await f.channel('telegram');
+      const a = await f.customer(wa, { identifier: '6281234567890', name: 'Budi' });
+      const b = await f.customer(tg, { identifier: '987654321', name: 'Budi TG' });
+      const c = await f.customer(tg, { identifier: '987654322', name: 'Someone else' });
       // The merge lib links customers through the exported link columns' door, inside its own transaction.
       const writer = t.app.get(CustomerLinks);
       const db = t.app.get(Db);
@@ -390,9 +386,10 @@ describe('Customers (API.md "Customers")', () => {
 
     it('C10: the groups a customer belongs to come from the groups lib (QueryBus), on the detail and on /groups', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const c = await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi' });
-      const d = await customer(appId, { channelId: ch, identifier: '6281234567891', name: 'Dewi' });
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
+      const c = await f.customer(ch, { identifier: '6281234567890', name: 'Budi' });
+      const d = await f.customer(ch, { identifier: '6281234567891', name: 'Dewi' });
       groupsByCustomer.set(`${appId}/${c.id}`, [{ id: newId(), name: 'VIP Jakarta' }]);
       const g = await t.http().get(`/v1/customers/${c.id}/groups`).set(t.auth(appId, 'agent'));
       expect(g.status).toBe(200);
@@ -407,8 +404,9 @@ describe('Customers (API.md "Customers")', () => {
   describe('delete', () => {
     it('C1: admins and supervisors delete a customer (204, gone, audited); agents may not', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const c = await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi', tags: ['vip'] });
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
+      const c = await f.customer(ch, { identifier: '6281234567890', name: 'Budi', tags: ['vip'] });
       const agent = await t.http().delete(`/v1/customers/${c.id}`).set(t.auth(appId, 'agent'));
       expect(agent.status).toBe(403);
       expect(agent.body.code).toBe('forbidden');
@@ -421,14 +419,15 @@ describe('Customers (API.md "Customers")', () => {
       expect(log.body.data).toHaveLength(1);
       expect(log.body.data[0]).toMatchObject({ action: 'customer.deleted', subject: `customer:${c.id}`, actor: { role: 'supervisor' } });
       // The identifier is free again.
-      await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi' });
+      await f.customer(ch, { identifier: '6281234567890', name: 'Budi' });
     });
 
     it('C1: deletion hooks run inside the delete: a hook that refuses leaves the customer in place', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const keep = await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Keep' });
-      const go = await customer(appId, { channelId: ch, identifier: '6281234567891', name: 'Go' });
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
+      const keep = await f.customer(ch, { identifier: '6281234567890', name: 'Keep' });
+      const go = await f.customer(ch, { identifier: '6281234567891', name: 'Go' });
       const seen: string[] = [];
       t.app.get(CustomerDeletionHooks).register(async (_tx, hookApp, ref) => {
         if (hookApp !== appId) return;
@@ -464,8 +463,9 @@ describe('Customers (API.md "Customers")', () => {
   it("tenancy: another app's customer, or a non-UUID id, is 404 on every customer endpoint", async () => {
     const a = newAppId();
     const b = newAppId();
-    const ch = await channel(a);
-    const c = await customer(a, { channelId: ch, identifier: '6281234567890', name: 'Budi', tags: ['vip'] });
+    const fa = factories(t, a);
+    const ch = await fa.channel('wa');
+    const c = await fa.customer(ch, { identifier: '6281234567890', name: 'Budi', tags: ['vip'] });
     const asB = t.auth(b);
     for (const id of [c.id, 'not-a-uuid', newId()]) {
       const rs = await Promise.all([
@@ -487,10 +487,11 @@ describe('Customers (API.md "Customers")', () => {
 
   it('CH2, C1: a channel with customers cannot be deleted or change its identifier type (409 channel_in_use)', async () => {
     const appId = newAppId();
-    const wa = await channel(appId);
-    const qiscus = await channel(appId, { type: 'qiscus', name: 'Widget', config: { identifierType: 'email' } });
-    const c = await customer(appId, { channelId: wa, identifier: '6281234567890', name: 'Budi' });
-    const q = await customer(appId, { channelId: qiscus, identifier: 'Budi@Example.com', name: 'Budi web', platform: 'web' });
+    const f = factories(t, appId);
+    const wa = await f.channel('wa');
+    const qiscus = await f.channel('qiscus', { identifierType: 'email' }, 'Widget');
+    const c = await f.customer(wa, { identifier: '6281234567890', name: 'Budi' });
+    const q = await f.customer(qiscus, { identifier: 'Budi@Example.com', name: 'Budi web', platform: 'web' });
     const del = await t.http().delete(`/v1/channels/${wa}`).set(t.auth(appId));
     expect(del.status).toBe(409);
     expect(del.body.code).toBe('channel_in_use');
@@ -517,8 +518,9 @@ describe('Customers (API.md "Customers")', () => {
   describe('for other libs', () => {
     it('C1, C3: createMany inserts a batch in one statement, answers the taken identifiers, and sets lastActivityAt', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const taken = await customer(appId, { channelId: ch, identifier: '6281000000001', name: 'Taken' });
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
+      const taken = await f.customer(ch, { identifier: '6281000000001', name: 'Taken' });
       const service = t.app.get(CustomersService);
       const db = t.app.get(Db);
       // What other libs insert comes through the one door for new customers.
@@ -567,8 +569,9 @@ describe('Customers (API.md "Customers")', () => {
 
     it('C3: CustomerCreatedEvent and CustomerDeletedEvent reach listeners once committed; a rolled-back batch publishes nothing', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const c = await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi' });
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
+      const c = await f.customer(ch, { identifier: '6281234567890', name: 'Budi' });
       const service = t.app.get(CustomersService);
       const [rolledBack] = await t.app
         .get(CustomerIntake)
@@ -594,8 +597,9 @@ describe('Customers (API.md "Customers")', () => {
 
     it('C2: the activity store moves lastActivityAt forward only, in one upsert per batch', async () => {
       const appId = newAppId();
-      const ch = await channel(appId);
-      const c = await customer(appId, { channelId: ch, identifier: '6281234567890', name: 'Budi' });
+      const f = factories(t, appId);
+      const ch = await f.channel('wa');
+      const c = await f.customer(ch, { identifier: '6281234567890', name: 'Budi' });
       const store = t.app.get(CustomerActivityStore);
       const db = t.app.get(Db);
       const later = new Date(Date.parse(c.createdAt) + 60_000);

@@ -1,3 +1,4 @@
+import { factories } from './support/factories';
 import { createTestApp, newAppId, type TestApp } from './support/test-app';
 
 describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () => {
@@ -7,20 +8,6 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
   });
   afterAll(() => t.close());
 
-  const channel = async (appId: string, type = 'wa') => {
-    const r = await t
-      .http()
-      .post('/v1/channels')
-      .set(t.auth(appId))
-      .send({ type, name: `${type} channel` });
-    expect(r.status).toBe(201);
-    return r.body.id as string;
-  };
-  const customer = async (appId: string, channelId: string, identifier = '6281234567890') => {
-    const r = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId, identifier, name: 'Budi' });
-    expect(r.status).toBe(201);
-    return r.body.id as string;
-  };
   const post = (appId: string, events: unknown[]) => t.http().post('/v1/events').set(t.auth(appId)).send({ events });
   const timeline = async (appId: string, customerId: string, query = '') => {
     const r = await t.http().get(`/v1/customers/${customerId}/activities?limit=100${query}`).set(t.auth(appId, 'agent'));
@@ -44,7 +31,8 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
 
   it('A2: good events are stored and visible right after the answer; the last activity moves to the newest', async () => {
     const appId = newAppId();
-    const id = await customer(appId, await channel(appId));
+    const f = factories(t, appId);
+    const { id } = await f.customer(await f.channel('wa'));
     const r = await post(appId, [purchase(id, 1), purchase(id, 3), { ...purchase(id, 2), type: 'csat.submitted', data: { rating: 5 } }]);
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
@@ -66,11 +54,13 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
 
   it('A2: bad events are listed with their index and code while the good ones are stored', async () => {
     const appId = newAppId();
-    const wa = await channel(appId);
-    const tg = await channel(appId, 'telegram');
-    const id = await customer(appId, wa);
+    const f = factories(t, appId);
+    const wa = await f.channel('wa');
+    const tg = await f.channel('telegram');
+    const { id } = await f.customer(wa);
     const otherApp = newAppId();
-    const foreign = await customer(otherApp, await channel(otherApp));
+    const fo = factories(t, otherApp);
+    const { id: foreign } = await fo.customer(await fo.channel('wa'));
     const r = await post(appId, [
       purchase(id, 1), // 0 ok
       { type: 'purchase.completed', customerId: id }, // 1 no occurredAt
@@ -121,7 +111,8 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
 
   it('A2, C3: a customer named by channel + identifier is created once (normalised, source organic by default) with its customer.created activity', async () => {
     const appId = newAppId();
-    const wa = await channel(appId);
+    const f = factories(t, appId);
+    const wa = await f.channel('wa');
     const r = await post(appId, [
       {
         type: 'message.inbound_from_ad',
@@ -165,7 +156,8 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
 
   it('C3, CH4: ads and broadcast sources only on WhatsApp; invalid customer fields are refused', async () => {
     const appId = newAppId();
-    const tg = await channel(appId, 'telegram');
+    const f = factories(t, appId);
+    const tg = await f.channel('telegram');
     const r = await post(appId, [
       {
         type: 'purchase.completed',
@@ -208,7 +200,8 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
 
   it('X5: junk identifiers never create a customer (invalid_identifier)', async () => {
     const appId = newAppId();
-    const tg = await channel(appId, 'telegram');
+    const f = factories(t, appId);
+    const tg = await f.channel('telegram');
     const junk = ['null', 'undefined', '0', '-1', 'anonymous', 'guest', '[object Object]', '0000000'];
     const r = await post(
       appId,
@@ -221,7 +214,8 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
 
   it('A2: a repeated idempotencyKey is a duplicate and the first stands, within a batch and across batches', async () => {
     const appId = newAppId();
-    const id = await customer(appId, await channel(appId));
+    const f = factories(t, appId);
+    const { id } = await f.customer(await f.channel('wa'));
     const first = await post(appId, [
       purchase(id, 1, { idempotencyKey: 'k-1', data: { orderId: 'first' } }),
       purchase(id, 2, { idempotencyKey: 'k-1', data: { orderId: 'second' } }),
@@ -237,14 +231,16 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
     expect(items.map((a) => a.data.orderId)).toEqual(['o-4', 'o-3', 'first']);
     // Keys are per app: another app may use the same key.
     const other = newAppId();
-    const oid = await customer(other, await channel(other));
+    const fo = factories(t, other);
+    const { id: oid } = await fo.customer(await fo.channel('wa'));
     expect((await post(other, [purchase(oid, 1, { idempotencyKey: 'k-1' })])).body.accepted).toBe(1);
   });
 
   it('A2: two identical batches at once store each event once (accepted N in total, duplicates N)', async () => {
     const appId = newAppId();
-    const wa = await channel(appId);
-    const id = await customer(appId, wa);
+    const f = factories(t, appId);
+    const wa = await f.channel('wa');
+    const { id } = await f.customer(wa);
     const n = 200;
     const batch = Array.from({ length: n }, (_, i) =>
       i % 2
@@ -270,7 +266,8 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
 
   it('A2: 1,000 events are taken; 1,001 are refused with 422 batch_too_large and nothing is stored', async () => {
     const appId = newAppId();
-    const id = await customer(appId, await channel(appId));
+    const f = factories(t, appId);
+    const { id } = await f.customer(await f.channel('wa'));
     const tooMany = Array.from({ length: 1001 }, (_, i) => purchase(id, i));
     const r = await post(appId, tooMany);
     expect(r.status).toBe(422);
@@ -283,7 +280,8 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
 
   it('A2: the events route takes bodies up to 5 MB (413 payload_too_large beyond)', async () => {
     const appId = newAppId();
-    const id = await customer(appId, await channel(appId));
+    const f = factories(t, appId);
+    const { id } = await f.customer(await f.channel('wa'));
     const blob = 'x'.repeat(2000);
     const big = Array.from({ length: 1000 }, (_, i) => purchase(id, i, { data: { blob } })); // ~2.2 MB
     const ok = await post(appId, big);
@@ -308,7 +306,8 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
 
   it('A2: posting events with a token is for admins (403 forbidden for supervisors and agents)', async () => {
     const appId = newAppId();
-    const id = await customer(appId, await channel(appId));
+    const f = factories(t, appId);
+    const { id } = await f.customer(await f.channel('wa'));
     for (const role of ['supervisor', 'agent'] as const) {
       const r = await t
         .http()
@@ -323,7 +322,8 @@ describe('Event ingestion (API.md "POST /events"; FEATURES.md A2, C3, X5)', () =
 
   it('A2: a customer added by hand gets its customer.created activity once', async () => {
     const appId = newAppId();
-    const id = await customer(appId, await channel(appId));
+    const f = factories(t, appId);
+    const { id } = await f.customer(await f.channel('wa'));
     let items: Awaited<ReturnType<typeof timeline>> = [];
     for (let i = 0; i < 50 && !items.length; i++) {
       items = await timeline(appId, id);

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { Db, JobRunner, sql } from '@cdp/platform';
+import { factories } from './support/factories';
 import { createTestApp, newAppId, onRealServices, type Role, type TestApp } from './support/test-app';
 
 const transport = onRealServices ? 'BullMQ' : 'in-process';
@@ -68,18 +69,6 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
     await smtp.stop();
   });
 
-  async function channel(appId: string, type: string, name = type.toUpperCase()): Promise<string> {
-    const r = await t.http().post('/v1/channels').set(t.auth(appId)).send({ type, name });
-    expect(r.status).toBe(201);
-    return r.body.id;
-  }
-
-  async function customer(appId: string, body: Record<string, unknown>) {
-    const r = await t.http().post('/v1/customers').set(t.auth(appId)).send(body);
-    expect(r.status).toBe(201);
-    return r.body;
-  }
-
   async function waitFor(path: string, appId: string, role: Role = 'admin') {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -125,12 +114,11 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
 
   it('IE5: the customers matching the filter are mailed as a link; the link downloads the CSV, newest first', async () => {
     const appId = newAppId();
-    const wa = await channel(appId, 'wa', 'WA Jakarta');
-    const line = await channel(appId, 'line');
-    const prop = await t.http().post('/v1/customer-properties').set(t.auth(appId)).send({ key: 'city', label: 'City', type: 'text' });
-    expect(prop.status).toBe(201);
-    const budi = await customer(appId, {
-      channelId: wa,
+    const f = factories(t, appId);
+    const wa = await f.channel('wa', undefined, 'WA Jakarta');
+    const line = await f.channel('line');
+    await f.property('city', 'text', { label: 'City' });
+    const budi = await f.customer(wa, {
       identifier: '6281234567890',
       name: 'Budi',
       email: 'budi@example.com',
@@ -139,8 +127,8 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
       platform: 'mobile',
     });
     await t.http().put(`/v1/customers/${budi.id}/properties`).set(t.auth(appId)).send({ city: 'Jakarta' });
-    const siti = await customer(appId, { channelId: wa, identifier: '6281299990000', name: 'Siti' });
-    await customer(appId, { channelId: line, identifier: `U${'a'.repeat(32)}`, name: 'Not on WA' });
+    const siti = await f.customer(wa, { identifier: '6281299990000', name: 'Siti' });
+    await f.customer(line, { identifier: `U${'a'.repeat(32)}`, name: 'Not on WA' });
 
     const started = Date.now();
     const { done, mail } = await exportOf(appId, { filter: { channelIds: [wa] }, email: 'Ana@Example.com' });
@@ -189,7 +177,8 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
 
   it('IE5: the filter is checked at request time with the search codes; a bad e-mail is 422; nothing is queued', async () => {
     const appId = newAppId();
-    const line = await channel(appId, 'line');
+    const f = factories(t, appId);
+    const line = await f.channel('line');
     const ads = await t
       .http()
       .post('/v1/customers/exports')
@@ -207,7 +196,7 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
       .http()
       .post('/v1/customers/exports')
       .set(t.auth(appId))
-      .send({ filter: { channelIds: [await channel(newAppId(), 'wa')] }, email: 'a@example.com' });
+      .send({ filter: { channelIds: [await factories(t, newAppId()).channel('wa')] }, email: 'a@example.com' });
     expect(foreign.status).toBe(422);
     expect(foreign.body.code).toBe('validation_failed');
     const tooMany = await t
@@ -234,11 +223,12 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
 
   it('IE5: at most 1,000 rows: the latest 1,000 by creation when more match', async () => {
     const appId = newAppId();
-    const tg = await channel(appId, 'telegram');
-    const first = await customer(appId, { channelId: tg, identifier: '1', name: 'The oldest' });
+    const f = factories(t, appId);
+    const tg = await f.channel('telegram');
+    const first = await f.customer(tg, { identifier: '1', name: 'The oldest' });
     const rows = Array.from({ length: 1000 }, (_, i) => `Customer ${i},${1000 + i},c${i}@example.com,,${tg},telegram,`);
     expect((await importCsv(appId, [IMPORT_HEADER, ...rows].join('\n'))).createdCount).toBe(1000);
-    const last = await customer(appId, { channelId: tg, identifier: '2', name: 'The newest' });
+    const last = await f.customer(tg, { identifier: '2', name: 'The newest' });
 
     const started = Date.now();
     const { done, mail } = await exportOf(appId, { email: 'ops@example.com' });
@@ -255,13 +245,14 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
 
   it('IE5: cells that a spreadsheet would run as formulas are escaped; phone numbers and numbers are not; the file imports back', async () => {
     const appId = newAppId();
-    const tg = await channel(appId, 'telegram');
-    const tiktok = await channel(appId, 'tiktok');
+    const f = factories(t, appId);
+    const tg = await f.channel('telegram');
+    const tiktok = await f.channel('tiktok');
     const names = ['=HYPERLINK("http://evil.test","x")', "+cmd|' /C calc'!A0", '-2+3+cmd', '@SUM(A1:A2)', 'Plain -name'];
     const made: { id: string }[] = [];
     for (const [i, name] of names.entries())
-      made.push(await customer(appId, { channelId: tg, identifier: String(300 + i), name, phoneNumber: '+6281234567890' }));
-    made.push(await customer(appId, { channelId: tiktok, identifier: '-abc_123', name: '-42' }));
+      made.push(await f.customer(tg, { identifier: String(300 + i), name, phoneNumber: '+6281234567890' }));
+    made.push(await f.customer(tiktok, { identifier: '-abc_123', name: '-42' }));
     const { mail } = await exportOf(appId, { email: 'sec@example.com' });
     const file = (await download(linkIn(mail!))).body as Buffer;
     const rows = rowsOf(file);
@@ -298,8 +289,9 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
   it("IE5: a wrong, missing or expired token, another export's token, or an unknown id: 404 not_found", async () => {
     const a = newAppId();
     const b = newAppId();
-    await customer(a, { channelId: await channel(a, 'telegram'), identifier: '1', name: 'A' });
-    await customer(b, { channelId: await channel(b, 'telegram'), identifier: '1', name: 'B' });
+    const [fa, fb] = [factories(t, a), factories(t, b)];
+    await fa.customer(await fa.channel('telegram'), { identifier: '1', name: 'A' });
+    await fb.customer(await fb.channel('telegram'), { identifier: '1', name: 'B' });
     const ea = await exportOf(a, { email: 'a@example.com' });
     const eb = await exportOf(b, { email: 'b@example.com' });
     const pathA = linkIn(ea.mail!);
@@ -346,8 +338,9 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
 
   it('IE6: every export is in the audit log: who asked, the filter, the recipient and the row count', async () => {
     const appId = newAppId();
-    const wa = await channel(appId, 'wa');
-    await customer(appId, { channelId: wa, identifier: '6281234567890', name: 'Budi' });
+    const f = factories(t, appId);
+    const wa = await f.channel('wa');
+    await f.customer(wa, { identifier: '6281234567890', name: 'Budi' });
     const token = t.token(appId, 'admin', { sub: 'user-bo', email: 'bo@example.com' });
     const r = await t
       .http()
@@ -371,7 +364,8 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
 
   it('IE6: agents and supervisors may not export or see exports until an admin turns on "Agent can Import & Export Customer Data"', async () => {
     const appId = newAppId();
-    await customer(appId, { channelId: await channel(appId, 'telegram'), identifier: '1', name: 'A' });
+    const f = factories(t, appId);
+    await f.customer(await f.channel('telegram'), { identifier: '1', name: 'A' });
     const adminExport = (await exportOf(appId, { email: 'a@example.com' })).done;
     for (const role of ['agent', 'supervisor'] as Role[]) {
       const calls = [
@@ -395,7 +389,8 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
 
   it('IE5: an export whose filter no longer holds when the job runs fails with a reason the API shows', async () => {
     const appId = newAppId();
-    const wa = await channel(appId, 'wa');
+    const f = factories(t, appId);
+    const wa = await f.channel('wa');
     // The channel is deleted and the job runs again from the start: the request's check passed, the job's does not.
     const db = t.app.get(Db);
     const r = await t

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Db, sql } from '@cdp/platform';
+import { factories } from './support/factories';
 import { createTestApp, newAppId, onRealServices, type TestApp } from './support/test-app';
-
-const lineId = () => `U${randomBytes(16).toString('hex')}`;
 
 describe('Groups (API.md "Groups")', () => {
   let t: TestApp;
@@ -11,43 +9,7 @@ describe('Groups (API.md "Groups")', () => {
   });
   afterAll(() => t.close());
 
-  async function channel(appId: string, type = 'line'): Promise<string> {
-    const r = await t
-      .http()
-      .post('/v1/channels')
-      .set(t.auth(appId))
-      .send({ type, name: `${type} ${randomBytes(2).toString('hex')}` });
-    expect(r.status).toBe(201);
-    return r.body.id;
-  }
-
-  async function customer(
-    appId: string,
-    channelId: string,
-    body: Record<string, unknown> = {},
-  ): Promise<{ id: string; identifier: string }> {
-    const r = await t
-      .http()
-      .post('/v1/customers')
-      .set(t.auth(appId))
-      .send({ channelId, identifier: lineId(), name: `Customer ${randomBytes(3).toString('hex')}`, ...body });
-    expect(r.status).toBe(201);
-    return r.body;
-  }
-
-  async function customers(appId: string, channelId: string, n: number, body: Record<string, unknown> = {}) {
-    const out = [];
-    for (let i = 0; i < n; i++) out.push(await customer(appId, channelId, body));
-    return out;
-  }
-
   const ids = (xs: { id: string }[]) => xs.map((x) => x.id);
-
-  async function group(appId: string, body: Record<string, unknown>) {
-    const r = await t.http().post('/v1/groups').set(t.auth(appId)).send(body);
-    expect(r.status).toBe(201);
-    return r.body as { id: string; memberCount: number; notFound: string[] };
-  }
 
   const operator = (appId: string, body: Record<string, unknown>) =>
     t.http().patch(`/v1/operator/apps/${appId}/settings`).set(t.auth('platform', 'operator')).send(body);
@@ -71,10 +33,12 @@ describe('Groups (API.md "Groups")', () => {
   describe('create', () => {
     it("G1: a group made from chosen customers keeps them; ids that are not the app's are reported, not added", async () => {
       const appId = newAppId();
+      const f = factories(t, appId);
       const other = newAppId();
-      const line = await channel(appId);
-      const members = await customers(appId, line, 3);
-      const foreign = await customer(other, await channel(other));
+      const line = await f.channel();
+      const members = await f.customers(line, 3);
+      const fo = factories(t, other);
+      const foreign = await fo.customer(await fo.channel());
       const unknown = '0190a0a0-0000-7000-8000-000000000000';
       const r = await t
         .http()
@@ -85,28 +49,30 @@ describe('Groups (API.md "Groups")', () => {
       expect(r.body).toMatchObject({ name: 'VIP Jakarta', description: 'Best buyers', memberCount: 3, notFound: [foreign.id, unknown] });
       expect(Date.parse(r.body.createdAt)).not.toBeNaN();
       expect((await memberIds(appId, r.body.id)).sort()).toEqual(ids(members).sort());
-      const empty = await group(appId, { name: 'Empty' });
+      const empty = await f.group({ name: 'Empty' });
       expect(empty.memberCount).toBe(0);
     });
 
     it('G1: a group made from a filter gets every match, evaluated once inside the database', async () => {
       const appId = newAppId();
-      const [line, wa] = [await channel(appId), await channel(appId, 'wa')];
-      const vip = await customers(appId, line, 3, { tags: ['vip'] });
-      await customers(appId, line, 2, { tags: ['basic'] });
-      await customer(appId, wa, { identifier: '6281234567890', tags: ['vip'] });
-      const g = await group(appId, { name: 'VIP on LINE', filter: { channelIds: [line], tags: ['vip'] } });
+      const f = factories(t, appId);
+      const [line, wa] = [await f.channel(), await f.channel('wa')];
+      const vip = await f.customers(line, 3, { tags: ['vip'] });
+      await f.customers(line, 2, { tags: ['basic'] });
+      await f.customer(wa, { identifier: '6281234567890', tags: ['vip'] });
+      const g = await f.group({ name: 'VIP on LINE', filter: { channelIds: [line], tags: ['vip'] } });
       expect(g.memberCount).toBe(3);
       expect((await memberIds(appId, g.id)).sort()).toEqual(ids(vip).sort());
       // The filter is not re-evaluated later.
-      await customer(appId, line, { tags: ['vip'] });
+      await f.customer(line, { tags: ['vip'] });
       expect((await t.http().get(`/v1/groups/${g.id}`).set(t.auth(appId))).body.memberCount).toBe(3);
     });
 
     it('G1: customerIds and filter together, or a filter that breaks its rules, are refused', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const c = await customer(appId, line);
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const c = await f.customer(line);
       const both = await t
         .http()
         .post('/v1/groups')
@@ -130,9 +96,10 @@ describe('Groups (API.md "Groups")', () => {
   describe('view, edit, list, delete', () => {
     it('G3: a group is viewed, renamed, its description cleared, and deleted (its customers stay)', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const c = await customer(appId, line);
-      const g = await group(appId, { name: 'Old', description: 'd', customerIds: [c.id] });
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const c = await f.customer(line);
+      const g = await f.group({ name: 'Old', description: 'd', customerIds: [c.id] });
       const got = await t.http().get(`/v1/groups/${g.id}`).set(t.auth(appId, 'agent'));
       expect(got.body).toMatchObject({ id: g.id, name: 'Old', description: 'd', memberCount: 1 });
       const patched = await t.http().patch(`/v1/groups/${g.id}`).set(t.auth(appId, 'agent')).send({ name: 'New', description: null });
@@ -146,9 +113,10 @@ describe('Groups (API.md "Groups")', () => {
 
     it('G3: the list is newest first, paged by cursor, and searched by name ignoring case and accents', async () => {
       const appId = newAppId();
+      const f = factories(t, appId);
       const names = ['Pelanggan Đặc Biệt', 'Khách VIP', 'Jakarta 100%', 'Bandung', 'Surabaya'];
       const made = [];
-      for (const name of names) made.push(await group(appId, { name }));
+      for (const name of names) made.push(await f.group({ name }));
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
@@ -185,10 +153,11 @@ describe('Groups (API.md "Groups")', () => {
   describe('members', () => {
     it('G3: members are listed most recently added first, every one exactly once across pages', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const first = await customers(appId, line, 3);
-      const later = await customers(appId, line, 2);
-      const g = await group(appId, { name: 'g', customerIds: ids(first) });
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const first = await f.customers(line, 3);
+      const later = await f.customers(line, 2);
+      const g = await f.group({ name: 'g', customerIds: ids(first) });
       await new Promise((r) => setTimeout(r, 5));
       await t
         .http()
@@ -212,11 +181,13 @@ describe('Groups (API.md "Groups")', () => {
 
     it('G3: adding chosen customers reports added, already members and not found; removing reports removed', async () => {
       const appId = newAppId();
+      const f = factories(t, appId);
       const other = newAppId();
-      const line = await channel(appId);
-      const [a, b, c] = await customers(appId, line, 3);
-      const foreign = await customer(other, await channel(other));
-      const g = await group(appId, { name: 'g', customerIds: [a.id] });
+      const line = await f.channel();
+      const [a, b, c] = await f.customers(line, 3);
+      const fo = factories(t, other);
+      const foreign = await fo.customer(await fo.channel());
+      const g = await f.group({ name: 'g', customerIds: [a.id] });
       const add = await t
         .http()
         .post(`/v1/groups/${g.id}/members`)
@@ -237,10 +208,11 @@ describe('Groups (API.md "Groups")', () => {
 
     it('G3: adding every result of a filter adds only those not yet members', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const vip = await customers(appId, line, 4, { tags: ['vip'] });
-      await customers(appId, line, 2);
-      const g = await group(appId, { name: 'g', customerIds: [vip[0].id] });
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const vip = await f.customers(line, 4, { tags: ['vip'] });
+      await f.customers(line, 2);
+      const g = await f.group({ name: 'g', customerIds: [vip[0].id] });
       const r = await t
         .http()
         .post(`/v1/groups/${g.id}/members`)
@@ -252,10 +224,11 @@ describe('Groups (API.md "Groups")', () => {
 
     it('C10, G3: the customer detail and GET /customers/:id/groups show its groups; deleting a customer keeps counts exact', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const [a, b] = await customers(appId, line, 2);
-      const g1 = await group(appId, { name: 'Beta', customerIds: [a.id, b.id] });
-      const g2 = await group(appId, { name: 'Alpha', customerIds: [a.id] });
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const [a, b] = await f.customers(line, 2);
+      const g1 = await f.group({ name: 'Beta', customerIds: [a.id, b.id] });
+      const g2 = await f.group({ name: 'Alpha', customerIds: [a.id] });
       const detail = await t.http().get(`/v1/customers/${a.id}`).set(t.auth(appId));
       expect(detail.body.groups).toEqual([
         { id: g2.id, name: 'Alpha' },
@@ -272,10 +245,11 @@ describe('Groups (API.md "Groups")', () => {
   describe('member limit', () => {
     it('G2: an add that would pass the limit fails with group_member_limit_exceeded and adds nothing', async () => {
       const appId = newAppId();
+      const f = factories(t, appId);
       expect((await operator(appId, { groupMemberLimit: 3 })).status).toBe(200);
-      const line = await channel(appId);
-      const cs = await customers(appId, line, 5, { tags: ['vip'] });
-      const g = await group(appId, { name: 'g', customerIds: ids(cs.slice(0, 2)) });
+      const line = await f.channel();
+      const cs = await f.customers(line, 5, { tags: ['vip'] });
+      const g = await f.group({ name: 'g', customerIds: ids(cs.slice(0, 2)) });
       const over = await t
         .http()
         .post(`/v1/groups/${g.id}/members`)
@@ -302,9 +276,10 @@ describe('Groups (API.md "Groups")', () => {
 
     it('G2: creating from chosen customers or a filter that match more than the limit fails, the match count in the detail', async () => {
       const appId = newAppId();
+      const f = factories(t, appId);
       await operator(appId, { groupMemberLimit: 3 });
-      const line = await channel(appId);
-      const cs = await customers(appId, line, 6);
+      const line = await f.channel();
+      const cs = await f.customers(line, 6);
       const byIds = await t
         .http()
         .post('/v1/groups')
@@ -336,7 +311,8 @@ describe('Groups (API.md "Groups")', () => {
   describe('broadcast audience', () => {
     it('G4: only on the Enterprise plan (403 plan_required)', async () => {
       const appId = newAppId();
-      const g = await group(appId, { name: 'g' });
+      const f = factories(t, appId);
+      const g = await f.group({ name: 'g' });
       const r = await t.http().get(`/v1/groups/${g.id}/broadcast-audience`).set(t.auth(appId));
       expect(r.status).toBe(403);
       expect(r.body.code).toBe('plan_required');
@@ -344,37 +320,25 @@ describe('Groups (API.md "Groups")', () => {
 
     it('G4: linked customers count once: the main channel when set, else the most recently active member in the group', async () => {
       const appId = newAppId();
+      const f = factories(t, appId);
       await operator(appId, { plan: 'enterprise' });
-      const [line, wa] = [await channel(appId), await channel(appId, 'wa')];
-      const solo = await customer(appId, line);
+      const [line, wa] = [await f.channel(), await f.channel('wa')];
+      const solo = await f.customer(line);
       // Set 1: its main channel is not in the group, yet it is the recipient.
-      const main1 = await customer(appId, wa, { identifier: '6281234567801' });
-      const m1 = await customer(appId, line);
-      await t
-        .http()
-        .post(`/v1/customers/${main1.id}/merge`)
-        .set(t.auth(appId))
-        .send({ customerIds: [m1.id] });
+      const main1 = await f.customer(wa, { identifier: '6281234567801' });
+      const m1 = await f.customer(line);
+      await f.merge(main1.id, [m1.id]);
       await t.http().post(`/v1/customers/${main1.id}/main-channel`).set(t.auth(appId));
       // Set 2: no main channel; the older member has the newer activity.
-      const older = await customer(appId, line);
-      const newer = await customer(appId, wa, { identifier: '6281234567802' });
-      const outside = await customer(appId, line);
-      await t
-        .http()
-        .post(`/v1/customers/${older.id}/merge`)
-        .set(t.auth(appId))
-        .send({ customerIds: [newer.id, outside.id] });
-      const ev = await t
-        .http()
-        .post('/v1/events')
-        .set(t.auth(appId))
-        .send({
-          events: [{ type: 'purchase.completed', occurredAt: new Date(Date.now() + 60_000).toISOString(), customerId: older.id, data: {} }],
-        });
-      expect(ev.status).toBe(200);
-      expect(ev.body.accepted).toBe(1);
-      const g = await group(appId, { name: 'g', customerIds: [solo.id, m1.id, older.id, newer.id] });
+      const older = await f.customer(line);
+      const newer = await f.customer(wa, { identifier: '6281234567802' });
+      const outside = await f.customer(line);
+      await f.merge(older.id, [newer.id, outside.id]);
+      const ev = await f.events([
+        { type: 'purchase.completed', occurredAt: new Date(Date.now() + 60_000).toISOString(), customerId: older.id, data: {} },
+      ]);
+      expect(ev.accepted).toBe(1);
+      const g = await f.group({ name: 'g', customerIds: [solo.id, m1.id, older.id, newer.id] });
       const r = await t.http().get(`/v1/groups/${g.id}/broadcast-audience`).set(t.auth(appId, 'agent'));
       expect(r.status).toBe(200);
       expect(r.body.memberCount).toBe(4);
@@ -391,9 +355,10 @@ describe('Groups (API.md "Groups")', () => {
       const appA = newAppId();
       const appB = newAppId();
       await operator(appB, { plan: 'enterprise' });
-      const a = await customer(appA, await channel(appA));
-      const b = await customer(appB, await channel(appB));
-      const g = await group(appA, { name: 'A only', customerIds: [a.id] });
+      const [fa, fb] = [factories(t, appA), factories(t, appB)];
+      const a = await fa.customer(await fa.channel());
+      const b = await fb.customer(await fb.channel());
+      const g = await fa.group({ name: 'A only', customerIds: [a.id] });
       const B = t.auth(appB);
       expect((await t.http().get(`/v1/groups/${g.id}`).set(B)).status).toBe(404);
       expect((await t.http().patch(`/v1/groups/${g.id}`).set(B).send({ name: 'x' })).status).toBe(404);
@@ -421,7 +386,7 @@ describe('Groups (API.md "Groups")', () => {
       expect((await t.http().delete(`/v1/groups/${g.id}`).set(B)).status).toBe(404);
       expect((await t.http().get('/v1/groups').set(B)).body.data).toEqual([]);
       expect((await t.http().get(`/v1/customers/${a.id}/groups`).set(B)).status).toBe(404);
-      const gb = await group(appB, { name: 'B', customerIds: [a.id] });
+      const gb = await fb.group({ name: 'B', customerIds: [a.id] });
       expect(gb).toMatchObject({ memberCount: 0, notFound: [a.id] });
       const add = await t
         .http()
@@ -438,7 +403,8 @@ describe('Groups (API.md "Groups")', () => {
   describe('at scale', () => {
     it('G1, G2: a group of 10,000 is made from a filter inside the database; 10,001 matches are refused', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
+      const f = factories(t, appId);
+      const line = await f.channel();
       const db = t.app.get(Db);
       await db.run(sql`
         insert into customers (id, app_id, channel_id, identifier, name, source, properties, tags, main_channel, search_text, created_at, updated_at)
@@ -481,11 +447,12 @@ describe('Groups (API.md "Groups")', () => {
     describe('concurrency (real PostgreSQL)', () => {
       it('G2: two adds racing for the last places never pass the limit (real PostgreSQL)', async () => {
         const appId = newAppId();
+        const f = factories(t, appId);
         await operator(appId, { groupMemberLimit: 5 });
-        const line = await channel(appId);
+        const line = await f.channel();
         for (let round = 0; round < 3; round++) {
-          const cs = await customers(appId, line, 6);
-          const g = await group(appId, { name: `race ${round}` });
+          const cs = await f.customers(line, 6);
+          const g = await f.group({ name: `race ${round}` });
           const [r1, r2] = await Promise.all([
             t
               .http()
@@ -506,9 +473,10 @@ describe('Groups (API.md "Groups")', () => {
 
       it('G2: adds, removes and customer deletions racing keep memberCount exact (real PostgreSQL)', async () => {
         const appId = newAppId();
-        const line = await channel(appId);
-        const cs = await customers(appId, line, 12);
-        const g = await group(appId, { name: 'g', customerIds: ids(cs.slice(0, 6)) });
+        const f = factories(t, appId);
+        const line = await f.channel();
+        const cs = await f.customers(line, 12);
+        const g = await f.group({ name: 'g', customerIds: ids(cs.slice(0, 6)) });
         const rs = await Promise.all([
           t
             .http()

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { Db, JobRunner, sql } from '@cdp/platform';
+import { factories } from './support/factories';
 import { createTestApp, newAppId, onRealServices, type Role, type TestApp } from './support/test-app';
 
 const HEADER = 'name,identifier,email,phone_number,channel_id,source,channel_name';
@@ -12,16 +13,6 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
     t = await createTestApp();
   });
   afterAll(() => t.close());
-
-  async function channel(appId: string, type: string, name = type.toUpperCase(), config?: Record<string, unknown>): Promise<string> {
-    const r = await t
-      .http()
-      .post('/v1/channels')
-      .set(t.auth(appId))
-      .send({ type, name, ...(config ? { config } : {}) });
-    expect(r.status).toBe(201);
-    return r.body.id;
-  }
 
   function upload(
     appId: string,
@@ -71,8 +62,9 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
   describe('IE1: template', () => {
     it("IE1: every role downloads a comma template: the header, then one example row per channel type using the app's channels", async () => {
       const appId = newAppId();
-      const wa = await channel(appId, 'wa', 'WA Sales');
-      const qiscus = await channel(appId, 'qiscus', 'Widget', { identifierType: 'email' });
+      const f = factories(t, appId);
+      const wa = await f.channel('wa', undefined, 'WA Sales');
+      const qiscus = await f.channel('qiscus', { identifierType: 'email' }, 'Widget');
       for (const role of ['admin', 'supervisor', 'agent'] as Role[]) {
         const r = await t.http().get('/v1/customers/imports/template').set(t.auth(appId, role));
         expect(r.status).toBe(200);
@@ -95,8 +87,9 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
 
     it("IE1: the semicolon template imports back as it is: rows of the app's channels are created, placeholders refused", async () => {
       const appId = newAppId();
-      await channel(appId, 'wa');
-      await channel(appId, 'telegram');
+      const f = factories(t, appId);
+      await f.channel('wa');
+      await f.channel('telegram');
       const r = await t.http().get('/v1/customers/imports/template?separator=semicolon').set(t.auth(appId, 'agent'));
       expect(r.status).toBe(200);
       expect(r.text.split('\r\n')[0]).toBe(HEADER.replace(/,/g, ';'));
@@ -110,7 +103,8 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
   describe('IE2: reading the file', () => {
     it('IE2: UTF-8 with BOM, CRLF, quoted separators, quotes and line breaks, blank lines not counted', async () => {
       const appId = newAppId();
-      const tg = await channel(appId, 'telegram');
+      const f = factories(t, appId);
+      const tg = await f.channel('telegram');
       const csv =
         '\ufeff' +
         HEADER +
@@ -139,7 +133,8 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
 
     it('IE2: semicolon files, LF line ends, header names in any case and order with spaces; export-only columns ignored', async () => {
       const appId = newAppId();
-      const wa = await channel(appId, 'wa');
+      const f = factories(t, appId);
+      const wa = await f.channel('wa');
       const csv =
         ' Source ;CHANNEL_ID; Identifier ;Name;tags;customer_source;id\n' +
         `wa;${wa};+62 812-3456-7890;"Siti; Rahayu";vip|gold;ads;whatever\n` +
@@ -197,7 +192,8 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
 
     it('IE2: a file over 2 MB is 413 payload_too_large; one just under it is accepted', async () => {
       const appId = newAppId();
-      const tg = await channel(appId, 'telegram');
+      const f = factories(t, appId);
+      const tg = await f.channel('telegram');
       const big = HEADER + '\n' + `A,1,,,${tg},telegram,${'x'.repeat(2 * 1024 * 1024)}\n`;
       const r = await upload(appId, big);
       expect(r.status).toBe(413);
@@ -245,7 +241,8 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
 
     it('IE3: 1,000 rows are imported; 1,001 are refused with 422 import_too_many_rows and nothing is imported', async () => {
       const appId = newAppId();
-      const tg = await channel(appId, 'telegram');
+      const f = factories(t, appId);
+      const tg = await f.channel('telegram');
       const rows = (n: number) =>
         Array.from({ length: n }, (_, i) => `Customer ${i + 1},${100000 + i},c${i}@example.com,,${tg},telegram,TG`);
       const tooMany = await upload(appId, [HEADER, ...rows(1001)].join('\n'));
@@ -290,15 +287,11 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
 
     it('IE4: bad rows are reported (row, column, code, message) and skipped; existing and repeated rows skipped; good rows imported', async () => {
       const appId = newAppId();
-      const wa = await channel(appId, 'wa');
-      const line = await channel(appId, 'line');
-      const other = await channel(newAppId(), 'line');
-      const pre = await t
-        .http()
-        .post('/v1/customers')
-        .set(t.auth(appId))
-        .send({ channelId: wa, identifier: '6281277776666', name: 'Joko' });
-      expect(pre.status).toBe(201);
+      const f = factories(t, appId);
+      const wa = await f.channel('wa');
+      const line = await f.channel('line');
+      const other = await factories(t, newAppId()).channel('line');
+      await f.customer(wa, { identifier: '6281277776666', name: 'Joko' });
       const report = await importCsv(appId, mixedFile(wa, line, other));
       expect(report).toMatchObject({ status: 'completed', totalRows: 11, createdCount: 2, skippedCount: 2, failedCount: 7 });
       const errs = report.errors.map((e: { row: number; column: string; code: string }) => [e.row, e.column, e.code]);
@@ -324,7 +317,8 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
 
     it('IE4: errors.csv has the failed and skipped rows as uploaded, with an error column, and re-imports once corrected', async () => {
       const appId = newAppId();
-      const tg = await channel(appId, 'telegram');
+      const f = factories(t, appId);
+      const tg = await f.channel('telegram');
       const csv = [
         'Name;Identifier;channel_id;source',
         `Ok;700;${tg};telegram`,
@@ -357,7 +351,8 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
 
     it("IE4: a leading ' is kept when the rest would not have needed escaping", async () => {
       const appId = newAppId();
-      const tg = await channel(appId, 'telegram');
+      const f = factories(t, appId);
+      const tg = await f.channel('telegram');
       const report = await importCsv(
         appId,
         [HEADER, `'Ali,800,,,${tg},telegram,`, `'+62 812 3456 7890,801,,,${tg},telegram,`, `'-cmd,802,,,${tg},telegram,`].join('\n'),
@@ -370,8 +365,9 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
   describe('X6: dry run', () => {
     it('X6: dryRun=true gives the same report and imports nothing', async () => {
       const appId = newAppId();
-      const tg = await channel(appId, 'telegram');
-      await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId: tg, identifier: '900', name: 'There' });
+      const f = factories(t, appId);
+      const tg = await f.channel('telegram');
+      await f.customer(tg, { identifier: '900', name: 'There' });
       const csv = [HEADER, `A,900,,,${tg},telegram,`, `B,901,,,${tg},telegram,`, `C,901,,,${tg},telegram,`, `D,,,,${tg},telegram,`].join(
         '\n',
       );
@@ -403,7 +399,8 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
   describe('Jobs', () => {
     it('IE4: a job run again after a crash half-way neither creates a customer twice nor miscounts', async () => {
       const appId = newAppId();
-      const tg = await channel(appId, 'telegram');
+      const f = factories(t, appId);
+      const tg = await f.channel('telegram');
       const rows = Array.from({ length: 700 }, (_, i) => `P${i},${20000 + i},,,${tg},telegram,`);
       const first = await importCsv(appId, [HEADER, ...rows, `Bad,x,,,${tg},telegram,`].join('\n'));
       expect(first).toMatchObject({ createdCount: 700, failedCount: 1 });
@@ -465,7 +462,8 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
 
     it('IE6: every import is in the audit log: who asked (import_requested) and the totals (imported)', async () => {
       const appId = newAppId();
-      const tg = await channel(appId, 'telegram');
+      const f = factories(t, appId);
+      const tg = await f.channel('telegram');
       const token = t.token(appId, 'admin', { sub: 'user-ana', email: 'ana@example.com' });
       const r = await t
         .http()
@@ -491,7 +489,8 @@ describe(`Customer import (IE1–IE4, IE6, X6) — jobs ${transport}`, () => {
   describe('IE6: permission', () => {
     it('IE6: agents and supervisors may not import or see imports until an admin turns on "Agent can Import & Export Customer Data"', async () => {
       const appId = newAppId();
-      const tg = await channel(appId, 'telegram');
+      const f = factories(t, appId);
+      const tg = await f.channel('telegram');
       const adminImport = await importCsv(appId, [HEADER, `A,1,,,${tg},telegram,`].join('\n'));
       for (const role of ['agent', 'supervisor'] as Role[]) {
         const calls = [

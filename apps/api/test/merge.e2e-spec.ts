@@ -1,8 +1,8 @@
 import { Injectable, Module } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { CustomersMergedEvent, CustomerUnmergedEvent, MainChannelChangedEvent } from '@cdp/merge';
 import { DomainEventHandler, type DomainEventHandlerContract } from '@cdp/platform';
 import { eventually } from './support/eventually';
+import { factories } from './support/factories';
 import { createTestApp, newAppId, onRealServices, type TestApp } from './support/test-app';
 
 type MergeEvent = CustomersMergedEvent | CustomerUnmergedEvent | MainChannelChangedEvent;
@@ -17,40 +17,12 @@ class MergeEventsListener implements DomainEventHandlerContract<MergeEvent> {
 @Module({ providers: [MergeEventsListener] })
 class ListenerModule {}
 
-const lineId = () => `U${randomBytes(16).toString('hex')}`;
-
 describe('Merge (API.md "Merge")', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ imports: [ListenerModule] });
   });
   afterAll(() => t.close());
-
-  async function channel(appId: string, type = 'line', config?: Record<string, unknown>): Promise<string> {
-    const r = await t
-      .http()
-      .post('/v1/channels')
-      .set(t.auth(appId))
-      .send({ type, name: `${type} ${randomBytes(2).toString('hex')}`, ...(config ? { config } : {}) });
-    expect(r.status).toBe(201);
-    return r.body.id;
-  }
-
-  async function customer(appId: string, channelId: string, body: Record<string, unknown> = {}) {
-    const r = await t
-      .http()
-      .post('/v1/customers')
-      .set(t.auth(appId))
-      .send({ channelId, identifier: lineId(), name: `Customer ${randomBytes(3).toString('hex')}`, ...body });
-    expect(r.status).toBe(201);
-    return r.body as { id: string; name: string; identifier: string; updatedAt: string };
-  }
-
-  async function customers(appId: string, channelId: string, n: number) {
-    const out = [];
-    for (let i = 0; i < n; i++) out.push(await customer(appId, channelId));
-    return out;
-  }
 
   const merge = (appId: string, id: string, customerIds: string[], dryRun?: boolean, role: 'admin' | 'agent' | 'supervisor' = 'admin') =>
     t
@@ -63,9 +35,10 @@ describe('Merge (API.md "Merge")', () => {
   describe('merge', () => {
     it('M1, M6: two customers of different channels become one linked set; both show linked, none main yet', async () => {
       const appId = newAppId();
-      const [line, wa] = [await channel(appId), await channel(appId, 'wa')];
-      const a = await customer(appId, line);
-      const b = await customer(appId, wa, { identifier: '6281234567890' });
+      const f = factories(t, appId);
+      const [line, wa] = [await f.channel(), await f.channel('wa')];
+      const a = await f.customer(line);
+      const b = await f.customer(wa, { identifier: '6281234567890' });
       const r = await merge(appId, a.id, [b.id], undefined, 'agent');
       expect(r.status).toBe(200);
       expect(r.body.profileId).toEqual(expect.any(String));
@@ -85,8 +58,9 @@ describe('Merge (API.md "Merge")', () => {
 
     it('M2: customers merged into a linked customer join its set', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const [a, b, c, d] = await customers(appId, line, 4);
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const [a, b, c, d] = await f.customers(line, 4);
       const first = await merge(appId, a.id, [b.id]);
       const r = await merge(appId, b.id, [c.id, d.id]);
       expect(r.status).toBe(200);
@@ -96,8 +70,9 @@ describe('Merge (API.md "Merge")', () => {
 
     it('M2: an already linked customer cannot be merged (409 customer_already_linked), nothing changes', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const [a, b, c, d] = await customers(appId, line, 4);
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const [a, b, c, d] = await f.customers(line, 4);
       await merge(appId, a.id, [b.id]);
       const other = await merge(appId, c.id, [a.id, d.id]);
       expect(other.status).toBe(409);
@@ -110,10 +85,12 @@ describe('Merge (API.md "Merge")', () => {
 
     it('M2: merging a customer into itself is refused; unknown ids and ids of another app are 404', async () => {
       const appId = newAppId();
+      const f = factories(t, appId);
       const other = newAppId();
-      const line = await channel(appId);
-      const [a, b] = await customers(appId, line, 2);
-      const foreign = await customer(other, await channel(other));
+      const line = await f.channel();
+      const [a, b] = await f.customers(line, 2);
+      const fo = factories(t, other);
+      const foreign = await fo.customer(await fo.channel());
       expect((await merge(appId, a.id, [a.id])).status).toBe(422);
       const unknown = await merge(appId, a.id, [b.id, '0190a0a0-0000-7000-8000-000000000000']);
       expect(unknown.status).toBe(404);
@@ -126,8 +103,9 @@ describe('Merge (API.md "Merge")', () => {
 
     it('M3: a linked set holds at most 10 customers (422 merge_limit_exceeded), nothing changes', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const all = await customers(appId, line, 12);
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const all = await f.customers(line, 12);
       const [target, ...rest] = all;
       const tooMany = await merge(
         appId,
@@ -152,8 +130,9 @@ describe('Merge (API.md "Merge")', () => {
   describe('preview and combined profile', () => {
     it('X2: dryRun answers the would-be set and profile and changes nothing', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const [a, b] = await customers(appId, line, 2);
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const [a, b] = await f.customers(line, 2);
       const preview = await merge(appId, a.id, [b.id], true);
       expect(preview.status).toBe(200);
       expect(preview.body.profileId).toBeNull();
@@ -167,7 +146,7 @@ describe('Merge (API.md "Merge")', () => {
       expect((await merge(appId, a.id, [a.id], true)).status).toBe(422);
 
       // Into an existing set: the preview names that set and still changes nothing.
-      const [c] = await customers(appId, line, 1);
+      const [c] = await f.customers(line, 1);
       const real = await merge(appId, a.id, [b.id], false);
       const more = await merge(appId, b.id, [c.id], true);
       expect(more.body.profileId).toBe(real.body.profileId);
@@ -177,14 +156,12 @@ describe('Merge (API.md "Merge")', () => {
 
     it('X3: tags are united; properties combined with the main channel winning, then the most recently updated', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      for (const key of ['city', 'tier', 'note'])
-        expect((await t.http().post('/v1/customer-properties').set(t.auth(appId)).send({ key, label: key, type: 'text' })).status).toBe(
-          201,
-        );
-      const a = await customer(appId, line, { tags: ['vip', 'jakarta'] });
-      const b = await customer(appId, line, { tags: ['vip', 'new'] });
-      const c = await customer(appId, line, { tags: ['x'] });
+      const f = factories(t, appId);
+      const line = await f.channel();
+      for (const key of ['city', 'tier', 'note']) await f.property(key, 'text');
+      const a = await f.customer(line, { tags: ['vip', 'jakarta'] });
+      const b = await f.customer(line, { tags: ['vip', 'new'] });
+      const c = await f.customer(line, { tags: ['x'] });
       await t.http().put(`/v1/customers/${a.id}/properties`).set(t.auth(appId)).send({ city: 'Bandung', note: 'from a' });
       await t.http().put(`/v1/customers/${c.id}/properties`).set(t.auth(appId)).send({ city: 'Medan', tier: 'silver' });
       await new Promise((r) => setTimeout(r, 5));
@@ -208,8 +185,9 @@ describe('Merge (API.md "Merge")', () => {
   describe('unmerge and main channel', () => {
     it('M4: a customer leaving a set of three leaves the other two linked', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const [a, b, c] = await customers(appId, line, 3);
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const [a, b, c] = await f.customers(line, 3);
       const set = await merge(appId, a.id, [b.id, c.id]);
       const r = await t.http().post(`/v1/customers/${c.id}/unmerge`).set(t.auth(appId, 'agent'));
       expect(r.status).toBe(200);
@@ -222,8 +200,9 @@ describe('Merge (API.md "Merge")', () => {
 
     it('M4: a set left with one customer ends; when the main channel leaves, the set has no main', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const [a, b, c] = await customers(appId, line, 3);
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const [a, b, c] = await f.customers(line, 3);
       await merge(appId, a.id, [b.id, c.id]);
       await t.http().post(`/v1/customers/${a.id}/main-channel`).set(t.auth(appId));
       await t.http().post(`/v1/customers/${a.id}/unmerge`).set(t.auth(appId));
@@ -240,8 +219,9 @@ describe('Merge (API.md "Merge")', () => {
 
     it('M5: the main channel is one customer per set, chosen by the user; unlinked customers have none', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const [a, b, c] = await customers(appId, line, 3);
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const [a, b, c] = await f.customers(line, 3);
       await merge(appId, a.id, [b.id]);
       const first = await t.http().post(`/v1/customers/${a.id}/main-channel`).set(t.auth(appId, 'supervisor'));
       expect(first.status).toBe(200);
@@ -259,8 +239,9 @@ describe('Merge (API.md "Merge")', () => {
 
     it('X1: merge, main-channel change and unmerge are audited with who and when; the channel customers stay as they were', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const [a, b] = await customers(appId, line, 2);
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const [a, b] = await f.customers(line, 2);
       const before = await t.http().get(`/v1/customers/${b.id}`).set(t.auth(appId));
       const headers = { Authorization: `Bearer ${t.token(appId, 'agent', { sub: 'agent-7', email: 'agent7@example.com' })}` };
       const set = await t
@@ -294,8 +275,9 @@ describe('Merge (API.md "Merge")', () => {
 
     it('M1, M4, M5: merges, unmerges and main-channel changes are published as domain events', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const [a, b] = await customers(appId, line, 2);
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const [a, b] = await f.customers(line, 2);
       const set = await merge(appId, a.id, [b.id]);
       await t.http().post(`/v1/customers/${b.id}/main-channel`).set(t.auth(appId));
       await t.http().post(`/v1/customers/${a.id}/unmerge`).set(t.auth(appId));
@@ -314,8 +296,9 @@ describe('Merge (API.md "Merge")', () => {
   describe('deleting a linked customer', () => {
     it('M4: deleting a member of a set of two ends the set; of three keeps it', async () => {
       const appId = newAppId();
-      const line = await channel(appId);
-      const [a, b, c, d, e] = await customers(appId, line, 5);
+      const f = factories(t, appId);
+      const line = await f.channel();
+      const [a, b, c, d, e] = await f.customers(line, 5);
       await merge(appId, a.id, [b.id]);
       expect((await t.http().delete(`/v1/customers/${a.id}`).set(t.auth(appId))).status).toBe(204);
       expect((await t.http().get(`/v1/customers/${b.id}`).set(t.auth(appId))).body).toMatchObject({ linked: false, profileId: null });
@@ -330,18 +313,15 @@ describe('Merge (API.md "Merge")', () => {
   describe('duplicates', () => {
     it('X4: the same phone (also as a WhatsApp id), the same e-mail and a similar name on other channels are suggested with reasons', async () => {
       const appId = newAppId();
-      const [line, wa, mail] = [
-        await channel(appId),
-        await channel(appId, 'wa'),
-        await channel(appId, 'qiscus', { identifierType: 'email' }),
-      ];
-      const me = await customer(appId, line, { name: 'Budi Santoso', phoneNumber: '+6281234567890', email: 'budi@example.com' });
-      const byWaId = await customer(appId, wa, { identifier: '6281234567890', name: 'Pak B' });
-      const byEmailId = await customer(appId, mail, { identifier: 'Budi@Example.com', name: 'BS' });
-      const byName = await customer(appId, wa, { identifier: '6281298765432', name: 'Budi Santosa' });
-      const both = await customer(appId, mail, { identifier: 'other@example.com', name: 'Budi Santoso', phoneNumber: '+6281234567890' });
-      const sameChannel = await customer(appId, line, { name: 'Budi Santoso', phoneNumber: '+6281234567890' });
-      const unrelated = await customer(appId, wa, { identifier: '6281311112222', name: 'Siti Rahayu' });
+      const f = factories(t, appId);
+      const [line, wa, mail] = [await f.channel(), await f.channel('wa'), await f.channel('qiscus', { identifierType: 'email' })];
+      const me = await f.customer(line, { name: 'Budi Santoso', phoneNumber: '+6281234567890', email: 'budi@example.com' });
+      const byWaId = await f.customer(wa, { identifier: '6281234567890', name: 'Pak B' });
+      const byEmailId = await f.customer(mail, { identifier: 'Budi@Example.com', name: 'BS' });
+      const byName = await f.customer(wa, { identifier: '6281298765432', name: 'Budi Santosa' });
+      const both = await f.customer(mail, { identifier: 'other@example.com', name: 'Budi Santoso', phoneNumber: '+6281234567890' });
+      const sameChannel = await f.customer(line, { name: 'Budi Santoso', phoneNumber: '+6281234567890' });
+      const unrelated = await f.customer(wa, { identifier: '6281311112222', name: 'Siti Rahayu' });
       const r = await t.http().get(`/v1/customers/${me.id}/duplicates`).set(t.auth(appId, 'agent'));
       expect(r.status).toBe(200);
       const by = new Map((r.body as { customer: { id: string }; reasons: string[]; score: number }[]).map((s) => [s.customer.id, s]));
@@ -365,12 +345,13 @@ describe('Merge (API.md "Merge")', () => {
 
     it('X4: linked customers are not suggested, and a dismissal is remembered both ways', async () => {
       const appId = newAppId();
-      const [line, wa] = [await channel(appId), await channel(appId, 'wa')];
-      const me = await customer(appId, line, { name: 'Dewi Lestari', phoneNumber: '+6281234567891' });
-      const x = await customer(appId, wa, { identifier: '6281234567891', name: 'Dewi' });
-      const y = await customer(appId, wa, { identifier: '6281234567892', name: 'Dewi Lestari' });
-      const z = await customer(appId, wa, { identifier: '6281234567893', name: 'Dewi Lestary' });
-      await merge(appId, z.id, [(await customer(appId, line)).id]);
+      const f = factories(t, appId);
+      const [line, wa] = [await f.channel(), await f.channel('wa')];
+      const me = await f.customer(line, { name: 'Dewi Lestari', phoneNumber: '+6281234567891' });
+      const x = await f.customer(wa, { identifier: '6281234567891', name: 'Dewi' });
+      const y = await f.customer(wa, { identifier: '6281234567892', name: 'Dewi Lestari' });
+      const z = await f.customer(wa, { identifier: '6281234567893', name: 'Dewi Lestary' });
+      await merge(appId, z.id, [(await f.customer(line)).id]);
       const ids = async (id: string) =>
         (await t.http().get(`/v1/customers/${id}/duplicates`).set(t.auth(appId))).body.map(
           (s: { customer: { id: string } }) => s.customer.id,
@@ -406,10 +387,11 @@ describe('Merge (API.md "Merge")', () => {
     it("M1–M5, X4: every merge endpoint answers 404 for another app's customers", async () => {
       const appA = newAppId();
       const appB = newAppId();
-      const line = await channel(appA);
-      const [a, b] = await customers(appA, line, 2);
+      const [fa, fb] = [factories(t, appA), factories(t, appB)];
+      const line = await fa.channel();
+      const [a, b] = await fa.customers(line, 2);
       await merge(appA, a.id, [b.id]);
-      const mine = await customer(appB, await channel(appB));
+      const mine = await fb.customer(await fb.channel());
       const B = t.auth(appB);
       expect(
         (
@@ -444,8 +426,9 @@ describe('Merge (API.md "Merge")', () => {
     describe('concurrency (real PostgreSQL)', () => {
       it('M7: 10 concurrent merges of distinct customers into a set of 2 never make it larger than 10 (real PostgreSQL)', async () => {
         const appId = newAppId();
-        const line = await channel(appId);
-        const [a, b, ...rest] = await customers(appId, line, 12);
+        const f = factories(t, appId);
+        const line = await f.channel();
+        const [a, b, ...rest] = await f.customers(line, 12);
         await merge(appId, a.id, [b.id]);
         const results = await Promise.all(rest.map((c, i) => merge(appId, i % 2 ? a.id : b.id, [c.id])));
         const statuses = results.map((r) => r.status);
@@ -457,9 +440,10 @@ describe('Merge (API.md "Merge")', () => {
 
       it('M7: the same customer merged into two sets at once ends in exactly one (real PostgreSQL)', async () => {
         const appId = newAppId();
-        const line = await channel(appId);
+        const f = factories(t, appId);
+        const line = await f.channel();
         for (let round = 0; round < 5; round++) {
-          const [a, b, c, d, x] = await customers(appId, line, 5);
+          const [a, b, c, d, x] = await f.customers(line, 5);
           await merge(appId, a.id, [b.id]);
           await merge(appId, c.id, [d.id]);
           const [r1, r2] = await Promise.all([merge(appId, a.id, [x.id]), merge(appId, c.id, [x.id])]);
@@ -473,8 +457,9 @@ describe('Merge (API.md "Merge")', () => {
 
       it('M7: merge, unmerge and main-channel changes racing on one set keep it valid (real PostgreSQL)', async () => {
         const appId = newAppId();
-        const line = await channel(appId);
-        const [a, b, c, d, e] = await customers(appId, line, 5);
+        const f = factories(t, appId);
+        const line = await f.channel();
+        const [a, b, c, d, e] = await f.customers(line, 5);
         await merge(appId, a.id, [b.id, c.id]);
         const rs = await Promise.all([
           merge(appId, a.id, [d.id]),
@@ -491,8 +476,9 @@ describe('Merge (API.md "Merge")', () => {
 
       it('M7: a merge into a set of 2 takes a few milliseconds (real PostgreSQL)', async () => {
         const appId = newAppId();
-        const line = await channel(appId);
-        const all = await customers(appId, line, 10);
+        const f = factories(t, appId);
+        const line = await f.channel();
+        const all = await f.customers(line, 10);
         await merge(appId, all[0].id, [all[1].id]);
         const times: number[] = [];
         for (let i = 2; i < 10; i++) {

@@ -45,6 +45,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   private lastPurge = 0;
+  private lastDrainHandled = 0;
 
   constructor(
     private readonly db: Db,
@@ -87,20 +88,38 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = this.drain().finally(() => (this.running = undefined));
   }
 
+  /**
+   * Hands on what is pending and answers once a drain found nothing more (a command that wrote many events,
+   * such as the seed, waits for their handlers before it reports). Without a relay in this process it answers at once.
+   */
+  async settle(): Promise<void> {
+    if (!this.opts.relay || this.closed) return;
+    do {
+      this.wake();
+      while (this.running) await this.running;
+    } while (this.lastDrainHandled > 0);
+  }
+
   /** Rounds until nothing is left (or a round could not take the relay lock: another process is relaying). */
   private async drain(): Promise<void> {
-    do {
-      this.again = false;
-      let handled: number;
-      try {
-        handled = await this.round();
-      } catch (err) {
-        this.log.error(`Outbox round failed: ${(err as Error).message}`);
-        return;
-      }
-      if (handled === this.opts.batchSize) this.again = true;
-      if (handled === 0 && Date.now() - this.lastPurge > PURGE_EVERY_MS) await this.purge();
-    } while (this.again);
+    let total = 0;
+    try {
+      do {
+        this.again = false;
+        let handled: number;
+        try {
+          handled = await this.round();
+        } catch (err) {
+          this.log.error(`Outbox round failed: ${(err as Error).message}`);
+          return;
+        }
+        total += handled;
+        if (handled === this.opts.batchSize) this.again = true;
+        if (handled === 0 && Date.now() - this.lastPurge > PURGE_EVERY_MS) await this.purge();
+      } while (this.again);
+    } finally {
+      this.lastDrainHandled = total;
+    }
   }
 
   /** One round in one transaction; when a handler fails, the round's events one by one. Answers how many were taken. */

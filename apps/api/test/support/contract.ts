@@ -1,6 +1,10 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, { _, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import standaloneCode from 'ajv/dist/standalone';
+import { version as AJV_VERSION } from 'ajv/package.json';
 import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
 
 /**
@@ -15,6 +19,10 @@ import type { OpenAPIObject } from '@nestjs/swagger';
  *
  * Paths outside the API (`/docs`, the console) are not checked; a `/v1` path the document does not know
  * must be answered 404 with a problem.
+ *
+ * Cost: every schema of the document is compiled once per run, by the first test file that needs it, into
+ * one module of validators kept in node_modules/.cache by the document's hash; the other files (and the
+ * other pass) load that module instead of compiling again.
  */
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -68,6 +76,7 @@ const KEPT = new Set([
 ]);
 const REF = '#/components/schemas/';
 const ROOT_ID = 'cdp-openapi';
+const PROBLEM: Schema = { $ref: `${REF}ProblemDto` };
 
 /** An OpenAPI 3.0 schema object as draft-07 JSON Schema, objects closed unless they say otherwise. */
 export function toJsonSchema(s: Schema): Schema {
@@ -149,15 +158,53 @@ export class Contract {
   private readonly ajv: Ajv;
   private readonly templates: ReturnType<typeof compileTemplates>;
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly bySchema = new WeakMap<Schema, ValidateFunction>();
 
-  constructor(private readonly doc: OpenAPIObject) {
-    this.ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false });
-    addFormats(this.ajv);
+  constructor(
+    private readonly doc: OpenAPIObject,
+    opts: { source?: boolean } = {},
+  ) {
+    this.ajv = newAjv(opts.source ?? false);
     const definitions = Object.fromEntries(
       Object.entries(doc.components?.schemas ?? {}).map(([name, s]) => [name, toJsonSchema(s as Schema)]),
     );
     this.ajv.addSchema({ $id: ROOT_ID, definitions });
     this.templates = compileTemplates(Object.keys(doc.paths));
+  }
+
+  /** Validators compiled elsewhere (the run's shared module), by schema key. */
+  adopt(validators: Map<string, ValidateFunction>): void {
+    for (const [key, v] of validators) this.compiled.set(key, v);
+  }
+
+  /** Every schema the checks can need: responses, JSON request bodies, parameters, the problem of unknown routes. */
+  schemas(): Schema[] {
+    const out: Schema[] = [PROBLEM];
+    for (const item of Object.values(this.doc.paths) as Record<string, Operation>[]) {
+      for (const method of METHODS) {
+        const op = item[method];
+        if (!op) continue;
+        for (const r of Object.values(op.responses)) for (const m of Object.values(r.content ?? {})) if (m.schema) out.push(m.schema);
+        const body = op.requestBody?.content?.['application/json']?.schema;
+        if (body) out.push(body);
+        for (const p of op.parameters ?? []) if (p.schema) out.push(p.schema);
+      }
+    }
+    return out;
+  }
+
+  /** A CommonJS module exporting a validator per schema key (ajv's standalone code). */
+  standalone(): { code: string; ids: Record<string, string> } {
+    const ids: Record<string, string> = {};
+    for (const schema of this.schemas()) {
+      const json = toJsonSchema(schema);
+      const key = JSON.stringify(json);
+      if (ids[key]) continue;
+      ids[key] = `v${createHash('sha1').update(key).digest('hex')}`;
+      this.ajv.addSchema({ $id: ids[key], allOf: [json] });
+    }
+    const code = standaloneCode(this.ajv, Object.fromEntries(Object.values(ids).map((id) => [id, id])));
+    return { code, ids };
   }
 
   /** The problems of one exchange, empty when it matches the document. */
@@ -171,7 +218,7 @@ export class Contract {
     if (!found) {
       // Unknown routes (and methods) are 404 problems (API.md "Errors").
       if (x.status !== 404) return [`${where}: no operation in the document, yet not answered 404`];
-      return this.checkBody(where, 'problem', { $ref: `${REF}ProblemDto` }, x).concat(
+      return this.checkBody(where, PROBLEM, x).concat(
         mediaType(x.contentType) === 'application/problem+json' ? [] : [`${where}: content type ${x.contentType} is not a problem`],
       );
     }
@@ -187,7 +234,7 @@ export class Contract {
       problems.push(`${where}: content type "${mt || '(none)'}" not declared (declares ${Object.keys(content).join(', ')})`);
     } else if (content[mt].schema) {
       const body = isJson(mt) ? x.body : x.text;
-      problems.push(...this.checkBody(where, `${op.operationId} ${x.status} ${mt}`, content[mt].schema!, { ...x, body }));
+      problems.push(...this.checkBody(where, content[mt].schema!, { ...x, body }));
     }
     if (x.status >= 200 && x.status < 300) problems.push(...this.checkRequest(where, op, params, url, x));
     return problems;
@@ -206,17 +253,20 @@ export class Contract {
     return undefined;
   }
 
-  private validator(key: string, schema: Schema): ValidateFunction {
-    let v = this.compiled.get(key);
-    if (!v) {
-      v = this.ajv.compile(toJsonSchema(schema));
-      this.compiled.set(key, v);
-    }
+  /** One compiled validator per distinct schema (most are a `$ref` shared by many operations), found by identity first. */
+  private validator(schema: Schema): ValidateFunction {
+    let v = this.bySchema.get(schema);
+    if (v) return v;
+    const json = toJsonSchema(schema);
+    const key = JSON.stringify(json);
+    v = this.compiled.get(key) ?? this.ajv.compile(json);
+    this.compiled.set(key, v);
+    this.bySchema.set(schema, v);
     return v;
   }
 
-  private checkBody(where: string, key: string, schema: Schema, x: { body: unknown }): string[] {
-    const v = this.validator(key, schema);
+  private checkBody(where: string, schema: Schema, x: { body: unknown }): string[] {
+    const v = this.validator(schema);
     return v(x.body) ? [] : [`${where}: body does not match the document: ${describe(v.errors)}`];
   }
 
@@ -241,7 +291,7 @@ export class Contract {
     const partial =
       Array.isArray((x.body as { rejected?: unknown } | null)?.rejected) && (x.body as { rejected: unknown[] }).rejected.length > 0;
     if (json && x.requestBody !== undefined && !partial) {
-      const v = this.validator(`${op.operationId} request`, json);
+      const v = this.validator(json);
       if (!v(x.requestBody)) problems.push(`${where}: accepted a body the document refuses: ${describe(v.errors)}`);
     }
     return problems;
@@ -253,7 +303,7 @@ export class Contract {
     const items = p.explode === false ? raw.flatMap((r) => r.split(',')) : raw;
     const value =
       schema.type === 'array' ? items.map((r) => coerce((schema.items ?? {}) as Schema, r)) : coerce(schema, raw[raw.length - 1]);
-    const v = this.validator(`${op.operationId} ${p.in} ${p.name}`, schema);
+    const v = this.validator(schema);
     return v(value)
       ? []
       : [`${where}: accepted ${p.in} parameter "${p.name}"=${JSON.stringify(raw)} the document refuses: ${describe(v.errors)}`];
@@ -267,15 +317,51 @@ function coerce(schema: Schema, raw: string): Json {
   return raw;
 }
 
-const cache = new Map<string, Contract>();
+const AJV_OPTIONS = { allErrors: true, strict: true, strictTypes: false, strictTuples: false, validateSchema: false } as const;
 
-/** One checker per document and process (its schemas compile on first use, once). */
+function newAjv(source: boolean): Ajv {
+  // The document itself is linted (npm run api:lint): no meta-schema check here. Standalone code refers
+  // to the formats by module, as ajv-formats documents for it.
+  const ajv = new Ajv({
+    ...AJV_OPTIONS,
+    code: source ? { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } : undefined,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+const cache = new Map<string, Contract>();
+// Beside the other tools' caches in node_modules/.cache (per checkout, not shared with other users).
+const CACHE_DIR = join(dirname(require.resolve('ajv/package.json')), '..', '.cache', 'cdp-openapi-contract');
+
+/** The run's shared validators for a document: loaded when compiled before, else compiled now and kept. */
+function sharedValidators(docJson: string, hash: string): Map<string, ValidateFunction> {
+  const file = join(CACHE_DIR, `${hash}.json`);
+  let stored: { code: string; ids: Record<string, string> };
+  try {
+    stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
+  } catch {
+    stored = new Contract(JSON.parse(docJson) as OpenAPIObject, { source: true }).standalone();
+    mkdirSync(CACHE_DIR, { recursive: true });
+    // Written whole then renamed, so a file running beside this one never reads half of it.
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify(stored));
+    renameSync(partial, file);
+  }
+  const mod: { exports: Record<string, ValidateFunction> } = { exports: {} };
+  new Function('require', 'module', 'exports', stored.code)(require, mod, mod.exports);
+  return new Map(Object.entries(stored.ids).map(([key, id]) => [key, mod.exports[id]]));
+}
+
+// The cache of compiled validators holds for one document and one version of ajv.
+/** One checker per document and process; its validators are compiled once per run (see the top of this file). */
 export function contractFor(docJson: string): Contract {
-  const key = createHash('sha256').update(docJson).digest('hex');
-  let c = cache.get(key);
+  const hash = createHash('sha256').update(docJson).update(AJV_VERSION).update(JSON.stringify(AJV_OPTIONS)).digest('hex');
+  let c = cache.get(hash);
   if (!c) {
     c = new Contract(JSON.parse(docJson) as OpenAPIObject);
-    cache.set(key, c);
+    c.adopt(sharedValidators(docJson, hash));
+    cache.set(hash, c);
   }
   return c;
 }

@@ -29,6 +29,7 @@ const EXAMPLE_CODES = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   422: 'validation_failed',
+  429: 'rate_limited',
   500: 'internal_error',
   503: 'service_unavailable',
 } as const;
@@ -43,6 +44,7 @@ const DESCRIPTIONS: Record<ProblemStatus, string> = {
   413: 'The body is larger than this operation accepts (payload_too_large)',
   415: 'The body has a content type this operation does not accept (unsupported_media_type)',
   422: 'The request breaks a rule (validation_failed with per-field errors, or a rule code of API.md)',
+  429: 'Too many requests (rate_limited; Retry-After says in how many seconds to try again)',
   500: 'Something failed on the server (internal_error; no detail of it is given)',
   503: 'A dependency of the service is down (service_unavailable)',
 };
@@ -56,6 +58,7 @@ const TITLES: Record<ProblemStatus, string> = {
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { Env } from './config/env';
+import { lingerOnEarlyAnswers } from './http/lingering-close';
 import { setupOpenApi } from './http/openapi';
 import { requestId } from './http/request-id';
 
@@ -24,6 +25,8 @@ export async function createApp(env: Env, opts: AppOptions): Promise<NestFastify
     (req.raw as { id?: string }).id = req.id;
     reply.header('X-Request-Id', req.id);
   });
+  // A 413 (or any answer given before the body was read) reaches a client that is still sending.
+  lingerOnEarlyAnswers(fastify);
   // Per-route body limits: Nest passes `@RouteConfig()` into the route's config.
   fastify.addHook('onRoute', (route) => {
     const limit = (route.config as { bodyLimit?: number } | undefined)?.bodyLimit;

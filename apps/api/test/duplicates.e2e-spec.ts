@@ -188,5 +188,6 @@ describe('Duplicate suggestions over random customers (X4, issue: 500 without a 
       }),
       { numRuns: 15, seed: 18, endOnFailure: true },
     );
-  });
+    // Fifteen worlds of a few dozen requests each: minutes on a loaded machine, so more than the default minute.
+  }, 300_000);
 });

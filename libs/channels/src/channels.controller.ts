@@ -16,6 +16,7 @@ export class ChannelsController {
   @Get('channel-types')
   @Can('read', 'Channel')
   @ApiOperation({
+    operationId: 'listChannelTypes',
     summary: 'The channel types this server supports',
     description: 'Each with the customer sources it allows and its identifier format.',
   })
@@ -27,7 +28,7 @@ export class ChannelsController {
 
   @Get('channels')
   @Can('read', 'Channel')
-  @ApiOperation({ summary: "The app's channels", description: 'Oldest first; a bare array.' })
+  @ApiOperation({ operationId: 'listChannels', summary: "The app's channels", description: 'Oldest first; a bare array.' })
   @ApiOkResponse({ type: [ChannelDto] })
   @ApiProblems(401, 403)
   async list(@CurrentIdentity() me: Identity): Promise<ChannelDto[]> {
@@ -36,7 +37,7 @@ export class ChannelsController {
 
   @Get('channels/:id')
   @Can('read', 'Channel')
-  @ApiOperation({ summary: 'One channel' })
+  @ApiOperation({ operationId: 'getChannel', summary: 'One channel' })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: ChannelDto })
   @ApiProblems(401, 403, 404)
@@ -47,11 +48,12 @@ export class ChannelsController {
   @Post('channels')
   @Can('create', 'Channel')
   @ApiOperation({
+    operationId: 'createChannel',
     summary: 'Integrate a channel instance (admin)',
     description: "The config is validated by the type's adapter; defaults are filled in.",
   })
   @ApiCreatedResponse({ type: ChannelDto })
-  @ApiProblems(400, 401, 403, 422)
+  @ApiProblems(401, 403, 422)
   async create(@CurrentIdentity() me: Identity, @Body() body: CreateChannelDto): Promise<ChannelDto> {
     return toChannelDto(await this.channels.create(me.appId, body));
   }
@@ -59,12 +61,13 @@ export class ChannelsController {
   @Patch('channels/:id')
   @Can('update', 'Channel')
   @ApiOperation({
+    operationId: 'updateChannel',
     summary: 'Rename or reconfigure a channel (admin)',
     description: 'The type cannot change. Changing config.identifierType while the channel has customers: 409 channel_in_use.',
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: ChannelDto })
-  @ApiProblems(400, 401, 403, 404, 409, 422)
+  @ApiProblems(401, 403, 404, 409, 422)
   async update(@CurrentIdentity() me: Identity, @Param('id') id: string, @Body() body: UpdateChannelDto): Promise<ChannelDto> {
     return toChannelDto(await this.channels.update(me.appId, id, body));
   }
@@ -72,7 +75,11 @@ export class ChannelsController {
   @Delete('channels/:id')
   @HttpCode(204)
   @Can('delete', 'Channel')
-  @ApiOperation({ summary: 'Remove a channel (admin)', description: 'Refused with 409 channel_in_use while the channel has customers.' })
+  @ApiOperation({
+    operationId: 'deleteChannel',
+    summary: 'Remove a channel (admin)',
+    description: 'Refused with 409 channel_in_use while the channel has customers.',
+  })
   @ApiParam(ID_PARAM)
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiProblems(401, 403, 404, 409)

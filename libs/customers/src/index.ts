@@ -26,6 +26,8 @@ export {
   CustomerDetailDto,
   CustomerChannelDto,
   CustomerGroupRefDto,
+  PROPERTY_VALUE_SCHEMA,
+  PROPERTIES_SCHEMA,
   type CustomerRow,
 } from './dto/customer.dto';
 export { CreateCustomerDto, UpdateCustomerDto, TagCountDto, PLATFORMS } from './dto/customer-input.dto';

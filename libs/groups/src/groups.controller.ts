@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Can, CurrentIdentity, type Identity } from '@cdp/access';
 import type { CustomerResponseDto } from '@cdp/customers';
 import { ApiProblems, PageQueryDto, type Page } from '@cdp/platform';
@@ -31,16 +31,29 @@ export class GroupsController {
 
   @Post()
   @Can('create', 'Group')
-  @ApiOperation({ summary: 'Create a group from chosen customers or from every customer matching a filter' })
+  @ApiOperation({ operationId: 'createGroup', summary: 'Create a group from chosen customers or from every customer matching a filter' })
+  @ApiBody({
+    type: CreateGroupDto,
+    examples: {
+      ids: {
+        summary: 'From chosen customers',
+        value: { name: 'VIP Jakarta', description: 'Met at the launch', customerIds: ['0193c0de-5a1b-7c3d-9e4f-0a1b2c3d4e5f'] },
+      },
+      filter: {
+        summary: 'From every customer a filter matches',
+        value: { name: 'WhatsApp VIPs', filter: { channelTypes: ['wa'], tags: ['vip'] } },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: CreatedGroupDto })
-  @ApiProblems(400, 401, 403, 422)
+  @ApiProblems(401, 403, 422)
   create(@CurrentIdentity() who: Identity, @Body() body: CreateGroupDto): Promise<CreatedGroupDto> {
     return this.groups.create(who, body);
   }
 
   @Get()
   @Can('read', 'Group')
-  @ApiOperation({ summary: "The app's groups, newest first" })
+  @ApiOperation({ operationId: 'listGroups', summary: "The app's groups, newest first" })
   @ApiOkResponse({ type: GroupPageDto })
   @ApiProblems(401, 403, 422)
   list(@CurrentIdentity() who: Identity, @Query() q: ListGroupsQueryDto): Promise<Page<GroupDto>> {
@@ -49,7 +62,7 @@ export class GroupsController {
 
   @Get(':id')
   @Can('read', 'Group')
-  @ApiOperation({ summary: 'A group' })
+  @ApiOperation({ operationId: 'getGroup', summary: 'A group' })
   @ApiOkResponse({ type: GroupDto })
   @ApiProblems(401, 403, 404)
   get(@CurrentIdentity() who: Identity, @Param('id') id: string): Promise<GroupDto> {
@@ -58,9 +71,9 @@ export class GroupsController {
 
   @Patch(':id')
   @Can('update', 'Group')
-  @ApiOperation({ summary: 'Rename a group or change its description' })
+  @ApiOperation({ operationId: 'updateGroup', summary: 'Rename a group or change its description' })
   @ApiOkResponse({ type: GroupDto })
-  @ApiProblems(400, 401, 403, 404, 422)
+  @ApiProblems(401, 403, 404, 422)
   update(@CurrentIdentity() who: Identity, @Param('id') id: string, @Body() body: UpdateGroupDto): Promise<GroupDto> {
     return this.groups.update(who.appId, id, body);
   }
@@ -68,7 +81,7 @@ export class GroupsController {
   @Delete(':id')
   @HttpCode(204)
   @Can('delete', 'Group')
-  @ApiOperation({ summary: 'Delete a group (its customers stay)' })
+  @ApiOperation({ operationId: 'deleteGroup', summary: 'Delete a group (its customers stay)' })
   @ApiNoContentResponse()
   @ApiProblems(401, 403, 404)
   async remove(@CurrentIdentity() who: Identity, @Param('id') id: string): Promise<void> {
@@ -77,7 +90,7 @@ export class GroupsController {
 
   @Get(':id/members')
   @Can('read', 'Group')
-  @ApiOperation({ summary: 'The members, most recently added first' })
+  @ApiOperation({ operationId: 'listGroupMembers', summary: 'The members, most recently added first' })
   @ApiOkResponse({ type: MemberPageDto })
   @ApiProblems(401, 403, 404, 422)
   members(@CurrentIdentity() who: Identity, @Param('id') id: string, @Query() q: PageQueryDto): Promise<Page<CustomerResponseDto>> {
@@ -87,9 +100,9 @@ export class GroupsController {
   @Post(':id/members')
   @HttpCode(200)
   @Can('update', 'Group')
-  @ApiOperation({ summary: 'Add chosen customers or every customer matching a filter' })
+  @ApiOperation({ operationId: 'addGroupMembers', summary: 'Add chosen customers or every customer matching a filter' })
   @ApiOkResponse({ type: AddMembersResultDto })
-  @ApiProblems(400, 401, 403, 404, 422)
+  @ApiProblems(401, 403, 404, 422)
   addMembers(@CurrentIdentity() who: Identity, @Param('id') id: string, @Body() body: AddMembersDto): Promise<AddMembersResultDto> {
     return this.groups.addMembers(who, id, body);
   }
@@ -97,9 +110,9 @@ export class GroupsController {
   @Post(':id/members/remove')
   @HttpCode(200)
   @Can('update', 'Group')
-  @ApiOperation({ summary: 'Remove chosen members' })
+  @ApiOperation({ operationId: 'removeGroupMembers', summary: 'Remove chosen members' })
   @ApiOkResponse({ type: RemoveMembersResultDto })
-  @ApiProblems(400, 401, 403, 404, 422)
+  @ApiProblems(401, 403, 404, 422)
   removeMembers(
     @CurrentIdentity() who: Identity,
     @Param('id') id: string,
@@ -110,7 +123,10 @@ export class GroupsController {
 
   @Get(':id/broadcast-audience')
   @Can('read', 'BroadcastAudience')
-  @ApiOperation({ summary: 'Who a broadcast to the group reaches: one recipient per person (Enterprise plan)' })
+  @ApiOperation({
+    operationId: 'getBroadcastAudience',
+    summary: 'Who a broadcast to the group reaches: one recipient per person (Enterprise plan)',
+  })
   @ApiOkResponse({ type: BroadcastAudienceDto })
   @ApiProblems(401, 403, 404)
   audience(@CurrentIdentity() who: Identity, @Param('id') id: string): Promise<BroadcastAudienceDto> {

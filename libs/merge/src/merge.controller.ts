@@ -1,5 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Can, CurrentIdentity, type Identity } from '@cdp/access';
 import { CustomerResponseDto } from '@cdp/customers';
 import { ApiProblems } from '@cdp/platform';
@@ -22,9 +31,21 @@ export class MergeController {
   @Post('merge')
   @HttpCode(200)
   @Can('update', 'Merge')
-  @ApiOperation({ summary: "Merge unlinked customers into this customer's linked set (made when it is not linked); dryRun previews" })
+  @ApiOperation({
+    operationId: 'mergeCustomers',
+    summary: "Merge unlinked customers into this customer's linked set (made when it is not linked); dryRun previews",
+  })
+  @ApiBody({
+    type: MergeCustomersDto,
+    examples: {
+      two: {
+        summary: 'Two customers of other channels join the set',
+        value: { customerIds: ['0193c0de-5a1b-7c3d-9e4f-0a1b2c3d4e5f', '0193c0de-5a1b-7c3d-9e4f-0a1b2c3d4e60'] },
+      },
+    },
+  })
   @ApiOkResponse({ type: LinkedSetDto })
-  @ApiProblems(400, 401, 403, 404, 409, 422)
+  @ApiProblems(401, 403, 404, 409, 422)
   merge(
     @CurrentIdentity() who: Identity,
     @Param('id') id: string,
@@ -36,7 +57,10 @@ export class MergeController {
 
   @Get('linked')
   @Can('read', 'Merge')
-  @ApiOperation({ summary: 'The linked set of the customer and its combined profile (a set of itself when not linked)' })
+  @ApiOperation({
+    operationId: 'getLinkedSet',
+    summary: 'The linked set of the customer and its combined profile (a set of itself when not linked)',
+  })
   @ApiOkResponse({ type: LinkedSetDto })
   @ApiProblems(401, 403, 404)
   linked(@CurrentIdentity() who: Identity, @Param('id') id: string): Promise<LinkedSetDto> {
@@ -46,7 +70,7 @@ export class MergeController {
   @Post('unmerge')
   @HttpCode(200)
   @Can('update', 'Merge')
-  @ApiOperation({ summary: 'The customer leaves its linked set; a set left with one customer ends' })
+  @ApiOperation({ operationId: 'unmergeCustomer', summary: 'The customer leaves its linked set; a set left with one customer ends' })
   @ApiOkResponse({ type: CustomerResponseDto })
   @ApiProblems(401, 403, 404, 409)
   unmerge(@CurrentIdentity() who: Identity, @Param('id') id: string): Promise<CustomerResponseDto> {
@@ -56,7 +80,7 @@ export class MergeController {
   @Post('main-channel')
   @HttpCode(200)
   @Can('update', 'Merge')
-  @ApiOperation({ summary: "Make the customer its linked set's main channel" })
+  @ApiOperation({ operationId: 'setMainChannel', summary: "Make the customer its linked set's main channel" })
   @ApiOkResponse({ type: LinkedSetDto })
   @ApiProblems(401, 403, 404, 409)
   mainChannel(@CurrentIdentity() who: Identity, @Param('id') id: string): Promise<LinkedSetDto> {
@@ -65,7 +89,10 @@ export class MergeController {
 
   @Get('duplicates')
   @Can('read', 'Merge')
-  @ApiOperation({ summary: 'Unlinked customers of other channels that are probably the same person (at most 20, best first)' })
+  @ApiOperation({
+    operationId: 'listDuplicates',
+    summary: 'Unlinked customers of other channels that are probably the same person (at most 20, best first)',
+  })
   @ApiOkResponse({ type: [DuplicateSuggestionDto] })
   @ApiProblems(401, 403, 404)
   suggestions(@CurrentIdentity() who: Identity, @Param('id') id: string): Promise<DuplicateSuggestionDto[]> {
@@ -75,7 +102,7 @@ export class MergeController {
   @Post('duplicates/:otherId/dismiss')
   @HttpCode(204)
   @Can('update', 'Merge')
-  @ApiOperation({ summary: 'Not the same person: never suggest this pair again (either way round)' })
+  @ApiOperation({ operationId: 'dismissDuplicate', summary: 'Not the same person: never suggest this pair again (either way round)' })
   @ApiParam({ name: 'otherId', description: 'The suggested customer' })
   @ApiNoContentResponse()
   @ApiProblems(401, 403, 404, 422)

@@ -1,5 +1,5 @@
 import { Controller, DynamicModule, Get, Inject, Injectable, Module, OnModuleDestroy } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -10,6 +10,7 @@ import {
 } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { Public } from '@cdp/access';
+import { ApiProblems } from '@cdp/platform';
 
 const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
 
@@ -47,7 +48,30 @@ class RedisHealth implements OnModuleDestroy {
   }
 }
 
-@ApiTags('Health')
+class HealthIndicatorDto {
+  @ApiProperty({ example: 'up', enum: ['up', 'down'] }) status!: 'up' | 'down';
+  @ApiPropertyOptional({ example: 'Redis does not answer' }) message?: string;
+}
+
+const INDICATORS = {
+  type: 'object',
+  additionalProperties: { $ref: '#/components/schemas/HealthIndicatorDto' },
+  example: { database: { status: 'up' } },
+} as const;
+
+/** Terminus's answer when every check is up (when one is down the answer is a 503 problem). */
+class HealthDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({ ...INDICATORS, description: 'The checks that are up' }) info!: Record<string, HealthIndicatorDto>;
+  @ApiProperty({ ...INDICATORS, example: {}, description: 'The checks that are down (empty here)' }) error!: Record<
+    string,
+    HealthIndicatorDto
+  >;
+  @ApiProperty({ ...INDICATORS, description: 'Every check' }) details!: Record<string, HealthIndicatorDto>;
+}
+
+@ApiTags('System')
+@ApiExtraModels(HealthIndicatorDto)
 @Controller('health')
 class HealthController {
   constructor(
@@ -58,8 +82,11 @@ class HealthController {
 
   @Get()
   @Public()
-  @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and readiness: the database, and Redis when configured' })
+  // Terminus's own OpenAPI answer for 503 is its JSON report; ours is a problem (the filter maps it).
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({ operationId: 'getHealth', summary: 'Liveness and readiness: the database, and Redis when configured' })
+  @ApiOkResponse({ type: HealthDto, description: 'Every check is up' })
+  @ApiProblems(503)
   check() {
     const checks: HealthIndicatorFunction[] = [() => this.db.pingCheck('database', { timeout: 3000 })];
     if (this.redis.configured) checks.push(() => this.redis.check());

@@ -13,6 +13,7 @@ import { openPglite } from '@cdp/platform';
 import { createApp } from '../../src/bootstrap';
 import { mintToken } from '../../src/cli/mint';
 import { loadEnv, type Env } from '../../src/config/env';
+import { contractFor, type Contract } from './contract';
 
 export const TEST_SECRET = 'test-secret-'.padEnd(48, 'x');
 export type Role = 'admin' | 'supervisor' | 'agent' | 'operator';
@@ -125,6 +126,8 @@ export async function createTestApp(
     jobs: { prefix: jobsPrefix },
     outbox: opts.outbox,
   });
+  // The served document checks every exchange of `http()` (API.md "The served contract is exact").
+  const contract = contractFor((await app.inject({ method: 'GET', url: '/openapi.json' })).body);
   let stopped = false;
   const token: TestApp['token'] = (appId, role = 'admin', claims = {}) =>
     mintToken(TEST_SECRET, {
@@ -139,7 +142,7 @@ export async function createTestApp(
     env,
     jobsPrefix,
     database,
-    http: () => request.agent(app.getHttpServer()),
+    http: () => checkedAgent(request.agent(app.getHttpServer()), contract),
     token,
     auth: (appId, role = 'admin') => ({ Authorization: `Bearer ${token(appId, role)}` }),
     stop: async () => {
@@ -155,6 +158,48 @@ export async function createTestApp(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+type Sent = request.Test & { _data?: unknown; _formData?: unknown; _header?: Record<string, string> };
+
+/**
+ * A supertest agent whose every request is checked against the served document once its response is in:
+ * a mismatch fails the request's promise (and so the test) with what differs.
+ */
+function checkedAgent(agent: request.Agent, contract: Contract): request.Agent {
+  for (const method of ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const) {
+    const open = agent[method].bind(agent) as (url: string) => Sent;
+    (agent as unknown as Record<string, unknown>)[method] = (url: string) => {
+      const test = open(url);
+      return test.expect((res: request.Response) => {
+        const req = (res as unknown as { req: { method: string; path: string } }).req;
+        const problems = contract.check({
+          method: req.method,
+          target: req.path,
+          requestBody: jsonSent(test),
+          status: res.status,
+          contentType: res.headers['content-type'],
+          body: res.body,
+          text: res.text ?? '',
+        });
+        if (problems.length) throw new Error(`The response does not match /openapi.json:\n  ${problems.join('\n  ')}`);
+      });
+    };
+  }
+  return agent;
+}
+
+/** The JSON body a test sent (an object, or a string that parses), if any. */
+function jsonSent(test: Sent): unknown {
+  if (test._formData || test._data === undefined) return undefined;
+  const type = String(test._header?.['content-type'] ?? 'application/json');
+  if (!/json/.test(type)) return undefined;
+  if (typeof test._data !== 'string') return test._data;
+  try {
+    return JSON.parse(test._data);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Removes the Redis keys of a test app's BullMQ prefix (its queues' metadata and event streams). */

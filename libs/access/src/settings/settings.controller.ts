@@ -14,7 +14,7 @@ export class SettingsController {
 
   @Get('settings/customers')
   @Can('read', 'Settings')
-  @ApiOperation({ summary: "The app's customer settings (every role)" })
+  @ApiOperation({ operationId: 'getCustomerSettings', summary: "The app's customer settings (every role)" })
   @ApiOkResponse({ type: CustomerSettingsDto })
   @ApiProblems(401, 403)
   get(@CurrentIdentity() id: Identity) {
@@ -23,9 +23,9 @@ export class SettingsController {
 
   @Patch('settings/customers')
   @Can('update', 'Settings')
-  @ApiOperation({ summary: 'Change agentCanImportExport, timezone or defaultCountry (admin)' })
+  @ApiOperation({ operationId: 'updateCustomerSettings', summary: 'Change agentCanImportExport, timezone or defaultCountry (admin)' })
   @ApiOkResponse({ type: CustomerSettingsDto })
-  @ApiProblems(400, 401, 403, 422)
+  @ApiProblems(401, 403, 422)
   update(@CurrentIdentity() id: Identity, @Body() body: UpdateCustomerSettingsDto) {
     return this.settings.update(id, body);
   }
@@ -33,9 +33,9 @@ export class SettingsController {
   @Patch('operator/apps/:appId/settings')
   @OperatorOnly()
   @Can('update', 'OperatorSettings')
-  @ApiOperation({ summary: "Set an app's plan and group member limit (platform operator)" })
+  @ApiOperation({ operationId: 'updateAppSettings', summary: "Set an app's plan and group member limit (platform operator)" })
   @ApiOkResponse({ type: CustomerSettingsDto })
-  @ApiProblems(400, 401, 403, 422)
+  @ApiProblems(401, 403, 422)
   operatorUpdate(@CurrentIdentity() id: Identity, @Param('appId') appId: string, @Body() body: OperatorSettingsDto) {
     return this.settings.updateByOperator(id, appId, body);
   }

@@ -19,7 +19,7 @@ export class CreateActivityTypeDto {
   @MaxLength(MAX_TYPE_NAME_LENGTH)
   name!: string;
 
-  @ApiPropertyOptional({ maxLength: MAX_TYPE_DESCRIPTION_LENGTH, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: MAX_TYPE_DESCRIPTION_LENGTH, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_TYPE_DESCRIPTION_LENGTH)
@@ -34,7 +34,7 @@ export class UpdateActivityTypeDto {
   @MaxLength(MAX_TYPE_NAME_LENGTH)
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: MAX_TYPE_DESCRIPTION_LENGTH, nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ type: String, maxLength: MAX_TYPE_DESCRIPTION_LENGTH, nullable: true, description: 'null clears it' })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsString()
   @MaxLength(MAX_TYPE_DESCRIPTION_LENGTH)

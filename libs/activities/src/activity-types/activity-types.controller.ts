@@ -5,7 +5,7 @@ import { ApiProblems } from '@cdp/platform';
 import { ActivityTypeDto, CreateActivityTypeDto, UpdateActivityTypeDto } from './activity-type.dto';
 import { ActivityTypesService } from './activity-types.service';
 
-@ApiTags('Activity types')
+@ApiTags('Activities')
 @ApiBearerAuth()
 @Controller('v1/activity-types')
 export class ActivityTypesController {
@@ -13,7 +13,7 @@ export class ActivityTypesController {
 
   @Get()
   @Can('read', 'ActivityType')
-  @ApiOperation({ summary: "Available activity types and the app's custom ones (every role)" })
+  @ApiOperation({ operationId: 'listActivityTypes', summary: "Available activity types and the app's custom ones (every role)" })
   @ApiOkResponse({ type: [ActivityTypeDto] })
   @ApiProblems(401, 403)
   list(@CurrentIdentity() id: Identity) {
@@ -22,18 +22,21 @@ export class ActivityTypesController {
 
   @Post()
   @Can('create', 'ActivityType')
-  @ApiOperation({ summary: 'Create a custom activity type (admin); a taken or available key is 422 on `key`' })
+  @ApiOperation({
+    operationId: 'createActivityType',
+    summary: 'Create a custom activity type (admin); a taken or available key is 422 on `key`',
+  })
   @ApiCreatedResponse({ type: ActivityTypeDto })
-  @ApiProblems(400, 401, 403, 422)
+  @ApiProblems(401, 403, 422)
   create(@CurrentIdentity() id: Identity, @Body() body: CreateActivityTypeDto) {
     return this.types.create(id.appId, body);
   }
 
   @Patch(':key')
   @Can('update', 'ActivityType')
-  @ApiOperation({ summary: 'Rename or describe a custom activity type (admin); available types: 422' })
+  @ApiOperation({ operationId: 'updateActivityType', summary: 'Rename or describe a custom activity type (admin); available types: 422' })
   @ApiOkResponse({ type: ActivityTypeDto })
-  @ApiProblems(400, 401, 403, 404, 422)
+  @ApiProblems(401, 403, 404, 422)
   update(@CurrentIdentity() id: Identity, @Param('key') key: string, @Body() body: UpdateActivityTypeDto) {
     return this.types.update(id.appId, key, body);
   }
@@ -41,7 +44,10 @@ export class ActivityTypesController {
   @Delete(':key')
   @HttpCode(204)
   @Can('delete', 'ActivityType')
-  @ApiOperation({ summary: 'Delete a custom activity type (admin); recorded activities are kept; available types: 422' })
+  @ApiOperation({
+    operationId: 'deleteActivityType',
+    summary: 'Delete a custom activity type (admin); recorded activities are kept; available types: 422',
+  })
   @ApiNoContentResponse()
   @ApiProblems(401, 403, 404, 422)
   async remove(@CurrentIdentity() id: Identity, @Param('key') key: string): Promise<void> {

@@ -5,7 +5,7 @@ import { ApiProblems } from '@cdp/platform';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { ApiKeysService } from './api-keys.service';
 
-@ApiTags('API keys')
+@ApiTags('Activities')
 @ApiBearerAuth()
 @Controller('v1/api-keys')
 export class ApiKeysController {
@@ -13,16 +13,19 @@ export class ApiKeysController {
 
   @Post()
   @Can('create', 'ApiKey')
-  @ApiOperation({ summary: 'Create an API key for event ingestion (admin); the key is shown only in this response' })
+  @ApiOperation({
+    operationId: 'createApiKey',
+    summary: 'Create an API key for event ingestion (admin); the key is shown only in this response',
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  @ApiProblems(400, 401, 403, 422)
+  @ApiProblems(401, 403, 422)
   create(@CurrentIdentity() id: Identity, @Body() body: CreateApiKeyDto) {
     return this.keys.create(id, body.name);
   }
 
   @Get()
   @Can('read', 'ApiKey')
-  @ApiOperation({ summary: "The app's active API keys (admin)" })
+  @ApiOperation({ operationId: 'listApiKeys', summary: "The app's active API keys (admin)" })
   @ApiOkResponse({ type: [ApiKeyDto] })
   @ApiProblems(401, 403)
   list(@CurrentIdentity() id: Identity) {
@@ -32,7 +35,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @Can('delete', 'ApiKey')
-  @ApiOperation({ summary: 'Revoke an API key (admin); requests with it are refused from then on (401)' })
+  @ApiOperation({ operationId: 'deleteApiKey', summary: 'Revoke an API key (admin); requests with it are refused from then on (401)' })
   @ApiNoContentResponse()
   @ApiProblems(401, 403, 404)
   async revoke(@CurrentIdentity() id: Identity, @Param('id') keyId: string): Promise<void> {

@@ -10,16 +10,30 @@ export class ConversationsQueryDto extends PageQueryDto {
   status?: 'ongoing' | 'resolved';
 }
 
+// OpenAPI 3.0 puts `nullable` beside a `type`, so null is allowed on one branch of each union.
+const ANY_OBJECT = { type: 'object', additionalProperties: true };
+const ANY_ARRAY = { type: 'array', items: {} };
+
 export class ConversationDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ description: "The inbox's room id" }) roomId!: string;
-  @ApiProperty() customerId!: string;
+  @ApiProperty({ format: 'uuid' }) customerId!: string;
   @ApiProperty({ enum: ['ongoing', 'resolved'] }) status!: 'ongoing' | 'resolved';
   @ApiProperty({ type: String, format: 'date-time' }) startedAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolvedAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) lastMessage!: string | null;
-  @ApiProperty({ nullable: true, description: 'As the conversation events sent it (an object or an array)' }) additionalInfo!: unknown;
-  @ApiProperty({ nullable: true, description: 'As the conversation events sent it (a string, an object or an array)' }) notes!: unknown;
+  @ApiProperty({
+    oneOf: [{ ...ANY_OBJECT, nullable: true }, ANY_ARRAY],
+    description: 'As the newest conversation event sent it: an object or an array',
+    example: { topic: 'delivery' },
+  })
+  additionalInfo!: unknown;
+  @ApiProperty({
+    oneOf: [{ type: 'string', nullable: true }, ANY_OBJECT, ANY_ARRAY],
+    description: 'As the newest conversation event sent it: a string, an object or an array',
+    example: 'Asked for a refund',
+  })
+  notes!: unknown;
   @ApiProperty({ example: 'https://inbox.example.com/rooms/12345', description: 'The room in the inbox' }) inboxUrl!: string;
 }
 

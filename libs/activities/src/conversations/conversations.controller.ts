@@ -5,7 +5,7 @@ import { ApiProblems } from '@cdp/platform';
 import { ConversationDto, ConversationPageDto, ConversationsQueryDto } from './conversation.dto';
 import { ConversationsService } from './conversations.service';
 
-@ApiTags('Conversations')
+@ApiTags('Activities')
 @ApiBearerAuth()
 @Controller('v1')
 export class ConversationsController {
@@ -13,7 +13,10 @@ export class ConversationsController {
 
   @Get('customers/:id/conversations')
   @Can('read', 'Conversation')
-  @ApiOperation({ summary: "A customer's ongoing and resolved conversations, latest started first" })
+  @ApiOperation({
+    operationId: 'listCustomerConversations',
+    summary: "A customer's ongoing and resolved conversations, latest started first",
+  })
   @ApiOkResponse({ type: ConversationPageDto })
   @ApiProblems(401, 403, 404, 422)
   list(@CurrentIdentity() id: Identity, @Param('id') customerId: string, @Query() q: ConversationsQueryDto) {
@@ -22,7 +25,10 @@ export class ConversationsController {
 
   @Get('conversations/:id')
   @Can('read', 'Conversation')
-  @ApiOperation({ summary: 'One conversation, with its additional information, notes and the link to the inbox' })
+  @ApiOperation({
+    operationId: 'getConversation',
+    summary: 'One conversation, with its additional information, notes and the link to the inbox',
+  })
   @ApiOkResponse({ type: ConversationDto })
   @ApiProblems(401, 403, 404)
   get(@CurrentIdentity() id: Identity, @Param('id') conversationId: string) {

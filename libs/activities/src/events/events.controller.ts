@@ -1,14 +1,14 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AllowApiKey, Can, CurrentIdentity, type Identity } from '@cdp/access';
 import { ApiProblems } from '@cdp/platform';
 import { EVENTS_BODY_LIMIT, IngestEventsDto, IngestResultDto, MAX_EVENTS_PER_BATCH } from './event.dto';
 import { EventIngestionService } from './event-ingestion.service';
 
-@ApiTags('Events')
+@ApiTags('Activities')
 @ApiBearerAuth()
-@ApiSecurity('apiKey')
+@ApiSecurity('api-key')
 @Controller('v1/events')
 export class EventsController {
   constructor(private readonly ingestion: EventIngestionService) {}
@@ -18,15 +18,42 @@ export class EventsController {
   @AllowApiKey()
   @RouteConfig({ bodyLimit: EVENTS_BODY_LIMIT })
   @Can('create', 'Event')
-  @ApiHeader({ name: 'X-Api-Key', required: false, description: "An API key of the app (or an admin's bearer token)" })
   @ApiOperation({
+    operationId: 'ingestEvents',
     summary: `Ingest a batch of at most ${MAX_EVENTS_PER_BATCH} activities (API key or admin)`,
     description:
       'Each event is checked on its own: good ones are stored (in one transaction), bad ones are listed in `rejected` with their index. ' +
       'A repeated idempotencyKey is counted in `duplicates`. The answer comes once the batch is committed.',
   })
+  @ApiBody({
+    type: IngestEventsDto,
+    examples: {
+      batch: {
+        summary: 'A purchase by channel and identifier (the customer is created when missing) and a conversation',
+        value: {
+          events: [
+            {
+              type: 'purchase.completed',
+              occurredAt: '2026-11-05T16:30:00.000Z',
+              channelId: '0193c0de-5a1b-7c3d-9e4f-0a1b2c3d4e5f',
+              identifier: '6281234567890',
+              customer: { name: 'Budi Santoso', source: 'ads' },
+              data: { orderId: 'A-1001', total: 125000 },
+              idempotencyKey: 'order-A-1001',
+            },
+            {
+              type: 'conversation.started',
+              occurredAt: '2026-11-05T16:31:00.000Z',
+              customerId: '0193c0de-5a1b-7c3d-9e4f-0a1b2c3d4e60',
+              data: { roomId: '12345', lastMessage: 'Hi, where is my order?' },
+            },
+          ],
+        },
+      },
+    },
+  })
   @ApiOkResponse({ type: IngestResultDto })
-  @ApiProblems(400, 401, 403, 413, 415, 422)
+  @ApiProblems(401, 403, 413, 415, 422)
   ingest(@CurrentIdentity() id: Identity, @Body() body: IngestEventsDto): Promise<IngestResultDto> {
     return this.ingestion.ingest(id.appId, body.events);
   }

@@ -14,6 +14,7 @@ export class TimelineController {
   @Get(':id/activities')
   @Can('read', 'Timeline')
   @ApiOperation({
+    operationId: 'listCustomerActivities',
     summary: "A customer's activity timeline, newest first",
     description:
       "Filter by types and by days (from/to inclusive, or on) in `timezone` (default: the app's). `scope=linked` includes the linked customers.",

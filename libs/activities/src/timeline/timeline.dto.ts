@@ -41,9 +41,10 @@ export class DayRangeQueryDto extends PageQueryDto {
 
 export class TimelineQueryDto extends DayRangeQueryDto {
   @ApiPropertyOptional({
-    type: String,
-    example: 'purchase.completed,csat.submitted',
-    description: 'Comma-separated activity types; all when absent',
+    type: [String],
+    maxItems: MAX_TYPES_PER_QUERY,
+    example: ['purchase.completed', 'csat.submitted'],
+    description: 'Activity type keys (repeated, or comma-separated in one); all when absent',
   })
   @IsOptional()
   @Transform(commaList)
@@ -69,7 +70,13 @@ export class TimelineItemDto {
   @ApiProperty({ example: 'Purchase completed', description: 'The type key when the custom type was deleted since' }) typeName!: string;
   @ApiProperty({ description: 'Whose activity it is (another member of the linked set with scope=linked)' }) customerId!: string;
   @ApiProperty({ type: String, format: 'date-time' }) occurredAt!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What the event carried',
+    example: { orderId: 'A-1001', total: 125000 },
+  })
+  data!: Record<string, unknown>;
 }
 
 export class TimelinePageDto {

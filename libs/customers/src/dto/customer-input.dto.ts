@@ -14,6 +14,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { MAX_EMAIL_LENGTH, MAX_TAG_LENGTH, MAX_TAGS } from '../contact-fields';
+import { PROPERTY_VALUE_INPUT_SCHEMA } from './customer.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 // Trimmed and de-duplicated before the rules run; anything that is not a string is left for @IsString to refuse.
@@ -30,7 +31,7 @@ const tagList = ({ value }: { value: unknown }) => {
 export const PLATFORMS = ['web', 'mobile'] as const;
 
 export class CreateCustomerDto {
-  @ApiProperty({ description: "One of the app's channels" })
+  @ApiProperty({ format: 'uuid', description: "One of the app's channels" })
   @IsUUID()
   channelId!: string;
 
@@ -45,7 +46,13 @@ export class CreateCustomerDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiPropertyOptional({ example: 'budi@example.com', nullable: true, description: 'Stored lower-cased' })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'budi@example.com',
+    nullable: true,
+    maxLength: MAX_EMAIL_LENGTH,
+    description: 'Stored lower-cased',
+  })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -54,8 +61,10 @@ export class CreateCustomerDto {
   email?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     example: '0812 3456 7890',
     nullable: true,
+    maxLength: 64,
     description: "Stored in E.164; local numbers are read with the app's defaultCountry",
   })
   @IsOptional()
@@ -70,6 +79,7 @@ export class CreateCustomerDto {
 
   @ApiPropertyOptional({
     type: [String],
+    maxItems: MAX_TAGS,
     example: ['vip'],
     description: `At most ${MAX_TAGS}, each 1–${MAX_TAG_LENGTH} characters (trimmed, de-duplicated)`,
   })
@@ -83,9 +93,9 @@ export class CreateCustomerDto {
 
   @ApiPropertyOptional({
     type: 'object',
-    additionalProperties: true,
+    additionalProperties: PROPERTY_VALUE_INPUT_SCHEMA,
     example: { city: 'Jakarta' },
-    description: 'Values checked against GET /v1/customer-properties',
+    description: 'Values checked against GET /v1/customer-properties (null: no value)',
   })
   @IsOptional()
   @IsObject()
@@ -101,7 +111,13 @@ export class UpdateCustomerDto {
   @Length(1, 200)
   name?: string;
 
-  @ApiPropertyOptional({ example: 'budi@example.com', nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'budi@example.com',
+    nullable: true,
+    maxLength: MAX_EMAIL_LENGTH,
+    description: 'null clears it',
+  })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -109,13 +125,13 @@ export class UpdateCustomerDto {
   @IsEmail()
   email?: string | null;
 
-  @ApiPropertyOptional({ example: '+6281234567890', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '+6281234567890', nullable: true, maxLength: 64, description: 'null clears it' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   phoneNumber?: string | null;
 
-  @ApiPropertyOptional({ type: [String], description: 'The whole new tag list' })
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_TAGS, description: 'The whole new tag list' })
   @ValidateIf((_, v) => v !== undefined)
   @Transform(tagList)
   @IsArray()

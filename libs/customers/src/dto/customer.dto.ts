@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 /** A customer row as the list, search and detail queries select it (`CUSTOMER_COLUMNS` in customer-sql.ts). */
 export interface CustomerRow {
@@ -22,14 +22,33 @@ export interface CustomerRow {
   updated_at: Date | string;
 }
 
+/** A property value: text, select and date (`YYYY-MM-DD`) are strings, number a number, boolean a boolean. */
+export const PROPERTY_VALUE_SCHEMA = {
+  oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+  description: 'text, select, date (YYYY-MM-DD): a string; number: a number; boolean: a boolean',
+};
+
+/** A property value to set, or null to remove it (OpenAPI 3.0 puts `nullable` beside a `type`, hence on the string branch). */
+export const PROPERTY_VALUE_INPUT_SCHEMA = {
+  oneOf: [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }],
+  description: 'As a stored value; null removes the value',
+};
+
+/** Property values by key (the keys are the app's property definitions). */
+export const PROPERTIES_SCHEMA = {
+  type: 'object',
+  additionalProperties: PROPERTY_VALUE_SCHEMA,
+  example: { city: 'Jakarta', tier: 'gold', orders: 3, vip: true },
+} as const;
+
 export class CustomerChannelDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'wa' }) type!: string;
   @ApiProperty({ example: 'WhatsApp Jakarta' }) name!: string;
 }
 
 export class CustomerResponseDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'Budi Santoso' }) name!: string;
   @ApiProperty({ example: '6281234567890' }) identifier!: string;
   @ApiProperty({ nullable: true, type: String, example: 'budi@example.com' }) email!: string | null;
@@ -38,23 +57,24 @@ export class CustomerResponseDto {
   @ApiProperty({ enum: ['admin', 'ads', 'organic', 'broadcast'] }) source!: CustomerRow['source'];
   @ApiProperty({ enum: ['web', 'mobile'], nullable: true }) platform!: CustomerRow['platform'];
   @ApiProperty({ type: [String] }) tags!: string[];
-  @ApiProperty({ type: 'object', additionalProperties: true }) properties!: Record<string, unknown>;
+  @ApiProperty({ ...PROPERTIES_SCHEMA, description: 'Values of the customer properties (GET /v1/customer-properties)' })
+  properties!: Record<string, unknown>;
   @ApiProperty({ description: 'Member of a linked set (merged)' }) linked!: boolean;
   @ApiProperty({ description: 'Main channel of its linked set' }) mainChannel!: boolean;
-  @ApiProperty({ nullable: true, type: String }) profileId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The linked set it belongs to' }) profileId!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastActivityAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
 export class CustomerGroupRefDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'VIP Jakarta' }) name!: string;
 }
 
 export class CustomerDetailDto extends CustomerResponseDto {
   @ApiProperty({ type: [CustomerResponseDto], description: 'The other members of its linked set' }) linkedCustomers!: CustomerResponseDto[];
-  @ApiPropertyOptional({ type: [CustomerGroupRefDto] }) groups!: CustomerGroupRefDto[];
+  @ApiProperty({ type: [CustomerGroupRefDto], description: 'The groups it belongs to' }) groups!: CustomerGroupRefDto[];
 }
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Can, CurrentIdentity, type Identity } from '@cdp/access';
 import { ApiProblems } from '@cdp/platform';
 import { CustomerQueryService } from './customer-query.service';
@@ -14,7 +14,7 @@ import {
   type CustomerFilterDto,
 } from './filter.dto';
 
-@ApiTags('Customers')
+@ApiTags('Search and filter')
 @ApiBearerAuth()
 @Controller('v1/customers')
 export class CustomerQueryController {
@@ -22,7 +22,10 @@ export class CustomerQueryController {
 
   @Get()
   @Can('read', 'Customer')
-  @ApiOperation({ summary: 'List customers: search and the common filters as query parameters (comma lists), newest first by default' })
+  @ApiOperation({
+    operationId: 'listCustomers',
+    summary: 'List customers: search and the common filters as query parameters (comma lists), newest first by default',
+  })
   @ApiOkResponse({ type: CustomerPageDto })
   @ApiProblems(401, 403, 422)
   list(@CurrentIdentity() id: Identity, @Query() q: ListCustomersQueryDto) {
@@ -41,9 +44,29 @@ export class CustomerQueryController {
   @Post('search')
   @HttpCode(200)
   @Can('read', 'Customer')
-  @ApiOperation({ summary: 'Search customers with the whole filter language (API.md "Filter"), one page' })
+  @ApiOperation({ operationId: 'searchCustomers', summary: 'Search customers with the whole filter language (API.md "Filter"), one page' })
+  @ApiBody({
+    type: SearchCustomersDto,
+    examples: {
+      filter: {
+        summary: 'VIPs from ads on WhatsApp in Jakarta who purchased in November',
+        value: {
+          filter: {
+            channelTypes: ['wa'],
+            sources: ['ads'],
+            tags: ['vip'],
+            properties: { match: 'all', conditions: [{ key: 'city', operator: 'eq', value: 'Jakarta' }] },
+            activity: { types: ['purchase.completed'], from: '2026-11-01', to: '2026-11-30' },
+            timezone: 'Asia/Jakarta',
+          },
+          sort: '-lastActivityAt',
+          limit: 25,
+        },
+      },
+    },
+  })
   @ApiOkResponse({ type: CustomerPageDto })
-  @ApiProblems(400, 401, 403, 422)
+  @ApiProblems(401, 403, 422)
   search(@CurrentIdentity() id: Identity, @Body() body: SearchCustomersDto) {
     return this.customers.search(id.appId, body);
   }
@@ -51,9 +74,12 @@ export class CustomerQueryController {
   @Post('count')
   @HttpCode(200)
   @Can('read', 'Customer')
-  @ApiOperation({ summary: 'Count the customers a filter matches; with limit, counting stops there (capped: true when more match)' })
+  @ApiOperation({
+    operationId: 'countCustomers',
+    summary: 'Count the customers a filter matches; with limit, counting stops there (capped: true when more match)',
+  })
   @ApiOkResponse({ type: CustomerCountDto })
-  @ApiProblems(400, 401, 403, 422)
+  @ApiProblems(401, 403, 422)
   count(@CurrentIdentity() id: Identity, @Body() body: CountCustomersDto) {
     return this.customers.count(id.appId, body);
   }
@@ -62,11 +88,12 @@ export class CustomerQueryController {
   @HttpCode(200)
   @Can('read', 'Customer')
   @ApiOperation({
+    operationId: 'normalizeFilter',
     summary:
       'The filter as the screen shows it after a channel change: sources the channels do not allow dropped, which sources are enabled',
   })
   @ApiOkResponse({ type: NormalizedFilterDto })
-  @ApiProblems(400, 401, 403, 422)
+  @ApiProblems(401, 403, 422)
   normalize(@CurrentIdentity() id: Identity, @Body() body: NormalizeFilterDto) {
     return this.customers.normalize(id.appId, body.filter);
   }

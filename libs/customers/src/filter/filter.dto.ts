@@ -175,14 +175,14 @@ export class SearchCustomersDto {
   @IsIn(CUSTOMER_SORTS)
   sort?: CustomerSort;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 25 })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
+  @ApiPropertyOptional({ maxLength: 2048, description: 'Opaque cursor: `nextCursor` of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(2048)
@@ -198,7 +198,12 @@ export class CountCustomersDto {
   @Type(() => CustomerFilterDto)
   filter?: CustomerFilterDto;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_COUNT_LIMIT, description: 'Stop counting here; capped is true when more match' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_COUNT_LIMIT,
+    description: 'Stop counting here; capped is true when more match',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -225,13 +230,13 @@ const booleanParam = ({ value }: { value: unknown }) => (value === 'true' ? true
 
 /** `GET /v1/customers`: the common filter keys as query parameters (comma lists). */
 export class ListCustomersQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ maxLength: 200, description: "As the filter's search" })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   search?: string;
 
-  @ApiPropertyOptional({ description: 'Channel ids, comma-separated' })
+  @ApiPropertyOptional({ type: [String], format: 'uuid', maxItems: 50, description: 'Channel ids (repeated, or comma-separated in one)' })
   @IsOptional()
   @Transform(commaList)
   @IsArray()
@@ -239,7 +244,12 @@ export class ListCustomersQueryDto extends PageQueryDto {
   @IsUUID('all', { each: true })
   channelId?: string[];
 
-  @ApiPropertyOptional({ description: 'Channel types, comma-separated', example: 'wa' })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 20,
+    description: 'Channel types (repeated, or comma-separated in one)',
+    example: ['wa'],
+  })
   @IsOptional()
   @Transform(commaList)
   @IsArray()
@@ -248,21 +258,26 @@ export class ListCustomersQueryDto extends PageQueryDto {
   @MaxLength(32, { each: true })
   channelType?: string[];
 
-  @ApiPropertyOptional({ description: 'Sources, comma-separated', example: 'ads,organic' })
+  @ApiPropertyOptional({
+    enum: CUSTOMER_SOURCES,
+    isArray: true,
+    description: 'Sources (repeated, or comma-separated in one)',
+    example: ['ads', 'organic'],
+  })
   @IsOptional()
   @Transform(commaList)
   @IsArray()
   @IsIn(CUSTOMER_SOURCES, { each: true })
   source?: string[];
 
-  @ApiPropertyOptional({ description: 'Platforms, comma-separated', example: 'web' })
+  @ApiPropertyOptional({ enum: PLATFORMS, isArray: true, description: 'Platforms (repeated, or comma-separated in one)', example: ['web'] })
   @IsOptional()
   @Transform(commaList)
   @IsArray()
   @IsIn(PLATFORMS, { each: true })
   platform?: string[];
 
-  @ApiPropertyOptional({ description: 'Tags, comma-separated (any of them)' })
+  @ApiPropertyOptional({ type: [String], maxItems: 50, description: 'Tags, any of them (repeated, or comma-separated in one)' })
   @IsOptional()
   @Transform(commaList)
   @IsArray()
@@ -271,7 +286,7 @@ export class ListCustomersQueryDto extends PageQueryDto {
   @MaxLength(100, { each: true })
   tag?: string[];
 
-  @ApiPropertyOptional({ enum: ['true', 'false'] })
+  @ApiPropertyOptional({ type: Boolean, description: 'Members of a linked set (true) or not (false)' })
   @IsOptional()
   @Transform(booleanParam)
   @IsBoolean()
@@ -289,7 +304,7 @@ export class CustomerPageDto {
 }
 
 export class CustomerCountDto {
-  @ApiProperty({ example: 42 }) count!: number;
+  @ApiProperty({ type: 'integer', example: 42 }) count!: number;
   @ApiProperty({ description: 'True when more than `limit` match (count is then the limit)' }) capped!: boolean;
 }
 

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Can, CurrentIdentity, Public, type Identity } from '@cdp/access';
 import { ApiProblems, PageQueryDto } from '@cdp/platform';
 import { CreateExportDto, ExportDto, ExportPageDto } from './import-export.dto';
 import { ExportsService } from './exports.service';
 
-@ApiTags('Import / export')
+@ApiTags('Import and export')
 @ApiBearerAuth()
 @Controller('v1/customers/exports')
 export class ExportsController {
@@ -15,16 +15,19 @@ export class ExportsController {
   @Post()
   @HttpCode(202)
   @Can('create', 'Export')
-  @ApiOperation({ summary: 'Export the customers a filter matches (the latest 1,000 by creation); the link is e-mailed' })
+  @ApiOperation({
+    operationId: 'createExport',
+    summary: 'Export the customers a filter matches (the latest 1,000 by creation); the link is e-mailed',
+  })
   @ApiAcceptedResponse({ type: ExportDto, description: 'Queued; poll GET /v1/customers/exports/:id' })
-  @ApiProblems(400, 401, 403, 422)
+  @ApiProblems(401, 403, 422)
   create(@CurrentIdentity() id: Identity, @Body() body: CreateExportDto): Promise<ExportDto> {
     return this.exports.request(id, body);
   }
 
   @Get()
   @Can('read', 'Export')
-  @ApiOperation({ summary: "The app's exports, newest first" })
+  @ApiOperation({ operationId: 'listExports', summary: "The app's exports, newest first" })
   @ApiOkResponse({ type: ExportPageDto })
   @ApiProblems(401, 403, 422)
   list(@CurrentIdentity() id: Identity, @Query() q: PageQueryDto): Promise<ExportPageDto> {
@@ -33,7 +36,7 @@ export class ExportsController {
 
   @Get(':id')
   @Can('read', 'Export')
-  @ApiOperation({ summary: 'An export and its status' })
+  @ApiOperation({ operationId: 'getExport', summary: 'An export and its status' })
   @ApiOkResponse({ type: ExportDto })
   @ApiProblems(401, 403, 404)
   get(@CurrentIdentity() id: Identity, @Param('id') exportId: string): Promise<ExportDto> {
@@ -41,17 +44,28 @@ export class ExportsController {
   }
 }
 
-@ApiTags('Import / export')
+@ApiTags('Import and export')
 @Controller('v1/exports')
 export class ExportDownloadController {
   constructor(private readonly exports: ExportsService) {}
 
   @Get(':id/download')
   @Public()
-  @ApiOperation({ summary: 'Download an export with the token of its e-mailed link (no bearer token; the link expires)' })
-  @ApiQuery({ name: 'token', required: true, type: String })
-  @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'CSV, UTF-8 with BOM', schema: { type: 'string', format: 'binary' } })
+  @ApiOperation({
+    operationId: 'downloadExport',
+    summary: 'Download an export with the token of its e-mailed link (no bearer token; the link expires)',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: "The export's id (from the link)" })
+  @ApiQuery({
+    name: 'token',
+    required: true,
+    schema: { type: 'string', minLength: 1, maxLength: 200 },
+    description: 'The credential of the e-mailed link; a wrong or expired one is 404 not_found',
+  })
+  @ApiOkResponse({
+    description: 'The CSV file (UTF-8 with BOM) as an attachment',
+    content: { 'text/csv': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiProblems(404)
   async download(
     @Param('id') id: string,

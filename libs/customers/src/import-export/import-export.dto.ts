@@ -41,7 +41,7 @@ export const UPLOAD_BODY_SCHEMA = {
 };
 
 export class ImportErrorDto {
-  @ApiProperty({ example: 3, description: 'Data record number, from 1 (blank lines not counted)' }) row!: number;
+  @ApiProperty({ type: 'integer', example: 3, description: 'Data record number, from 1 (blank lines not counted)' }) row!: number;
   @ApiProperty({ nullable: true, type: String, example: 'identifier' }) column!: string | null;
   @ApiProperty({
     example: 'invalid_identifier',
@@ -58,10 +58,11 @@ export class ImportSummaryDto {
   @ApiProperty({ description: 'A dry run reports what an import would do; createdCount is then how many it would create' })
   dryRun!: boolean;
   @ApiProperty({ nullable: true, type: String }) fileName!: string | null;
-  @ApiProperty() totalRows!: number;
-  @ApiProperty() createdCount!: number;
-  @ApiProperty({ description: 'Rows whose customer exists, or repeating an earlier row of the file' }) skippedCount!: number;
-  @ApiProperty({ description: 'Rows with errors' }) failedCount!: number;
+  @ApiProperty({ type: 'integer', description: 'Data rows in the file' }) totalRows!: number;
+  @ApiProperty({ type: 'integer' }) createdCount!: number;
+  @ApiProperty({ type: 'integer', description: 'Rows whose customer exists, or repeating an earlier row of the file' })
+  skippedCount!: number;
+  @ApiProperty({ type: 'integer', description: 'Rows with errors' }) failedCount!: number;
   @ApiProperty({ nullable: true, type: String, description: 'Why the import failed as a whole (status failed)' }) failureReason!:
     string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -85,7 +86,7 @@ export class CreateExportDto {
   @Type(() => CustomerFilterDto)
   filter?: CustomerFilterDto;
 
-  @ApiProperty({ example: 'ana@example.com', description: 'Where the download link is sent' })
+  @ApiProperty({ example: 'ana@example.com', maxLength: 254, description: 'Where the download link is sent' })
   @IsDefined()
   @MaxLength(254)
   @IsEmail()
@@ -95,10 +96,13 @@ export class CreateExportDto {
 export class ExportDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
-  @ApiProperty({ nullable: true, type: Number, description: 'Customers in the file (at most 1,000); null until it is made' }) rowCount!:
+  @ApiProperty({ nullable: true, type: 'integer', description: 'Customers in the file (at most 1,000); null until it is made' }) rowCount!:
     number | null;
   @ApiProperty() email!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) filter!: Record<string, unknown>;
+  @ApiProperty({ type: CustomerFilterDto, description: 'The filter the export was asked with ({} for all customers)' }) filter!: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ nullable: true, type: String }) failureReason!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the download link stops working' }) linkExpiresAt!:
     string | null;

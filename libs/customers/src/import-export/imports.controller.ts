@@ -1,14 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { Can, CurrentIdentity, type Identity } from '@cdp/access';
@@ -20,7 +11,7 @@ import { ImportsService } from './imports.service';
 const CSV = 'text/csv; charset=utf-8';
 const attachment = (name: string) => `attachment; filename="${name}"`;
 
-@ApiTags('Import / export')
+@ApiTags('Import and export')
 @ApiBearerAuth()
 @Controller('v1/customers/imports')
 export class ImportsController {
@@ -28,9 +19,14 @@ export class ImportsController {
 
   @Get('template')
   @Can('read', 'ImportTemplate')
-  @ApiOperation({ summary: 'The import template: the header and one example row per channel type (every role)' })
-  @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'CSV, UTF-8', schema: { type: 'string' } })
+  @ApiOperation({
+    operationId: 'getImportTemplate',
+    summary: 'The import template: the header and one example row per channel type (every role)',
+  })
+  @ApiOkResponse({
+    description: 'The template as a CSV attachment (UTF-8)',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
   @ApiProblems(401, 403, 422)
   async template(
     @CurrentIdentity() id: Identity,
@@ -45,7 +41,10 @@ export class ImportsController {
   @Post()
   @HttpCode(202)
   @Can('create', 'Import')
-  @ApiOperation({ summary: 'Upload a CSV of customers (at most 1,000 rows, 2 MB); dryRun=true reports without importing' })
+  @ApiOperation({
+    operationId: 'createImport',
+    summary: 'Upload a CSV of customers (at most 1,000 rows, 2 MB); dryRun=true reports without importing',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: UPLOAD_BODY_SCHEMA })
   @ApiAcceptedResponse({ type: ImportDto, description: 'Stored and queued; poll GET /v1/customers/imports/:id' })
@@ -57,7 +56,7 @@ export class ImportsController {
 
   @Get()
   @Can('read', 'Import')
-  @ApiOperation({ summary: "The app's imports, newest first (without their row reports)" })
+  @ApiOperation({ operationId: 'listImports', summary: "The app's imports, newest first (without their row reports)" })
   @ApiOkResponse({ type: ImportPageDto })
   @ApiProblems(401, 403, 422)
   list(@CurrentIdentity() id: Identity, @Query() q: PageQueryDto): Promise<ImportPageDto> {
@@ -66,7 +65,7 @@ export class ImportsController {
 
   @Get(':id')
   @Can('read', 'Import')
-  @ApiOperation({ summary: 'An import: status, totals and every failed or skipped row' })
+  @ApiOperation({ operationId: 'getImport', summary: 'An import: status, totals and every failed or skipped row' })
   @ApiOkResponse({ type: ImportDto })
   @ApiProblems(401, 403, 404)
   get(@CurrentIdentity() id: Identity, @Param('id') importId: string): Promise<ImportDto> {
@@ -75,9 +74,11 @@ export class ImportsController {
 
   @Get(':id/errors.csv')
   @Can('read', 'Import')
-  @ApiOperation({ summary: 'The failed and skipped rows as uploaded, with an error column (fix and upload again)' })
-  @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'CSV, UTF-8', schema: { type: 'string' } })
+  @ApiOperation({
+    operationId: 'getImportErrors',
+    summary: 'The failed and skipped rows as uploaded, with an error column (fix and upload again)',
+  })
+  @ApiOkResponse({ description: 'The rows as a CSV attachment (UTF-8)', content: { 'text/csv': { schema: { type: 'string' } } } })
   @ApiProblems(401, 403, 404)
   async errors(
     @CurrentIdentity() id: Identity,

@@ -10,7 +10,7 @@ import {
 } from './dto/property-definition.dto';
 import { PropertyDefinitionsService } from './property-definitions.service';
 
-@ApiTags('Customer properties')
+@ApiTags('Customers')
 @ApiBearerAuth()
 @Controller('v1/customer-properties')
 export class PropertyDefinitionsController {
@@ -18,7 +18,7 @@ export class PropertyDefinitionsController {
 
   @Get()
   @Can('read', 'PropertyDefinition')
-  @ApiOperation({ summary: "The app's customer property definitions (every role)" })
+  @ApiOperation({ operationId: 'listCustomerProperties', summary: "The app's customer property definitions (every role)" })
   @ApiOkResponse({ type: [PropertyDefinitionDto] })
   @ApiProblems(401, 403)
   async list(@CurrentIdentity() id: Identity): Promise<PropertyDefinitionDto[]> {
@@ -27,16 +27,16 @@ export class PropertyDefinitionsController {
 
   @Post()
   @Can('create', 'PropertyDefinition')
-  @ApiOperation({ summary: 'Define a customer property (admin)' })
+  @ApiOperation({ operationId: 'createCustomerProperty', summary: 'Define a customer property (admin)' })
   @ApiCreatedResponse({ type: PropertyDefinitionDto })
-  @ApiProblems(400, 401, 403, 422)
+  @ApiProblems(401, 403, 422)
   async create(@CurrentIdentity() id: Identity, @Body() body: CreatePropertyDefinitionDto): Promise<PropertyDefinitionDto> {
     return toPropertyDefinitionDto(await this.defs.create(id.appId, body));
   }
 
   @Get(':key')
   @Can('read', 'PropertyDefinition')
-  @ApiOperation({ summary: 'One customer property definition (every role)' })
+  @ApiOperation({ operationId: 'getCustomerProperty', summary: 'One customer property definition (every role)' })
   @ApiOkResponse({ type: PropertyDefinitionDto })
   @ApiProblems(401, 403, 404)
   async get(@CurrentIdentity() id: Identity, @Param('key') key: string): Promise<PropertyDefinitionDto> {
@@ -45,9 +45,12 @@ export class PropertyDefinitionsController {
 
   @Patch(':key')
   @Can('update', 'PropertyDefinition')
-  @ApiOperation({ summary: 'Change the label or the options (admin); removed options are removed from customers' })
+  @ApiOperation({
+    operationId: 'updateCustomerProperty',
+    summary: 'Change the label or the options (admin); removed options are removed from customers',
+  })
   @ApiOkResponse({ type: PropertyDefinitionDto })
-  @ApiProblems(400, 401, 403, 404, 422)
+  @ApiProblems(401, 403, 404, 422)
   async update(
     @CurrentIdentity() id: Identity,
     @Param('key') key: string,
@@ -59,7 +62,10 @@ export class PropertyDefinitionsController {
   @Delete(':key')
   @HttpCode(204)
   @Can('delete', 'PropertyDefinition')
-  @ApiOperation({ summary: "Delete a property definition (admin); its values are removed from the app's customers" })
+  @ApiOperation({
+    operationId: 'deleteCustomerProperty',
+    summary: "Delete a property definition (admin); its values are removed from the app's customers",
+  })
   @ApiNoContentResponse()
   @ApiProblems(401, 403, 404)
   async remove(@CurrentIdentity() id: Identity, @Param('key') key: string): Promise<void> {

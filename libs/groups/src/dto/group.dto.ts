@@ -106,10 +106,10 @@ export class RemoveMembersDto {
 }
 
 export class GroupDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
-  @ApiProperty({ description: 'Exact number of members' }) memberCount!: number;
+  @ApiProperty({ type: 'integer', description: 'Exact number of members' }) memberCount!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
@@ -129,20 +129,20 @@ export class MemberPageDto {
 }
 
 export class AddMembersResultDto {
-  @ApiProperty() added!: number;
-  @ApiProperty() alreadyMembers!: number;
+  @ApiProperty({ type: 'integer' }) added!: number;
+  @ApiProperty({ type: 'integer' }) alreadyMembers!: number;
   @ApiProperty({ type: [String] }) notFound!: string[];
-  @ApiProperty() memberCount!: number;
+  @ApiProperty({ type: 'integer' }) memberCount!: number;
 }
 
 export class RemoveMembersResultDto {
-  @ApiProperty() removed!: number;
-  @ApiProperty() memberCount!: number;
+  @ApiProperty({ type: 'integer' }) removed!: number;
+  @ApiProperty({ type: 'integer' }) memberCount!: number;
 }
 
 export class RecipientDto {
-  @ApiProperty() customerId!: string;
-  @ApiProperty() channelId!: string;
+  @ApiProperty({ format: 'uuid' }) customerId!: string;
+  @ApiProperty({ format: 'uuid' }) channelId!: string;
   @ApiProperty() identifier!: string;
 }
 
@@ -152,8 +152,8 @@ export class BroadcastAudienceDto {
     description: 'One per person: a linked set is reduced to its main channel, else its most recently active member in the group',
   })
   recipients!: RecipientDto[];
-  @ApiProperty() memberCount!: number;
-  @ApiProperty() recipientCount!: number;
+  @ApiProperty({ type: 'integer' }) memberCount!: number;
+  @ApiProperty({ type: 'integer' }) recipientCount!: number;
 }
 
 /** A group row as the repository selects it. */

@@ -1,11 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsOptional, IsUUID } from 'class-validator';
-import { CustomerResponseDto, toCustomerResponse, type CustomerRow } from '@cdp/customers';
+import { CustomerResponseDto, PROPERTY_VALUE_SCHEMA, toCustomerResponse, type CustomerRow } from '@cdp/customers';
 import { combineProfile, type CombinedProfile } from '../merge-plan';
 
 export class MergeCustomersDto {
-  @ApiProperty({ type: [String], description: 'Customers to join the set of `:id`; each must not be linked yet', maxItems: 50 })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    minItems: 1,
+    maxItems: 50,
+    description: 'Customers to join the set of `:id`; each must not be linked yet',
+    example: ['0193c0de-5a1b-7c3d-9e4f-0a1b2c3d4e5f'],
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -23,8 +30,8 @@ export class MergeQueryDto {
 }
 
 export class ProfileValueDto {
-  @ApiProperty({ description: 'The value (any JSON type the property allows)', example: 'Jakarta' }) value!: unknown;
-  @ApiProperty({ description: 'The member it came from' }) customerId!: string;
+  @ApiProperty({ ...PROPERTY_VALUE_SCHEMA, example: 'Jakarta' }) value!: unknown;
+  @ApiProperty({ format: 'uuid', description: 'The member it came from' }) customerId!: string;
 }
 
 export class CombinedProfileDto {
@@ -40,7 +47,8 @@ export class CombinedProfileDto {
 export class LinkedSetDto {
   @ApiProperty({ nullable: true, type: String, description: 'null for a customer that is not linked (or a preview of a new set)' })
   profileId!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'The main channel customer, when one is set' }) mainCustomerId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The main channel customer, when one is set' })
+  mainCustomerId!: string | null;
   @ApiProperty({ type: [CustomerResponseDto], description: 'Every member: the main channel first, then the oldest' })
   customers!: CustomerResponseDto[];
   @ApiProperty({ type: CombinedProfileDto }) profile!: CombinedProfile;

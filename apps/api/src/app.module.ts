@@ -28,6 +28,8 @@ export interface AppOptions {
   pglite?: PGlite;
   /** Extra modules, e.g. a channel plugin a test defines. */
   imports?: ModuleMetadata['imports'];
+  /** What holds the embedded database's folder, as a second process is told (default `npm start`). */
+  owner?: string;
   /** Run migrations at start-up (default true). */
   migrate?: boolean;
   /** `api` (main.ts: HTTP, and consumes jobs too) or `worker` (worker.ts: consumes jobs only). Default `api`. */
@@ -70,6 +72,12 @@ export class AppModule {
             pglite: opts.pglite,
             migrations: MIGRATIONS,
             migrate: opts.migrate ?? true,
+            embedded: {
+              owner: opts.owner ?? 'npm start',
+              snapshotDir: join(env.DATA_DIR, 'snapshots'),
+              snapshotKeep: env.SNAPSHOT_KEEP,
+              snapshotIntervalMinutes: env.SNAPSHOT_INTERVAL,
+            },
           },
           jobs: {
             redisUrl: env.REDIS_URL,

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
+import { join } from 'node:path';
+import { assertDataDirFree, DataDirLockedError } from '@cdp/platform';
 import { createApp } from './bootstrap';
 import { ConfigError, loadEnv } from './config/env';
 import { resolveJwtSecret } from './config/secret';
@@ -7,6 +9,8 @@ import { mintToken } from './cli/mint';
 
 async function main(): Promise<void> {
   const env = loadEnv(process.env);
+  // The embedded database belongs to one process: stop here, in one line, when another one holds it.
+  if (!env.DATABASE_URL) assertDataDirFree(join(env.DATA_DIR, 'pglite'));
   const { secret, generated } = resolveJwtSecret(env);
   const started = Date.now();
   const app = await createApp(env, { jwtSecret: secret, jobs: { consume: env.JOBS_CONSUME } });
@@ -40,7 +44,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
     process.stderr.write(err.message + '\n');
   } else {
     process.stderr.write(`Start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);

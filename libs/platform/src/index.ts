@@ -3,8 +3,18 @@ export * from './ids';
 export * from './cursor';
 export * from './database/sql';
 export * from './database/database.options';
-export { DatabaseModule, DATABASE_OPTIONS, buildOrmOptions } from './database/database.module';
+export {
+  DatabaseModule,
+  DATABASE_OPTIONS,
+  SNAPSHOT_DEFAULTS,
+  buildOrmOptions,
+  closeHolder,
+  type PgliteHolder,
+} from './database/database.module';
 export { openPglite } from './database/pglite';
+export { openEmbedded, restoreFromSnapshot, type EmbeddedDatabase, type EmbeddedOptions } from './database/embedded';
+export { assertDataDirFree, lockDataDir, DataDirLockedError } from './database/data-dir-lock';
+export { SnapshotStore, type Snapshot } from './database/snapshots';
 export { Db, Tx, isUniqueViolation } from './database/db';
 export { retrying, isRetryableConflict, isForeignKeyViolation } from './database/retry';
 export { DomainEvent, EventType } from './outbox/domain-event';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { DomainError } from '@cdp/platform';
+import { join } from 'node:path';
+import { assertDataDirFree, DataDirLockedError, DomainError } from '@cdp/platform';
 import { AppModule } from '../app.module';
 import { APP_ID_PATTERN } from '../auth/auth.guard';
 import { ConfigError, loadEnv } from '../config/env';
@@ -17,8 +18,12 @@ async function main(): Promise<void> {
   if (!Number.isInteger(count) || count < 0 || count > 100_000)
     throw new ConfigError('--customers must be a whole number from 0 to 100000');
   const env = loadEnv({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  if (!env.DATABASE_URL) assertDataDirFree(join(env.DATA_DIR, 'pglite'));
   const { secret } = resolveJwtSecret(env);
-  const app = await NestFactory.createApplicationContext(AppModule.register(env, { jwtSecret: secret }), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(AppModule.register(env, { jwtSecret: secret, owner: 'npm run seed' }), {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
   try {
     const r = await seedDemoData(app, appId, count);
     process.stdout.write(
@@ -31,6 +36,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof DataDirLockedError || e instanceof ConfigError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
   const msg = e instanceof DomainError ? `${e.code}: ${e.message} ${JSON.stringify(e.errors)}` : e instanceof Error ? e.message : String(e);
   process.stderr.write(`Seed failed: ${msg}\n`);
   process.exit(1);

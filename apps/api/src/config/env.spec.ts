@@ -7,6 +7,12 @@ describe('configuration (validated at start)', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
+  it('embedded database snapshots: every 15 minutes, 3 kept, by default; minutes may be fractional', () => {
+    expect(loadEnv({})).toMatchObject({ SNAPSHOT_INTERVAL: 15, SNAPSHOT_KEEP: 3 });
+    expect(loadEnv({ SNAPSHOT_INTERVAL: '0.5', SNAPSHOT_KEEP: '5' })).toMatchObject({ SNAPSHOT_INTERVAL: 0.5, SNAPSHOT_KEEP: 5 });
+    expect(loadEnv({ SNAPSHOT_INTERVAL: '0' }).SNAPSHOT_INTERVAL).toBe(0);
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -18,6 +24,10 @@ describe('configuration (validated at start)', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ MAIL_FROM: 'not an address' }, 'MAIL_FROM'],
     [{ JOBS_CONSUME: 'maybe' }, 'JOBS_CONSUME'],
+    [{ SNAPSHOT_INTERVAL: 'hourly' }, 'SNAPSHOT_INTERVAL'],
+    [{ SNAPSHOT_INTERVAL: '-1' }, 'SNAPSHOT_INTERVAL'],
+    [{ SNAPSHOT_KEEP: '0' }, 'SNAPSHOT_KEEP'],
+    [{ SNAPSHOT_KEEP: '2.5' }, 'SNAPSHOT_KEEP'],
   ])('a bad value stops start-up with one line naming the variable: %j', (raw, name) => {
     let err: unknown;
     try {

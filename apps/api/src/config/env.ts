@@ -4,6 +4,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -69,6 +70,22 @@ export class Env {
   @trimmed()
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   INBOX_BASE_URL: string = 'http://localhost:8080/inbox';
+
+  /** Minutes between snapshots of the embedded database while it changes (0: only at start-up and shutdown). */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 15 : Number(value)))
+  @IsNumber({}, { message: 'SNAPSHOT_INTERVAL must be a number of minutes' })
+  @Min(0)
+  @Max(10080)
+  SNAPSHOT_INTERVAL: number = 15;
+
+  /** Snapshots of the embedded database kept in DATA_DIR/snapshots (the newest ones). */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 3 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  SNAPSHOT_KEEP: number = 3;
 
   /** `false`: this API process only enqueues jobs and leaves them to the workers (needs REDIS_URL). */
   @IsOptional()

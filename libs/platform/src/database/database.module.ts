@@ -1,22 +1,34 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { PostgreSqlDriver, type SqlEntityManager } from '@mikro-orm/postgresql';
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { PGlite } from '@electric-sql/pglite';
 // The driver's type declarations are ESM-only while it ships CommonJS too; load the CommonJS build.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { PGliteDriver } = require('mikro-orm-pglite') as typeof import('mikro-orm-pglite', { with: { 'resolution-mode': 'import' } });
 import { DatabaseOptions } from './database.options';
+import { openEmbedded, type EmbeddedDatabase } from './embedded';
 import { openPglite } from './pglite';
 
 export const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
+export const SNAPSHOT_DEFAULTS = { keep: 3, intervalMinutes: 15 } as const;
 const PGLITE_HOLDER = Symbol('PGLITE_HOLDER');
 
-interface PgliteHolder {
+export interface PgliteHolder {
   instance?: PGlite;
   owned: boolean;
+  /** The embedded database in a folder (its lock and snapshots), when this process opened one. */
+  embedded?: EmbeddedDatabase;
 }
+
+/** Closes what `buildOrmOptions` opened for the holder: the embedded instance, then the folder's lock. */
+export async function closeHolder(holder: PgliteHolder): Promise<void> {
+  if (holder.embedded) await holder.embedded.close();
+  else if (holder.owned && holder.instance && !holder.instance.closed) await holder.instance.close();
+}
+
+const log = new Logger('Database');
 
 /** The MikroORM options for either backend: the same entities and migrations on both. */
 export async function buildOrmOptions(opts: DatabaseOptions, holder: PgliteHolder = { owned: false }): Promise<Options> {
@@ -38,7 +50,18 @@ export async function buildOrmOptions(opts: DatabaseOptions, holder: PgliteHolde
     } as Options;
   }
   if (!holder.instance) {
-    holder.instance = opts.pglite ?? (await openPglite({ dataDir: opts.pgliteDataDir }));
+    if (!opts.pglite && opts.embedded && opts.pgliteDataDir && !opts.pgliteDataDir.includes('://')) {
+      holder.embedded = await openEmbedded({
+        dataDir: opts.pgliteDataDir,
+        snapshotDir: opts.embedded.snapshotDir,
+        snapshotKeep: opts.embedded.snapshotKeep ?? SNAPSHOT_DEFAULTS.keep,
+        owner: opts.embedded.owner,
+        log: (level, line) => log[level === 'info' ? 'log' : level](line),
+      });
+      holder.instance = holder.embedded.pglite;
+    } else {
+      holder.instance = opts.pglite ?? (await openPglite({ dataDir: opts.pgliteDataDir }));
+    }
     holder.owned = !opts.pglite;
   }
   const instance = holder.instance;
@@ -50,9 +73,18 @@ export async function buildOrmOptions(opts: DatabaseOptions, holder: PgliteHolde
   } as Options;
 }
 
+/**
+ * Runs the migrations at start-up and, for an embedded database in a folder, keeps its snapshots: one after
+ * migrations (and whenever there is none yet), one every `snapshotIntervalMinutes` when the database changed
+ * since the last, one at a graceful shutdown. Each is taken at a clean point: holding the pool's only
+ * connection, so between two transactions, after a checkpoint.
+ */
 @Injectable()
 class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
-  private readonly log = new Logger('Database');
+  private timer?: NodeJS.Timeout;
+  private snapshotting?: Promise<void>;
+  private lastLsn?: string;
+
   constructor(
     private readonly orm: MikroORM,
     @Inject(DATABASE_OPTIONS) private readonly opts: DatabaseOptions,
@@ -60,15 +92,64 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (this.opts.migrate === false) return;
-    const done = await this.orm.getMigrator().up();
-    if (done.length) this.log.log(`Applied ${done.length} migration(s): ${done.map((m) => m.name).join(', ')}`);
+    let applied = 0;
+    if (this.opts.migrate !== false) {
+      const done = await this.orm.getMigrator().up();
+      applied = done.length;
+      if (done.length) log.log(`Applied ${done.length} migration(s): ${done.map((m) => m.name).join(', ')}`);
+    }
+    const embedded = this.holder.embedded;
+    if (!embedded) return;
+    if (applied || embedded.restored || !embedded.snapshots.newest()) await this.snapshot('start-up');
+    const minutes = this.opts.embedded?.snapshotIntervalMinutes ?? SNAPSHOT_DEFAULTS.intervalMinutes;
+    if (minutes > 0) {
+      this.timer = setInterval(() => void this.snapshot('interval', true), minutes * 60_000);
+      this.timer.unref();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    if (this.holder.embedded) {
+      await this.snapshotting;
+      await this.snapshot('shutdown');
+    }
     await this.orm.close(true);
-    if (this.holder.owned && this.holder.instance && !this.holder.instance.closed) await this.holder.instance.close();
+    await closeHolder(this.holder);
   }
+
+  /** One snapshot at a time; `ifChanged` skips it when nothing was written since the last one. */
+  private snapshot(why: string, ifChanged = false): Promise<void> {
+    if (this.snapshotting) return this.snapshotting;
+    this.snapshotting = this.takeSnapshot(why, ifChanged).finally(() => (this.snapshotting = undefined));
+    return this.snapshotting;
+  }
+
+  private async takeSnapshot(why: string, ifChanged: boolean): Promise<void> {
+    const embedded = this.holder.embedded!;
+    const client = (this.orm.em as unknown as SqlEntityManager).getConnection().getKnex().client as KnexClient;
+    try {
+      const conn = await client.acquireConnection();
+      try {
+        const lsn = (await embedded.pglite.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn')).rows[0].lsn;
+        if (ifChanged && lsn === this.lastLsn) return;
+        const started = Date.now();
+        const snap = await embedded.snapshots.take(embedded.pglite);
+        this.lastLsn = (await embedded.pglite.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn')).rows[0].lsn;
+        log.log(`Snapshot of the embedded database (${why}) in ${Date.now() - started} ms: ${snap.file}`);
+      } finally {
+        await client.releaseConnection(conn);
+      }
+    } catch (err) {
+      log.error(`Snapshot of the embedded database (${why}) failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+/** The part of knex's client that hands out its (for PGlite: only) connection. */
+interface KnexClient {
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(conn: unknown): Promise<unknown>;
 }
 
 /**

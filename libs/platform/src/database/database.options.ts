@@ -11,6 +11,19 @@ export interface DatabaseOptions {
   /** Schema migrations, in order; run at start-up unless `migrate` is false. */
   migrations: MigrationObject[];
   migrate?: boolean;
+  /**
+   * The embedded database kept in `pgliteDataDir` (not with `pglite` or `databaseUrl`): the folder's lock and
+   * its snapshots (README "The embedded database").
+   */
+  embedded?: {
+    /** Who holds the folder, as a second process will be told (e.g. `npm start`). */
+    owner: string;
+    snapshotDir: string;
+    /** Snapshots kept (default 3). */
+    snapshotKeep?: number;
+    /** Minutes between snapshots while the database changes; 0 takes none but at start and shutdown (default 15). */
+    snapshotIntervalMinutes?: number;
+  };
   /** Pool size for PostgreSQL. */
   poolMax?: number;
 }

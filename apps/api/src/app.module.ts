@@ -35,7 +35,7 @@ export interface AppOptions {
   /** `api` (main.ts: HTTP, and consumes jobs too) or `worker` (worker.ts: consumes jobs only). Default `api`. */
   role?: 'api' | 'worker';
   /** Job options: the BullMQ key prefix (default `cdp`; tests use one per app), and whether this process consumes. */
-  jobs?: { prefix?: string; consume?: boolean };
+  jobs?: { prefix?: string; consume?: boolean; recover?: boolean };
   /** The outbox relay (on by default; tests turn it off to stand for a process that dies after its commits). */
   outbox?: { relay?: boolean };
 }
@@ -83,6 +83,8 @@ export class AppModule {
             redisUrl: env.REDIS_URL,
             prefix: opts.jobs?.prefix,
             consume: opts.role === 'worker' ? true : (opts.jobs?.consume ?? true),
+            // Alone on its database (the embedded one, held by its lock): what is unfinished was left by a dead process.
+            recover: opts.jobs?.recover ?? (!env.DATABASE_URL && !opts.pglite),
           },
           mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, dataDir: env.DATA_DIR },
           outbox: opts.outbox,

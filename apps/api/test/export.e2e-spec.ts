@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { Db, JobRunner, sql } from '@cdp/platform';
 import { factories } from './support/factories';
+import { eventually } from './support/eventually';
 import { createTestApp, newAppId, onRealServices, type Role, type TestApp } from './support/test-app';
 
 const transport = onRealServices ? 'BullMQ' : 'in-process';
@@ -85,7 +86,10 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ id: expect.any(String), status: 'queued', rowCount: null, email: String(body.email).toLowerCase() });
     const done = await waitFor(`/v1/customers/exports/${r.body.id}`, appId, role);
-    const mail = smtp.inbox.find((m) => m.raw.includes(`/v1/exports/${r.body.id}/download`));
+    const mailOf = () => smtp.inbox.find((m) => m.raw.includes(`/v1/exports/${r.body.id}/download`));
+    // The mail goes out right after the export is completed (issue 11: a link in a mail always finds a completed export).
+    const mail =
+      done.status === 'completed' ? await eventually(() => mailOf() ?? Promise.reject(new Error('no mail yet')), 30_000) : mailOf();
     return { done, mail };
   }
 
@@ -409,5 +413,36 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
     const failed = await waitFor(`/v1/customers/exports/${r.body.id}`, appId);
     expect(failed.status).toBe('failed');
     expect(failed.failureReason).toMatch(/could not be completed: The filter is not valid/);
+  });
+
+  it('issue 11: an export found completed without its mail (the process died in between) gets its mail when resumed; the link in it works', async () => {
+    const appId = newAppId();
+    const f = factories(t, appId);
+    await f.customer(await f.channel('line'));
+    const first = await exportOf(appId, { email: 'ops@example.com' });
+    expect(first.done.status).toBe('completed');
+    const before = smtp.inbox.length;
+    await t.app.get(Db).run(sql`update exports set mail_sent_at = null where id = ${first.done.id}::uuid`);
+    await t.app
+      .get(JobRunner)
+      .enqueue('customers.export', { appId, exportId: first.done.id }, { jobId: `${first.done.id}-resumed`, attempts: 1 });
+    const mail = await eventually(
+      () =>
+        smtp.inbox.slice(before).find((m) => m.raw.includes(`/v1/exports/${first.done.id}/download`)) ??
+        Promise.reject(new Error('no mail')),
+      30_000,
+    );
+    const r = await download(linkIn(mail));
+    expect(r.status).toBe(200);
+    expect((await t.http().get(`/v1/customers/exports/${first.done.id}`).set(t.auth(appId))).body).toMatchObject({
+      status: 'completed',
+      rowCount: 1,
+    });
+    // Its mail is recorded as sent: running the job once more sends nothing.
+    await t.app
+      .get(JobRunner)
+      .enqueue('customers.export', { appId, exportId: first.done.id }, { jobId: `${first.done.id}-third`, attempts: 1 });
+    await new Promise((res) => setTimeout(res, 500));
+    expect(smtp.inbox.slice(before).filter((m) => m.raw.includes(`/v1/exports/${first.done.id}/download`))).toHaveLength(1);
   });
 });

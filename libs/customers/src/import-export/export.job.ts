@@ -17,8 +17,10 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * The `customers.export` job (IE5), in steps that each leave their mark in the record, so a retry does only
  * what is left: (1) the latest 1,000 matching customers by creation (the WHERE from the filter compiler)
  * become the CSV, kept in the record; (2) a fresh random token (32 bytes; only its sha256 is kept) and its
- * expiry are stored, the link is mailed, and the record is completed. A retry after a failed mail sends a new
- * link (the old token is replaced); a crash between the mail and the completion sends the mail once more.
+ * expiry are stored and the record is completed, in one transaction; (3) only then is the link mailed, and the
+ * mail recorded as sent. A retry of (3) after a failed mail, or after a crash (the export is found completed
+ * without its mail), sends a new link (the token is replaced); a crash between the mail and its record sends
+ * it once more.
  */
 @Injectable()
 @JobHandler(EXPORT_QUEUE)
@@ -38,7 +40,7 @@ export class ExportJobHandler implements JobHandlerContract<ExportJob> {
     const work = await this.repo.claim(appId, exportId);
     if (!work || work.mail_sent_at) return;
     let rowCount = work.row_count ?? 0;
-    if (!work.has_csv) {
+    if (work.status === 'processing' && !work.has_csv) {
       // Checked again: a channel of the filter may have been deleted since the request.
       const filter = await this.queries.validate(appId, work.filter as CustomerFilterDto);
       const rows = await this.repo.latest(appId, this.queries.where(appId, filter), MAX_EXPORT_ROWS);
@@ -47,7 +49,26 @@ export class ExportJobHandler implements JobHandlerContract<ExportJob> {
     }
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + EXPORT_LINK_TTL_MS);
-    await this.repo.setToken(appId, exportId, hashToken(token), expiresAt);
+    // Completed before the mail goes out, so the link in it always works.
+    const done = await this.db.transaction(async (tx) => {
+      const completed = await this.repo.complete(tx, appId, exportId, hashToken(token), expiresAt);
+      if (completed?.first) {
+        await this.audit.record(tx, actor(appId, work), {
+          action: 'customers.exported',
+          subject: `export:${exportId}`,
+          details: {
+            exportId,
+            filter: work.filter,
+            rowCount: completed.row_count,
+            recipient: work.email,
+            linkExpiresAt: expiresAt.toISOString(),
+          },
+        });
+      }
+      return completed;
+    });
+    if (!done) return;
+    rowCount = done.row_count ?? rowCount;
     const base = (this.config.get<{ PUBLIC_BASE_URL?: string }>('env')?.PUBLIC_BASE_URL ?? '').replace(/\/+$/, '');
     const link = `${base}/v1/exports/${exportId}/download?token=${token}`;
     const until = `${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -58,15 +79,12 @@ export class ExportJobHandler implements JobHandlerContract<ExportJob> {
       text: `Your export of ${what} is ready.\n\nDownload it (the link works until ${until}):\n${link}\n`,
       html: `<p>Your export of ${escapeHtml(what)} is ready.</p><p><a href="${escapeHtml(link)}">Download the CSV</a> (the link works until ${escapeHtml(until)}).</p>`,
     });
-    await this.db.transaction(async (tx) => {
-      const done = await this.repo.complete(tx, appId, exportId);
-      if (!done) return;
-      await this.audit.record(tx, actor(appId, work), {
-        action: 'customers.exported',
-        subject: `export:${exportId}`,
-        details: { exportId, filter: work.filter, rowCount: done.row_count, recipient: work.email, linkExpiresAt: expiresAt.toISOString() },
-      });
-    });
+    await this.repo.markMailed(appId, exportId);
+  }
+
+  /** Exports to resume: the CSV made so far is kept; a completed one whose mail did not go out gets its mail. */
+  async unfinished({ atStart }: { atStart: boolean }): Promise<Array<{ data: ExportJob; jobId: string }>> {
+    return (await this.repo.unfinished(atStart)).map((r) => ({ data: { appId: r.app_id, exportId: r.id }, jobId: r.id }));
   }
 
   async failed({ appId, exportId }: ExportJob, error: Error): Promise<void> {

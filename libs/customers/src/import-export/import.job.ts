@@ -63,6 +63,11 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
     });
   }
 
+  /** Imports to resume: the row outcomes written so far are kept, the others are judged and written. */
+  async unfinished({ atStart }: { atStart: boolean }): Promise<Array<{ data: ImportJob; jobId: string }>> {
+    return (await this.repo.unfinished(atStart)).map((r) => ({ data: { appId: r.app_id, importId: r.id }, jobId: r.id }));
+  }
+
   async failed({ appId, importId }: ImportJob, error: Error): Promise<void> {
     // Only a domain rule's message is shown; anything else stays in the logs.
     const reason =

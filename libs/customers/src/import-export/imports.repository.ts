@@ -39,6 +39,9 @@ const COUNTS = Sql.raw(`left join lateral (
            count(*) filter (where r.status = 'failed') as failed
     from import_rows r where r.app_id = i.app_id and r.import_id = i.id) n on true`);
 
+/** Restarts of the service an import (or export) may be interrupted by before it is ended `failed`. */
+export const MAX_INTERRUPTIONS = 3;
+
 @Injectable()
 export class ImportsRepository {
   constructor(private readonly db: Db) {}
@@ -127,6 +130,25 @@ export class ImportsRepository {
         completed_at = now(), updated_at = now()
       from n where i.app_id = ${appId} and i.id = ${id}::uuid and i.status = 'processing'
       returning i.created_count, i.skipped_count, i.failed_count, i.total_rows`);
+  }
+
+  /**
+   * Imports to run again (queued or processing, every app), oldest first. `atStart`: those left processing were
+   * stopped by the death of the process before; each such interruption is counted, and an import interrupted
+   * `MAX_INTERRUPTIONS` times is ended `failed` with a reason rather than resumed once more.
+   */
+  async unfinished(atStart: boolean): Promise<Array<{ app_id: string; id: string }>> {
+    if (atStart) {
+      await this.db.run(sql`update imports set interrupted_count = interrupted_count + 1, updated_at = now() where status = 'processing'`);
+      await this.db.run(sql`
+        update imports i set status = 'failed', completed_at = now(), updated_at = now(),
+          failure_reason = 'The import was stopped ' || i.interrupted_count || ' times by a restart of the service while it ran, and was ended. '
+            || (select count(*) from import_rows r where r.app_id = i.app_id and r.import_id = i.id) || ' of ' || i.total_rows
+            || ' rows were processed (see the row report); upload the other rows again.'
+        where i.status = 'processing' and i.interrupted_count >= ${MAX_INTERRUPTIONS}`);
+    }
+    return this.db.query(sql`
+      select app_id, id from imports where status in ('queued', 'processing') order by created_at, id limit 1000`);
   }
 
   async fail(appId: string, id: string, reason: string): Promise<void> {

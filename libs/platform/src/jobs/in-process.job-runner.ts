@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { backoffDelay, JobExecutor, type PreparedJob } from './job-executor';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { backoffDelay, JobExecutor, toError, type PreparedJob } from './job-executor';
+import { JobHandlerRegistry } from './job-handler.registry';
 import { JobRunner } from './job-runner';
 import { JOB_DEFAULTS, JOBS_OPTIONS, type EnqueueOptions, type ResolvedJobsOptions } from './jobs.types';
 
@@ -17,11 +18,13 @@ interface Entry {
  * The transport without Redis (embedded mode, one process): a small in-memory queue. Jobs start after
  * `enqueue` has returned, at most `concurrency` at a time across all queues (PGlite is one connection
  * anyway), with the same attempts and exponential backoff as BullMQ. Shutdown waits for queued, running and
- * delayed jobs (up to `drainTimeoutMs`); jobs still queued when the process dies are lost, so a feature that
- * must survive a crash keeps its own record (e.g. an import stays `queued`) and can enqueue it again.
+ * delayed jobs (up to `drainTimeoutMs`). Jobs in memory die with the process; a feature that must survive a crash
+ * keeps its own record, and with `recover` (a process alone on its database: the embedded one) the runner
+ * enqueues what the handlers' `unfinished()` answer at start and every minute, so they go on where their records
+ * say they stopped.
  */
 @Injectable()
-export class InProcessJobRunner extends JobRunner implements OnModuleDestroy {
+export class InProcessJobRunner extends JobRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('Jobs');
   private readonly ready: Entry[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -31,12 +34,41 @@ export class InProcessJobRunner extends JobRunner implements OnModuleDestroy {
   private seq = 0;
   private closed = false;
   private idle: Array<() => void> = [];
+  private recoverTimer?: NodeJS.Timeout;
+  private recovering?: Promise<void>;
 
   constructor(
     private readonly executor: JobExecutor,
+    private readonly registry: JobHandlerRegistry,
     @Inject(JOBS_OPTIONS) private readonly opts: ResolvedJobsOptions,
   ) {
     super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.opts.recover) return;
+    await this.recover(true);
+    this.recoverTimer = setInterval(() => void this.recover(false), this.opts.recoverEveryMs);
+    this.recoverTimer.unref();
+  }
+
+  /** Enqueues every handler's unfinished jobs (a job still queued or running here is not enqueued twice: `jobId`). */
+  private recover(atStart: boolean): Promise<void> {
+    if (this.recovering || this.closed) return this.recovering ?? Promise.resolve();
+    this.recovering = (async () => {
+      for (const queue of this.registry.queues()) {
+        const handler = this.registry.get(queue)!;
+        if (!handler.unfinished) continue;
+        try {
+          const jobs = await this.executor.inContext(() => handler.unfinished!({ atStart }));
+          for (const job of jobs) await this.enqueue(queue, job.data, { jobId: job.jobId });
+          if (jobs.length && atStart) this.log.log(`Resuming ${jobs.length} unfinished ${queue} job(s) left by the previous process`);
+        } catch (err) {
+          this.log.error(`Looking for unfinished ${queue} jobs failed: ${toError(err).message}`);
+        }
+      }
+    })().finally(() => (this.recovering = undefined));
+    return this.recovering;
   }
 
   async enqueue<T>(queue: string, data: T, opts?: EnqueueOptions): Promise<void> {
@@ -52,6 +84,8 @@ export class InProcessJobRunner extends JobRunner implements OnModuleDestroy {
 
   /** Drains: waits for every queued, running and delayed job, including jobs they enqueue meanwhile. */
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.recoverTimer);
+    await this.recovering;
     if (!this.isIdle()) {
       let timer: NodeJS.Timeout | undefined;
       const drained = new Promise<boolean>((resolve) => this.idle.push(() => resolve(true)));

@@ -45,6 +45,11 @@ export class JobExecutor {
     return { handler, jobId, attempts, backoffMs };
   }
 
+  /** Runs `fn` in a fresh MikroORM context, as an attempt does (for work of the runner itself). */
+  inContext<R>(fn: () => Promise<R>): Promise<R> {
+    return RequestContext.create(this.orm.em, fn);
+  }
+
   /**
    * One attempt. Each attempt gets its own MikroORM context (no identity map shared with a request or another
    * job). When the last attempt fails, the handler's `failed` is called once before the error is rethrown.

@@ -14,6 +14,13 @@ export interface JobContext {
 export interface JobHandlerContract<T = unknown> {
   run(data: T, ctx: JobContext): Promise<void>;
   failed?(data: T, error: Error): Promise<void>;
+  /**
+   * The jobs of this queue that records say are unfinished (accepted, running, or done but for a last step),
+   * to enqueue again: the in-process runner asks at start (`atStart`: whatever was running then was stopped
+   * by the death of the process before; the handler may end some `failed` with a reason instead) and every
+   * minute. Only for a process that holds its database alone (`JobsOptions.recover`).
+   */
+  unfinished?(ctx: { atStart: boolean }): Promise<Array<{ data: T; jobId: string }>>;
 }
 
 export interface EnqueueOptions {
@@ -42,6 +49,13 @@ export interface JobsOptions {
   backoffMs?: number;
   /** How long shutdown waits for the in-process queue to drain (default 30 s). */
   drainTimeoutMs?: number;
+  /**
+   * In-process runner: enqueue the handlers' `unfinished()` jobs at start and every `recoverEveryMs` (default
+   * 60 s). Only for a process that is alone on its database (the embedded one, held by its lock): jobs in
+   * memory die with their process, and nobody else can be running them. Default false.
+   */
+  recover?: boolean;
+  recoverEveryMs?: number;
 }
 
 export const JOB_DEFAULTS = {
@@ -50,6 +64,7 @@ export const JOB_DEFAULTS = {
   attempts: 3,
   backoffMs: 500,
   drainTimeoutMs: 30_000,
+  recoverEveryMs: 60_000,
   /** Finished jobs kept (BullMQ `removeOnComplete`/`removeOnFail`, and the in-process dedupe memory). */
   keepCompleted: { count: 1000, age: 24 * 3600 },
   keepFailed: { count: 5000, age: 7 * 24 * 3600 },
@@ -68,5 +83,7 @@ export function resolveJobsOptions(opts: JobsOptions = {}): ResolvedJobsOptions 
     attempts: opts.attempts ?? JOB_DEFAULTS.attempts,
     backoffMs: opts.backoffMs ?? JOB_DEFAULTS.backoffMs,
     drainTimeoutMs: opts.drainTimeoutMs ?? JOB_DEFAULTS.drainTimeoutMs,
+    recover: opts.recover ?? false,
+    recoverEveryMs: opts.recoverEveryMs ?? JOB_DEFAULTS.recoverEveryMs,
   };
 }

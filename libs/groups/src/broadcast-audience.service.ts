@@ -18,9 +18,10 @@ export class BroadcastAudienceService {
   ) {}
 
   async audience(appId: string, groupId: string): Promise<BroadcastAudienceDto> {
-    if ((await this.settings.get(appId)).plan !== 'enterprise') throw new PlanRequiredError();
+    // Tenancy first: another app's group is 404 whatever this app's plan, so the plan answer says nothing of it.
     const group = await this.repo.get(appId, groupId);
     if (!group) throw new GroupNotFoundError();
+    if ((await this.settings.get(appId)).plan !== 'enterprise') throw new PlanRequiredError();
     const recipients = await this.customers.recipients(appId, this.repo.memberIds(appId, group.id));
     return { recipients, memberCount: Number(group.member_count), recipientCount: recipients.length };
   }

@@ -19,10 +19,11 @@ interface Claims {
   app?: unknown;
   role?: unknown;
   email?: unknown;
+  exp?: unknown;
 }
 
 /**
- * Authenticates every route not marked `@Public()`: a bearer JWT (HS256) with `app` and `role`, or on
+ * Authenticates every route not marked `@Public()`: a bearer JWT (HS256) with `app`, `role` and `exp`, or on
  * `@AllowApiKey()` routes an `X-Api-Key`. Anything else is 401 `unauthorized`.
  */
 @Injectable()
@@ -55,6 +56,9 @@ export class AuthGuard implements CanActivate {
     } catch {
       throw new UnauthorizedError('The bearer token is invalid or expired');
     }
+    // API.md: `exp` is required. jsonwebtoken checks it only when present; a token without it would never expire.
+    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp))
+      throw new UnauthorizedError('The bearer token must carry an expiry (exp)');
     if (typeof claims.app !== 'string' || !APP_ID_PATTERN.test(claims.app) || !isRole(claims.role)) {
       throw new UnauthorizedError('The bearer token must carry an app and a role');
     }

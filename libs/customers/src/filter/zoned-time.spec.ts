@@ -42,6 +42,31 @@ describe('zoned days → UTC instants (C8 dates in the app time zone)', () => {
     expect(nextDay('2026-02-28')).toBe('2026-03-01');
   });
 
+  it('issue 11: a range up to 9999-12-31 or from 0001-01-01 is open at that end, in any zone (no year 0 or 10000)', () => {
+    expect(nextDay('9999-12-31')).toBe('10000-01-01');
+    expect(dayRangeUtc({ to: '9999-12-31' }, 'UTC')).toEqual({ from: undefined, to: undefined });
+    expect(dayRangeUtc({ from: '9999-12-31', to: '9999-12-31' }, 'Asia/Jakarta')).toEqual({
+      from: new Date('9999-12-30T17:00:00.000Z'),
+      to: new Date('9999-12-31T17:00:00.000Z'),
+    });
+    expect(dayRangeUtc({ from: '9999-12-31', to: '9999-12-31' }, 'America/New_York')).toEqual({
+      from: new Date('9999-12-31T05:00:00.000Z'),
+      to: undefined,
+    });
+    // Etc/GMT-7 is UTC+7 in every year (Asia/Jakarta kept its local mean time before 1924).
+    expect(dayRangeUtc({ from: '0001-01-01', to: '0001-01-01' }, 'Etc/GMT-7')).toEqual({
+      from: undefined,
+      to: new Date('0001-01-01T17:00:00.000Z'),
+    });
+    expect(dayRangeUtc({ from: '0001-01-01' }, 'UTC')).toEqual({ from: undefined, to: undefined });
+  });
+
+  it('issue 11: years 0001–0099 are those years, not 1901–1999', () => {
+    expect(iso('0001-01-01', 'UTC')).toBe('0001-01-01T00:00:00.000Z');
+    expect(iso('0050-06-15', 'UTC')).toBe('0050-06-15T00:00:00.000Z');
+    expect(nextDay('0099-12-31')).toBe('0100-01-01');
+  });
+
   it('zoneOffset reads the offset at an instant', () => {
     expect(zoneOffset(Date.UTC(2026, 0, 15), 'Asia/Jakarta')).toBe(7 * 3600_000);
     expect(zoneOffset(Date.UTC(2026, 6, 15), 'America/New_York')).toBe(-4 * 3600_000);

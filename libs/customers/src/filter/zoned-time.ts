@@ -5,6 +5,9 @@
  */
 
 const DAY_MS = 86_400_000;
+/** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the instants a day range is kept within. */
+const FIRST_INSTANT = utcTime(1, 1, 1);
+const END_INSTANT = utcTime(10000, 1, 1);
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -19,17 +22,35 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
+      era: 'short',
     });
     formatters.set(timeZone, f);
   }
   return f;
 }
 
+/**
+ * Milliseconds since the epoch of a UTC calendar time, for every year: `Date.UTC` reads years 0–99 as
+ * 1900–1999, which would move the days of years 0001–0099 by centuries.
+ */
+export function utcTime(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d.getTime();
+}
+
 /** The wall-clock time in `timeZone` at instant `t`, as if that wall clock were UTC (ms since epoch). */
 function wallClock(t: number, timeZone: string): number {
   const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(t))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  let bc = false;
+  for (const p of formatter(timeZone).formatToParts(new Date(t))) {
+    if (p.type === 'era') bc = p.value.startsWith('B');
+    else if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  // Around 0001-01-01 a zone's wall clock can still be in 1 BC (year 0 of the proleptic calendar).
+  const year = bc ? 1 - parts.year : parts.year;
+  return utcTime(year, parts.month, parts.day, parts.hour, parts.minute, parts.second);
 }
 
 /** The zone's offset from UTC at instant `t`, in ms (Asia/Jakarta: +7 h). */
@@ -41,7 +62,7 @@ export function zoneOffset(t: number, timeZone: string): number {
 function parseDay(day: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) throw new RangeError(`Not a YYYY-MM-DD date: ${day}`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return utcTime(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
 /**
@@ -49,7 +70,11 @@ function parseDay(day: string): number {
  * normally; where a DST change skips midnight (clocks jump 00:00 → 01:00), the day starts at the change.
  */
 export function startOfDayUtc(day: string, timeZone: string): Date {
-  const wall = parseDay(day);
+  return startOfWallDay(parseDay(day), timeZone);
+}
+
+/** `startOfDayUtc` for a day given as its UTC midnight (ms), so that the day after 9999-12-31 works too. */
+function startOfWallDay(wall: number, timeZone: string): Date {
   // At most one offset change happens within a day of any date: try the offsets before and after it.
   const candidates = [...new Set([zoneOffset(wall - DAY_MS, timeZone), zoneOffset(wall + DAY_MS, timeZone), zoneOffset(wall, timeZone)])]
     .map((offset) => wall - offset)
@@ -61,18 +86,25 @@ export function startOfDayUtc(day: string, timeZone: string): Date {
   return new Date(sameDay ?? candidates[candidates.length - 1]);
 }
 
-/** The day after `day`, as `YYYY-MM-DD`. */
+/** The day after `day`, as `YYYY-MM-DD` (the day after 9999-12-31 has a five-digit year). */
 export function nextDay(day: string): string {
-  return new Date(parseDay(day) + DAY_MS).toISOString().slice(0, 10);
+  const d = new Date(parseDay(day) + DAY_MS);
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
 }
 
 /**
  * A range of whole days in a zone as half-open UTC bounds `[from, to)`: `from` is the start of the first day,
- * `to` the start of the day after the last (inclusive dates, exclusive instant). Either end may be absent.
+ * `to` the start of the day after the last (inclusive dates, exclusive instant). Either end may be absent, and
+ * is absent when it falls outside years 0001–9999 of UTC (`to` 9999-12-31: up to the end of the calendar).
  */
 export function dayRangeUtc(range: { from?: string; to?: string }, timeZone: string): { from?: Date; to?: Date } {
+  const from = range.from ? startOfDayUtc(range.from, timeZone) : undefined;
+  const to = range.to ? startOfWallDay(parseDay(range.to) + DAY_MS, timeZone) : undefined;
+  // A bound past the ends of the calendar the API writes (years 0001–9999, in UTC) is no bound: the database
+  // reads neither year 0 nor a five-digit year, and nothing stored lies beyond them.
   return {
-    from: range.from ? startOfDayUtc(range.from, timeZone) : undefined,
-    to: range.to ? startOfDayUtc(nextDay(range.to), timeZone) : undefined,
+    from: from && from.getTime() > FIRST_INSTANT ? from : undefined,
+    to: to && to.getTime() < END_INSTANT ? to : undefined,
   };
 }

@@ -45,7 +45,10 @@ export const isReservedPropertyKey = (key: string): boolean => RESERVED.has(key.
 export function isIsoDate(value: unknown): value is string {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const [y, m, d] = value.split('-').map(Number);
-  const t = new Date(Date.UTC(y, m - 1, d));
+  // Years 0001–9999 (year 0000 does not exist); `setUTCFullYear`, since `Date.UTC` reads 0–99 as 19xx.
+  if (y < 1) return false;
+  const t = new Date(0);
+  t.setUTCFullYear(y, m - 1, d);
   return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
 }
 

@@ -94,6 +94,21 @@ describe('CustomAdapter config', () => {
     expect(adapter.validateIdentifier('budi@other.com', config)).toHaveLength(1);
   });
 
+  it('issue 11: bounded repeats cannot stall the matcher (seven a{0,16} and a b, against a×112 + "!")', () => {
+    const pattern = 'a{0,16}'.repeat(7) + 'b';
+    const config = adapter.validateConfig({ pattern }).config;
+    expect(config.pattern).toBe(pattern);
+    const started = Date.now();
+    expect(adapter.validateIdentifier('a'.repeat(112) + '!', config)).toHaveLength(1);
+    expect(adapter.validateIdentifier('a'.repeat(112) + 'b', config)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(200);
+  });
+
+  it('refuses a pattern the linear-time matcher cannot run (lookaround)', () => {
+    expect(field({ pattern: '(?=x)x+' })).toEqual(['config.pattern:invalid_pattern']);
+    expect(field({ pattern: 'a(?!b)' })).toEqual(['config.pattern:invalid_pattern']);
+  });
+
   it('does not hang on an adversarial identifier under the worst accepted pattern', () => {
     const config = adapter.validateConfig({ pattern: 'a*a*a*b' }).config;
     const started = Date.now();

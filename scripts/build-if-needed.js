@@ -19,7 +19,8 @@ function newest(dir) {
 }
 
 const consoleIndex = path.join(root, 'dist', 'console', 'index.html');
-const built = fs.existsSync(marker) && fs.existsSync(consoleIndex) ? Math.min(fs.statSync(marker).mtimeMs, fs.statSync(consoleIndex).mtimeMs) : 0;
+const built =
+  fs.existsSync(marker) && fs.existsSync(consoleIndex) ? Math.min(fs.statSync(marker).mtimeMs, fs.statSync(consoleIndex).mtimeMs) : 0;
 const sources = Math.max(
   ...['apps', 'libs', 'bench'].filter((d) => fs.existsSync(path.join(root, d))).map((d) => newest(path.join(root, d))),
 );

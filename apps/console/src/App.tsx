@@ -7,11 +7,11 @@ import { ApiProvider } from './context';
 import { Shell } from './Shell';
 import { SessionProvider, useSession } from './session';
 import { SignIn } from './SignIn';
-import { theme } from './theme';
+import { cssVariables, theme } from './theme';
 
 export function App() {
   return (
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariables}>
       <SessionProvider>
         <BrowserRouter>
           <Signed />

@@ -69,11 +69,13 @@ function CustomerSettings({ admin }: { admin: boolean }) {
         </Title>
         <Switch
           label="Agent can Import & Export Customer Data"
-          description={admin ? 'Lets agents and supervisors import and export customers' : 'Only an admin can change this setting'}
           checked={s.agentCanImportExport}
           disabled={!admin || update.isPending}
           onChange={(e) => update.mutate({ agentCanImportExport: e.currentTarget.checked })}
         />
+        <Text size="sm" c="dimmed">
+          {admin ? 'Lets agents and supervisors import and export customers.' : 'Only an admin can change this setting.'}
+        </Text>
         <form
           onSubmit={(e) => {
             e.preventDefault();

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds dist/ when it is missing or older than any source file, so `npm start` works on a fresh clone.
+// Builds dist/ (the service and the console) when it is missing or older than any source file, so `npm start` works on a fresh clone.
 const { execSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -13,12 +13,14 @@ function newest(dir) {
     if (e.name === 'node_modules' || e.name === 'dist') continue;
     const p = path.join(dir, e.name);
     if (e.isDirectory()) t = Math.max(t, newest(p));
-    else if (e.name.endsWith('.ts')) t = Math.max(t, fs.statSync(p).mtimeMs);
+    else if (/\.(ts|tsx|mts)$/.test(e.name)) t = Math.max(t, fs.statSync(p).mtimeMs);
   }
   return t;
 }
 
-const built = fs.existsSync(marker) ? fs.statSync(marker).mtimeMs : 0;
+const consoleIndex = path.join(root, 'dist', 'console', 'index.html');
+const built =
+  fs.existsSync(marker) && fs.existsSync(consoleIndex) ? Math.min(fs.statSync(marker).mtimeMs, fs.statSync(consoleIndex).mtimeMs) : 0;
 const sources = Math.max(
   ...['apps', 'libs', 'bench'].filter((d) => fs.existsSync(path.join(root, d))).map((d) => newest(path.join(root, d))),
 );

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module';
 import type { Env } from './config/env';
+import { defaultConsoleDir, serveConsole } from './http/console';
 import { lingerOnEarlyAnswers } from './http/lingering-close';
 import { setupOpenApi } from './http/openapi';
 import { requestId } from './http/request-id';
@@ -12,7 +13,7 @@ import { requestId } from './http/request-id';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** Builds the HTTP application (used by main.ts and by the tests, so both get the same pipeline). */
-export async function createApp(env: Env, opts: AppOptions): Promise<NestFastifyApplication> {
+export async function createApp(env: Env, opts: AppOptions & { consoleDir?: string }): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: DEFAULT_BODY_LIMIT,
     trustProxy: true,
@@ -42,6 +43,8 @@ export async function createApp(env: Env, opts: AppOptions): Promise<NestFastify
   // Customer import uploads: one CSV file of at most 2 MB (413 past it).
   await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 10 } });
   await app.init();
+  // The console at `/` (after the API's routes and its 404 problem handler, which unknown API paths keep).
+  await serveConsole(fastify, opts.consoleDir ?? defaultConsoleDir());
   await fastify.ready();
   return app;
 }

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     const token = mintToken(secret, { app: 'demo', role: 'admin', sub: 'first-start', ttl: '30d' });
     process.stdout.write(
       `\nGenerated a JWT secret in ${env.DATA_DIR}/jwt-secret. An admin token for app "demo" (30 days):\n\n  ${token}\n\n` +
+        `Open the console:  ${base}/#token=${token}\n` +
         `Try:  curl -H "Authorization: Bearer ${token}" ${base}/v1/channel-types\n` +
         `More tokens:  npm run token -- --app demo --role admin\n\n`,
     );

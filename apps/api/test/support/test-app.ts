@@ -88,6 +88,8 @@ export async function createTestApp(
     jobsPrefix?: string;
     database?: TestApp;
     outbox?: { relay?: boolean };
+    /** The built console it serves at `/` (default: the checkout's dist/console). */
+    consoleDir?: string;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cdp-data-'));
@@ -125,6 +127,7 @@ export async function createTestApp(
     migrate: false,
     jobs: { prefix: jobsPrefix },
     outbox: opts.outbox,
+    consoleDir: opts.consoleDir,
   });
   // The served document checks every exchange of `http()` (API.md "The served contract is exact").
   const contract = contractFor((await app.inject({ method: 'GET', url: '/openapi.json' })).body);

@@ -19,6 +19,9 @@ import { CustomerCreatedHandler } from './events/customer-created.handler';
 import { EventIngestionService } from './events/event-ingestion.service';
 import { EventsController } from './events/events.controller';
 import { ActivityFilterCondition } from './filter/activity-filter.condition';
+import { EventRejectionsController } from './rejections/event-rejections.controller';
+import { PurgeRejectionsJob, PurgeRejectionsScheduler } from './rejections/event-rejections.purge';
+import { EventRejectionsService } from './rejections/event-rejections.service';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineRepository } from './timeline/timeline.repository';
 import { TimelineService } from './timeline/timeline.service';
@@ -35,7 +38,14 @@ export class ActivitiesModule {
     return {
       module: ActivitiesModule,
       imports: [ChannelsModule, CustomersModule],
-      controllers: [ActivityTypesController, ApiKeysController, EventsController, TimelineController, ConversationsController],
+      controllers: [
+        ActivityTypesController,
+        ApiKeysController,
+        EventsController,
+        TimelineController,
+        ConversationsController,
+        EventRejectionsController,
+      ],
       providers: [
         { provide: ACTIVITIES_OPTIONS, useValue: options },
         ActivityTypesRepository,
@@ -53,6 +63,9 @@ export class ActivitiesModule {
         TimelineRepository,
         TimelineService,
         ActivityFilterCondition,
+        EventRejectionsService,
+        PurgeRejectionsJob,
+        PurgeRejectionsScheduler,
       ],
       exports: [API_KEY_VERIFIER, ActivityTypesService, EventIngestionService],
     };

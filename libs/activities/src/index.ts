@@ -16,3 +16,11 @@ export { EventDto, IngestResultDto, MAX_EVENTS_PER_BATCH } from './events/event.
 export { BatchTooLargeError, UnknownActivityTypeError } from './activities.errors';
 export { ConversationDto } from './conversations/conversation.dto';
 export { TimelineItemDto } from './timeline/timeline.dto';
+export {
+  EventRejectionsService,
+  REJECTION_RETENTION_DAYS,
+  MAX_REJECTED_PAYLOAD_BYTES,
+  type Rejection,
+} from './rejections/event-rejections.service';
+export { PURGE_REJECTIONS_QUEUE } from './rejections/event-rejections.purge';
+export { EventRejectionDto } from './rejections/event-rejections.dto';

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { API_KEY_VERIFIER } from '@cdp/access';
 import { ChannelsModule } from '@cdp/channels';
 import { CustomersModule } from '@cdp/customers';
+import { MergeModule } from '@cdp/merge';
 import { ACTIVITIES_OPTIONS, type ActivitiesModuleOptions } from './activities.options';
 import { ActivityTypesController } from './activity-types/activity-types.controller';
 import { ActivityTypesRepository } from './activity-types/activity-types.repository';
@@ -22,6 +23,8 @@ import { ActivityFilterCondition } from './filter/activity-filter.condition';
 import { EventRejectionsController } from './rejections/event-rejections.controller';
 import { PurgeRejectionsJob, PurgeRejectionsScheduler } from './rejections/event-rejections.purge';
 import { EventRejectionsService } from './rejections/event-rejections.service';
+import { SegmentController } from './segment/segment.controller';
+import { SegmentIngestionService } from './segment/segment-ingestion.service';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineRepository } from './timeline/timeline.repository';
 import { TimelineService } from './timeline/timeline.service';
@@ -37,7 +40,7 @@ export class ActivitiesModule {
   static forRoot(options: ActivitiesModuleOptions): DynamicModule {
     return {
       module: ActivitiesModule,
-      imports: [ChannelsModule, CustomersModule],
+      imports: [ChannelsModule, CustomersModule, MergeModule],
       controllers: [
         ActivityTypesController,
         ApiKeysController,
@@ -45,6 +48,7 @@ export class ActivitiesModule {
         TimelineController,
         ConversationsController,
         EventRejectionsController,
+        SegmentController,
       ],
       providers: [
         { provide: ACTIVITIES_OPTIONS, useValue: options },
@@ -66,6 +70,7 @@ export class ActivitiesModule {
         EventRejectionsService,
         PurgeRejectionsJob,
         PurgeRejectionsScheduler,
+        SegmentIngestionService,
       ],
       exports: [API_KEY_VERIFIER, ActivityTypesService, EventIngestionService],
     };

@@ -24,3 +24,7 @@ export {
 } from './rejections/event-rejections.service';
 export { PURGE_REJECTIONS_QUEUE } from './rejections/event-rejections.purge';
 export { EventRejectionDto } from './rejections/event-rejections.dto';
+export { installSegmentHttp, SEGMENT_ROUTE, type SegmentHttpOptions } from './segment/segment-http';
+export { SEGMENT_WRITE_KEY_SCHEME } from './segment/segment.controller';
+export { SegmentIngestionService, MAX_CUSTOM_ACTIVITY_TYPES } from './segment/segment-ingestion.service';
+export { MAX_MESSAGE_BYTES, SEGMENT_BODY_LIMIT, eventKey } from './segment/segment-message';

@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { installSegmentHttp } from '@cdp/activities';
 import { AppModule, type AppOptions } from './app.module';
 import type { Env } from './config/env';
 import { defaultConsoleDir, serveConsole } from './http/console';
@@ -32,6 +33,12 @@ export async function createApp(env: Env, opts: AppOptions & { consoleDir?: stri
   fastify.addHook('onRoute', (route) => {
     const limit = (route.config as { bodyLimit?: number } | undefined)?.bodyLimit;
     if (limit) route.bodyLimit = limit;
+  });
+  // Segment-compatible paths: per-key rate limit (shared in Redis when there is one), gzip bodies.
+  await installSegmentHttp(fastify, {
+    ratePerSecond: env.SEGMENT_RATE_PER_SECOND,
+    redisUrl: env.REDIS_URL,
+    nameSpace: opts.jobs?.prefix,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env, opts), adapter, {
     bufferLogs: true,

@@ -13,6 +13,11 @@ const AVAILABLE = [
   'ticket.created',
   'ticket.resolved',
   'crm.updated',
+  'page.viewed',
+  'screen.viewed',
+  'account.associated',
+  'customer.identified',
+  'customer.aliased',
 ];
 
 describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A3, X7, C8)', () => {

@@ -24,11 +24,16 @@ describe('API keys (API.md "Activities and conversations"; FEATURES.md A2)', () 
   it('A2: an admin creates a key; the secret is shown once, the list shows name and times but never the secret', async () => {
     const appId = newAppId();
     const k = await createKey(appId);
-    expect(k).toEqual({ id: expect.any(String), name: 'Shop back end', key: expect.stringMatching(/^cdp_[A-Za-z0-9_-]{43}$/) });
+    expect(k).toEqual({
+      id: expect.any(String),
+      name: 'Shop back end',
+      key: expect.stringMatching(/^cdp_[A-Za-z0-9_-]{43}$/),
+      channelId: null,
+    });
     const list = await t.http().get('/v1/api-keys').set(t.auth(appId));
     expect(list.status).toBe(200);
     expect(list.body).toEqual([
-      { id: k.id, name: 'Shop back end', prefix: k.key.slice(0, 12), createdAt: expect.any(String), lastUsedAt: null },
+      { id: k.id, name: 'Shop back end', prefix: k.key.slice(0, 12), channelId: null, createdAt: expect.any(String), lastUsedAt: null },
     ]);
     expect(JSON.stringify(list.body)).not.toContain(k.key);
     const other = await createKey(appId, 'CRM');
@@ -140,5 +145,34 @@ describe('API keys (API.md "Activities and conversations"; FEATURES.md A2)', () 
       expect(r.status).toBe(422);
       expect(r.body.code).toBe('validation_failed');
     }
+  });
+
+  it("X11: a key may be bound to one of the app's channels; the list shows it; another app's channel or a non-UUID is 422", async () => {
+    const appId = newAppId();
+    const f = factories(t, appId);
+    const web = await f.channel('qiscus', { identifierType: 'email' });
+    const r = await t.http().post('/v1/api-keys').set(t.auth(appId)).send({ name: 'Web SDK', channelId: web });
+    expect(r.status).toBe(201);
+    expect(r.body.channelId).toBe(web);
+    const listed = await t.http().get('/v1/api-keys').set(t.auth(appId));
+    expect(listed.body.map((k: { channelId: string | null }) => k.channelId)).toEqual([web]);
+
+    const foreign = await factories(t, newAppId()).channel('qiscus');
+    for (const channelId of [foreign, 'nope']) {
+      const bad = await t.http().post('/v1/api-keys').set(t.auth(appId)).send({ name: 'x', channelId });
+      expect(bad.status).toBe(422);
+      expect(bad.body.code).toBe('validation_failed');
+      expect(bad.body.errors[0].field).toBe('channelId');
+    }
+    expect((await t.http().get('/v1/api-keys').set(t.auth(appId))).body).toHaveLength(1);
+  });
+
+  it('X11: deleting the channel unbinds its keys (they stay, with channelId null)', async () => {
+    const appId = newAppId();
+    const ch = await factories(t, appId).channel('line');
+    await t.http().post('/v1/api-keys').set(t.auth(appId)).send({ name: 'LINE', channelId: ch });
+    expect((await t.http().delete(`/v1/channels/${ch}`).set(t.auth(appId))).status).toBe(204);
+    const listed = await t.http().get('/v1/api-keys').set(t.auth(appId));
+    expect(listed.body).toEqual([expect.objectContaining({ name: 'LINE', channelId: null })]);
   });
 });

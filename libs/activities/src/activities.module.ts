@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { API_KEY_VERIFIER } from '@cdp/access';
 import { ChannelsModule } from '@cdp/channels';
 import { CustomersModule } from '@cdp/customers';
+import { MergeModule } from '@cdp/merge';
 import { ACTIVITIES_OPTIONS, type ActivitiesModuleOptions } from './activities.options';
 import { ActivityTypesController } from './activity-types/activity-types.controller';
 import { ActivityTypesRepository } from './activity-types/activity-types.repository';
@@ -19,6 +20,11 @@ import { CustomerCreatedHandler } from './events/customer-created.handler';
 import { EventIngestionService } from './events/event-ingestion.service';
 import { EventsController } from './events/events.controller';
 import { ActivityFilterCondition } from './filter/activity-filter.condition';
+import { EventRejectionsController } from './rejections/event-rejections.controller';
+import { PurgeRejectionsJob, PurgeRejectionsScheduler } from './rejections/event-rejections.purge';
+import { EventRejectionsService } from './rejections/event-rejections.service';
+import { SegmentController } from './segment/segment.controller';
+import { SegmentIngestionService } from './segment/segment-ingestion.service';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineRepository } from './timeline/timeline.repository';
 import { TimelineService } from './timeline/timeline.service';
@@ -34,8 +40,16 @@ export class ActivitiesModule {
   static forRoot(options: ActivitiesModuleOptions): DynamicModule {
     return {
       module: ActivitiesModule,
-      imports: [ChannelsModule, CustomersModule],
-      controllers: [ActivityTypesController, ApiKeysController, EventsController, TimelineController, ConversationsController],
+      imports: [ChannelsModule, CustomersModule, MergeModule],
+      controllers: [
+        ActivityTypesController,
+        ApiKeysController,
+        EventsController,
+        TimelineController,
+        ConversationsController,
+        EventRejectionsController,
+        SegmentController,
+      ],
       providers: [
         { provide: ACTIVITIES_OPTIONS, useValue: options },
         ActivityTypesRepository,
@@ -53,6 +67,10 @@ export class ActivitiesModule {
         TimelineRepository,
         TimelineService,
         ActivityFilterCondition,
+        EventRejectionsService,
+        PurgeRejectionsJob,
+        PurgeRejectionsScheduler,
+        SegmentIngestionService,
       ],
       exports: [API_KEY_VERIFIER, ActivityTypesService, EventIngestionService],
     };

@@ -16,3 +16,15 @@ export { EventDto, IngestResultDto, MAX_EVENTS_PER_BATCH } from './events/event.
 export { BatchTooLargeError, UnknownActivityTypeError } from './activities.errors';
 export { ConversationDto } from './conversations/conversation.dto';
 export { TimelineItemDto } from './timeline/timeline.dto';
+export {
+  EventRejectionsService,
+  REJECTION_RETENTION_DAYS,
+  MAX_REJECTED_PAYLOAD_BYTES,
+  type Rejection,
+} from './rejections/event-rejections.service';
+export { PURGE_REJECTIONS_QUEUE } from './rejections/event-rejections.purge';
+export { EventRejectionDto } from './rejections/event-rejections.dto';
+export { installSegmentHttp, SEGMENT_ROUTE, type SegmentHttpOptions } from './segment/segment-http';
+export { SEGMENT_WRITE_KEY_SCHEME } from './segment/segment.controller';
+export { SegmentIngestionService, MAX_CUSTOM_ACTIVITY_TYPES } from './segment/segment-ingestion.service';
+export { MAX_MESSAGE_BYTES, SEGMENT_BODY_LIMIT, eventKey } from './segment/segment-message';

@@ -43,4 +43,22 @@ export class MergeRepository {
       from unnest(${sqlArray([customerId, otherId], 'uuid')}, ${sqlArray([otherId, customerId], 'uuid')}) as x(customer_id, other_id)
       on conflict do nothing`);
   }
+
+  /** Records that two customers are one person by an `alias` call, in both directions; false when it was known. */
+  async addAlias(tx: Tx, appId: string, customerId: string, otherId: string): Promise<boolean> {
+    const n = await tx.run(sql`
+      insert into alias_suggestions (app_id, customer_id, other_id, created_at)
+      select ${appId}, x.customer_id, x.other_id, now()
+      from unnest(${sqlArray([customerId, otherId], 'uuid')}, ${sqlArray([otherId, customerId], 'uuid')}) as x(customer_id, other_id)
+      on conflict do nothing`);
+    return n > 0;
+  }
+
+  /** The customers an `alias` call tied to this one. */
+  async aliasesOf(appId: string, customerId: string): Promise<string[]> {
+    const rows = await this.db.query<{ other_id: string }>(
+      sql`select other_id from alias_suggestions where app_id = ${appId} and customer_id = ${customerId}::uuid`,
+    );
+    return rows.map((r) => r.other_id);
+  }
 }

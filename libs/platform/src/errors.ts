@@ -2,7 +2,7 @@
  * Domain errors: libs throw these, never HTTP exceptions. The single problem-details filter in apps/api
  * maps `kind` to a status and `code` to the problem's `code` (API.md "Errors").
  */
-export type ErrorKind = 'bad_request' | 'not_found' | 'conflict' | 'invalid' | 'forbidden' | 'unauthorized' | 'too_large';
+export type ErrorKind = 'bad_request' | 'not_found' | 'conflict' | 'invalid' | 'forbidden' | 'unauthorized' | 'too_large' | 'rate_limited';
 
 export interface FieldIssue {
   field: string;
@@ -69,4 +69,21 @@ export class UnauthorizedError extends DomainError {
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'payload_too_large';
   readonly kind = 'too_large' as const;
+}
+
+/** A body a retry cannot fix (400): `malformed_json`, or `payload_too_large` where senders retry a 413 (Segment SDKs). */
+export class BadRequestError extends DomainError {
+  readonly kind = 'bad_request' as const;
+  constructor(
+    readonly code: 'malformed_json' | 'payload_too_large',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Too many requests for this credential (429 `rate_limited`); the HTTP layer sets `Retry-After`. */
+export class RateLimitedError extends DomainError {
+  readonly code = 'rate_limited';
+  readonly kind = 'rate_limited' as const;
 }

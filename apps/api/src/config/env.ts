@@ -93,6 +93,14 @@ export class Env {
   @IsBoolean({ message: 'JOBS_CONSUME must be true or false' })
   JOBS_CONSUME: boolean = true;
 
+  /** Requests per second per write key on the Segment-compatible paths; above it, 429 with Retry-After. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 1000 : Number(value)))
+  @IsInt({ message: 'SEGMENT_RATE_PER_SECOND must be a whole number' })
+  @Min(1)
+  @Max(1_000_000)
+  SEGMENT_RATE_PER_SECOND: number = 1000;
+
   @IsOptional()
   @trimmed()
   @IsIn(LOG_LEVELS)

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { SEGMENT_WRITE_KEY_SCHEME } from '@cdp/activities';
 import { problemResponse, type ProblemStatus } from '@cdp/platform';
 
 type PathItemObject = OpenAPIObject['paths'][string];
@@ -18,6 +19,7 @@ export const API_TAGS = [
   { name: 'Import and export', description: 'CSV import with a row report, export mailed as an expiring link (IE1–IE6, X6)' },
   { name: 'Groups', description: 'Customer groups, their members and broadcast audiences (G1–G4)' },
   { name: 'Merge', description: 'Linked customers: merge, unmerge, main channel, duplicate suggestions (M1–M7)' },
+  { name: 'Segment', description: 'The Segment HTTP Tracking API, for Segment and RudderStack SDKs (X11)' },
 ] as const;
 
 export const BEARER_SCHEME = 'bearer';
@@ -56,6 +58,14 @@ export function buildOpenApi(app: INestApplication, publicBaseUrl: string): Open
         description: 'An API key of the app (POST /v1/api-keys); accepted by POST /v1/events only',
       },
       API_KEY_SCHEME,
+    )
+    .addBasicAuth(
+      {
+        type: 'http',
+        scheme: 'basic',
+        description: 'Segment-compatible paths: an API key bound to a channel as the user name, an empty password (the write key)',
+      },
+      SEGMENT_WRITE_KEY_SCHEME,
     );
   for (const tag of API_TAGS) builder.addTag(tag.name, tag.description);
   return completeDocument(SwaggerModule.createDocument(app, builder.build()));

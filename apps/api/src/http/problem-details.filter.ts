@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorKind, type FieldIssue } from '@cdp/platform';
 
 export interface Problem {
@@ -20,6 +20,7 @@ const KIND_STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   too_large: 413,
   invalid: 422,
+  rate_limited: 429,
 };
 
 /** Fastify's own errors (STACK.md pitfall 11), by their `code`. */
@@ -86,6 +87,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       p = problem(500, 'internal_error', 'Something went wrong on our side');
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    // Routes whose senders retry every 413 (Segment SDKs) answer an oversized body with 400, which they drop.
+    const config = (host.switchToHttp().getRequest<FastifyRequest>()?.routeOptions?.config ?? {}) as { tooLargeIsBadRequest?: boolean };
+    if (p.status === 413 && config.tooLargeIsBadRequest) p = { ...p, status: 400, title: STATUS_CODES[400]! };
     if (p.status === 401) reply.header('WWW-Authenticate', 'Bearer');
     reply.status(p.status).type('application/problem+json').send(p);
   }

@@ -14,6 +14,11 @@ export const AVAILABLE_ACTIVITY_TYPES = [
   'ticket.created',
   'ticket.resolved',
   'crm.updated',
+  'page.viewed',
+  'screen.viewed',
+  'account.associated',
+  'customer.identified',
+  'customer.aliased',
 ] as const;
 
 export type AvailableActivityType = (typeof AVAILABLE_ACTIVITY_TYPES)[number];

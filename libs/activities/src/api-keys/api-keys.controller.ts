@@ -15,12 +15,12 @@ export class ApiKeysController {
   @Can('create', 'ApiKey')
   @ApiOperation({
     operationId: 'createApiKey',
-    summary: 'Create an API key for event ingestion (admin); the key is shown only in this response',
+    summary: 'Create an API key for event ingestion (admin), optionally bound to a channel; the key is shown only in this response',
   })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiProblems(401, 403, 422)
   create(@CurrentIdentity() id: Identity, @Body() body: CreateApiKeyDto) {
-    return this.keys.create(id, body.name);
+    return this.keys.create(id, body.name, body.channelId);
   }
 
   @Get()

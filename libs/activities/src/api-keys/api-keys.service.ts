@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { AuditService, type ApiKeyVerifier, type Identity } from '@cdp/access';
-import { Db, isUuid, newId, NotFoundError } from '@cdp/platform';
+import { ChannelsService } from '@cdp/channels';
+import { Db, isUuid, newId, NotFoundError, ValidationFailedError } from '@cdp/platform';
 import { ApiKeysRepository } from './api-keys.repository';
 import { toApiKey, type ApiKeyDto, type CreatedApiKeyDto } from './api-key.dto';
 
@@ -21,9 +22,16 @@ export class ApiKeysService implements ApiKeyVerifier {
     private readonly db: Db,
     private readonly repo: ApiKeysRepository,
     private readonly audit: AuditService,
+    private readonly channels: ChannelsService,
   ) {}
 
-  async create(identity: Identity, name: string): Promise<CreatedApiKeyDto> {
+  /** `channelId` (optional) binds the key to one of the app's channels, as Segment-compatible ingestion needs. */
+  async create(identity: Identity, name: string, channelId?: string | null): Promise<CreatedApiKeyDto> {
+    const channel = channelId ? channelId.toLowerCase() : null;
+    if (channel && !(await this.channels.findMany(identity.appId, [channel])).length)
+      throw new ValidationFailedError('The API key is not valid', [
+        { field: 'channelId', code: 'unknown_channel', message: "channelId must be one of the app's channels" },
+      ]);
     const key = KEY_PREFIX + randomBytes(32).toString('base64url');
     const row = await this.db.transaction(async (tx) => {
       const r = await this.repo.insert(tx, {
@@ -32,16 +40,17 @@ export class ApiKeysService implements ApiKeyVerifier {
         name: name.trim(),
         keyHash: hashKey(key),
         prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
+        channelId: channel,
         createdAt: new Date(),
       });
       await this.audit.record(tx, identity, {
         action: 'api_key.created',
         subject: `api_key:${r.id}`,
-        details: { name: r.name, prefix: r.prefix },
+        details: { name: r.name, prefix: r.prefix, channelId: r.channel_id },
       });
       return r;
     });
-    return { id: row.id, name: row.name, key };
+    return { id: row.id, name: row.name, key, channelId: row.channel_id };
   }
 
   async list(appId: string): Promise<ApiKeyDto[]> {
@@ -63,12 +72,18 @@ export class ApiKeysService implements ApiKeyVerifier {
 
   /** The auth guard's `ApiKeyVerifier`: the app and key id of a valid, unrevoked key. */
   async verify(rawKey: string): Promise<{ appId: string; keyId: string } | undefined> {
-    if (!rawKey.startsWith(KEY_PREFIX)) return undefined;
+    const found = await this.resolve(rawKey);
+    return found && { appId: found.appId, keyId: found.keyId };
+  }
+
+  /** As `verify`, with the channel the key is bound to (Segment-compatible ingestion). */
+  async resolve(rawKey: string): Promise<{ appId: string; keyId: string; channelId: string | null } | undefined> {
+    if (!rawKey.startsWith(KEY_PREFIX) || rawKey.length > 200) return undefined;
     const row = await this.repo.findActiveByHash(hashKey(rawKey));
     if (!row) return undefined;
     const last = row.last_used_at === null ? 0 : new Date(row.last_used_at).getTime();
     if (Date.now() - last >= USE_RECORD_INTERVAL_MS) await this.repo.markUsed(row.id);
-    return { appId: row.app_id, keyId: row.id };
+    return { appId: row.app_id, keyId: row.id, channelId: row.channel_id };
   }
 }
 

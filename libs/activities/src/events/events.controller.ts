@@ -5,13 +5,20 @@ import { AllowApiKey, Can, CurrentIdentity, type Identity } from '@cdp/access';
 import { ApiProblems } from '@cdp/platform';
 import { EVENTS_BODY_LIMIT, IngestEventsDto, IngestResultDto, MAX_EVENTS_PER_BATCH } from './event.dto';
 import { EventIngestionService } from './event-ingestion.service';
+import { EventRejectionsService } from '../rejections/event-rejections.service';
+
+/** The key id of a request authenticated by an API key (the auth guard names it `api-key:<id>`); null for a token. */
+export const apiKeyIdOf = (id: Identity): string | null => (id.via === 'api_key' ? id.userId.replace(/^api-key:/, '') : null);
 
 @ApiTags('Activities')
 @ApiBearerAuth()
 @ApiSecurity('api-key')
 @Controller('v1/events')
 export class EventsController {
-  constructor(private readonly ingestion: EventIngestionService) {}
+  constructor(
+    private readonly ingestion: EventIngestionService,
+    private readonly rejections: EventRejectionsService,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -54,7 +61,17 @@ export class EventsController {
   })
   @ApiOkResponse({ type: IngestResultDto })
   @ApiProblems(401, 403, 413, 415, 422)
-  ingest(@CurrentIdentity() id: Identity, @Body() body: IngestEventsDto): Promise<IngestResultDto> {
-    return this.ingestion.ingest(id.appId, body.events);
+  async ingest(@CurrentIdentity() id: Identity, @Body() body: IngestEventsDto): Promise<IngestResultDto> {
+    const receivedAt = new Date();
+    const result = await this.ingestion.ingest(id.appId, body.events);
+    // Every rejected event is kept with its reason (X13, GET /v1/event-rejections).
+    await this.rejections.record(
+      id.appId,
+      'events',
+      apiKeyIdOf(id),
+      result.rejected.map((r) => ({ ...r, payload: body.events[r.index] })),
+      receivedAt,
+    );
+    return result;
   }
 }

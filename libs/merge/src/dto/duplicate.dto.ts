@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CustomerResponseDto } from '@cdp/customers';
 
-export const DUPLICATE_REASONS = ['same_phone', 'same_email', 'similar_name'] as const;
+/** `alias`: a Segment-spec sender said the two ids are one person (an `alias` call); suggested, never merged. */
+export const DUPLICATE_REASONS = ['alias', 'same_phone', 'same_email', 'similar_name'] as const;
 export type DuplicateReason = (typeof DUPLICATE_REASONS)[number];
 
 export class DuplicateSuggestionDto {

@@ -1,7 +1,7 @@
 import type { DuplicateReason } from '../dto/duplicate.dto';
 
 /** How strongly each kind of evidence says "the same person" on its own. */
-const WEIGHT: Record<Exclude<DuplicateReason, 'similar_name'>, number> = { same_phone: 0.9, same_email: 0.8 };
+const WEIGHT: Record<Exclude<DuplicateReason, 'similar_name'>, number> = { alias: 0.95, same_phone: 0.9, same_email: 0.8 };
 /** A similar name is weaker evidence: its trigram similarity (0–1) scaled by this. */
 const NAME_WEIGHT = 0.6;
 
@@ -20,7 +20,7 @@ export function duplicateScore(reasons: readonly DuplicateReason[], nameSimilari
 
 /** Reasons in a stable order: the strongest evidence first. */
 export function orderReasons(reasons: Iterable<DuplicateReason>): DuplicateReason[] {
-  const order: DuplicateReason[] = ['same_phone', 'same_email', 'similar_name'];
+  const order: DuplicateReason[] = ['alias', 'same_phone', 'same_email', 'similar_name'];
   const set = new Set(reasons);
   return order.filter((r) => set.has(r));
 }

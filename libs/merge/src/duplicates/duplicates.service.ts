@@ -4,8 +4,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { SettingsService } from '@cdp/access';
 import { ChannelsService, type ChannelInstance } from '@cdp/channels';
 import { CustomerNotFoundError, CustomersService, toCustomerResponse, type CustomerRow, type DuplicateProbe } from '@cdp/customers';
-import { isUuid, ValidationFailedError } from '@cdp/platform';
-import type { DuplicateSuggestionDto } from '../dto/duplicate.dto';
+import { isUuid, ValidationFailedError, type Tx } from '@cdp/platform';
+import type { DuplicateReason, DuplicateSuggestionDto } from '../dto/duplicate.dto';
 import { MergeRepository } from '../merge.repository';
 import { duplicateScore, orderReasons } from './duplicate-score';
 
@@ -14,7 +14,9 @@ export const MAX_DUPLICATE_SUGGESTIONS = 20;
 
 /**
  * X4: the unlinked customers of the app's other channels that are probably the same person: the same phone
- * number, the same e-mail, or a similar name; minus the pairs a user dismissed.
+ * number, the same e-mail, or a similar name; minus the pairs a user dismissed. Also (X11) the customers a
+ * Segment-spec `alias` call tied to this one (reason `alias`, any channel), while neither pair member is
+ * linked to the other.
  *
  * A phone or e-mail also counts when a channel holds it as the identifier (a WhatsApp id is the number's
  * digits without `+`; a widget channel may be keyed by e-mail). Which form a channel gives a phone number or
@@ -31,23 +33,45 @@ export class DuplicatesService {
 
   async suggest(appId: string, id: string): Promise<DuplicateSuggestionDto[]> {
     const row = await this.customers.getRow(appId, id);
-    const [channels, { defaultCountry }, dismissed] = await Promise.all([
+    const [channels, { defaultCountry }, dismissed, aliasIds] = await Promise.all([
       this.channels.list(appId),
       this.settings.get(appId),
       this.repo.dismissedFor(appId, row.id),
+      this.repo.aliasesOf(appId, row.id),
     ]);
     const rows = await this.customers.duplicateCandidates(appId, this.probeFor(row, channels, defaultCountry, dismissed));
-    return rows
-      .map((r) => {
-        const reasons = orderReasons(r.reasons);
+    const excluded = new Set(dismissed);
+    const aliases = (
+      await this.customers.getMany(
+        appId,
+        aliasIds.filter((id) => !excluded.has(id)),
+      )
+    ).filter((a) => !row.profile_id || a.profile_id !== row.profile_id);
+    const found = rows.map((r) => ({ row: r as CustomerRow, reasons: [...r.reasons] as DuplicateReason[], similarity: r.name_similarity }));
+    for (const a of aliases) {
+      const known = found.find((f) => f.row.id === a.id);
+      if (known) known.reasons.push('alias');
+      else found.push({ row: a, reasons: ['alias'], similarity: null });
+    }
+    return found
+      .map((f) => {
+        const reasons = orderReasons(f.reasons);
         return {
-          customer: toCustomerResponse(r),
+          customer: toCustomerResponse(f.row),
           reasons,
-          score: duplicateScore(reasons, r.name_similarity === null ? null : Number(r.name_similarity)),
+          score: duplicateScore(reasons, f.similarity === null ? null : Number(f.similarity)),
         };
       })
       .sort((a, b) => b.score - a.score || (a.customer.id < b.customer.id ? -1 : 1))
       .slice(0, MAX_DUPLICATE_SUGGESTIONS);
+  }
+
+  /**
+   * X11: a Segment-spec `alias` said these two customers are one person: they are suggested as duplicates of
+   * each other (reason `alias`), never merged automatically. False when the pair was already known.
+   */
+  suggestAlias(tx: Tx, appId: string, customerId: string, otherId: string): Promise<boolean> {
+    return this.repo.addAlias(tx, appId, customerId.toLowerCase(), otherId.toLowerCase());
   }
 
   /** `POST /v1/customers/:id/duplicates/:otherId/dismiss`: the pair is never suggested again, either way round. */

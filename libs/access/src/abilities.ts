@@ -21,6 +21,7 @@ export type Subject =
   | 'AuditLog'
   | 'Event'
   | 'OperatorSettings'
+  | 'Webhook'
   | 'all';
 
 export type AppAbility = MongoAbility<[Action, Subject]>;
@@ -68,11 +69,11 @@ export function defineAbility(identity: Pick<Identity, 'role' | 'via'>, settings
   else cannot('manage', ['Import', 'Export']).because(IMPORT_EXPORT_REASON);
 
   if (role === 'admin') {
-    can('manage', ['Settings', 'Channel', 'PropertyDefinition', 'ActivityType', 'ApiKey', 'AuditLog']);
+    can('manage', ['Settings', 'Channel', 'PropertyDefinition', 'ActivityType', 'ApiKey', 'AuditLog', 'Webhook']);
     can('create', 'Event');
   } else {
     cannot(['create', 'update', 'delete'], ['Settings', 'Channel', 'PropertyDefinition', 'ActivityType']).because(ADMIN_REASON);
-    cannot('manage', ['ApiKey', 'AuditLog', 'Event']).because(ADMIN_REASON);
+    cannot('manage', ['ApiKey', 'AuditLog', 'Event', 'Webhook']).because(ADMIN_REASON);
   }
   cannot('manage', 'OperatorSettings').because(OPERATOR_REASON);
   return build();

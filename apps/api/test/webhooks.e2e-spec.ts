@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { Db, sql } from '@cdp/platform';
 import { eventually } from './support/eventually';
 import { factories } from './support/factories';
 import { createTestApp, newAppId, type TestApp } from './support/test-app';
@@ -550,6 +551,29 @@ describe('X12 nothing is lost across a process restart (the outbox, then the del
       expect(done).toMatchObject({ id: pending.id, attempts: 2, lastStatusCode: 200 });
       expect(rx.of(pending.id)).toHaveLength(2);
       expectAllVerified(rx.received);
+    } finally {
+      await second?.close();
+      await first.close();
+    }
+  });
+
+  it('X12 the delivery log keeps finished deliveries 30 days; pending ones stay whatever their age', async () => {
+    const first = await createTestApp({ env: FAST });
+    let second: TestApp | undefined;
+    try {
+      const appId = newAppId();
+      const hook = await createWebhook(first, appId, { url: rx.url, events: ['*'] });
+      rx.secret = hook.secret;
+      const old = (await first.http().post(`/v1/webhooks/${hook.id}/test`).set(first.auth(appId))).body.id as string;
+      const recent = (await first.http().post(`/v1/webhooks/${hook.id}/test`).set(first.auth(appId))).body.id as string;
+      await eventually(async () => expect((await deliveries(first, appId, hook.id, '?status=succeeded')).length).toBe(2));
+      await first.app.get(Db).run(sql`
+        update webhook_deliveries set finished_at = now() - interval '31 days', created_at = now() - interval '31 days'
+        where app_id = ${appId} and id = ${old}::uuid`);
+      await first.stop();
+      // A process's first idle scan purges.
+      second = await createTestApp({ database: first, env: FAST });
+      await eventually(async () => expect((await deliveries(second!, appId, hook.id)).map((d) => d.id)).toEqual([recent]));
     } finally {
       await second?.close();
       await first.close();

@@ -14,6 +14,9 @@ export interface DeliveryJob {
 /** Webhooks marked queued wait this long for their job before a scan queues another (a job lost with its process). */
 const QUEUED_HOLD_MS = 15_000;
 const SCAN_LIMIT = 200;
+/** The delivery log keeps finished deliveries this long; an idle scan purges older ones now and then. */
+export const KEEP_FINISHED_MS = 30 * 24 * 3600_000;
+const PURGE_EVERY_MS = 10 * 60_000;
 
 /**
  * Queues a delivery job for every webhook whose oldest pending delivery is due. The database is the queue's
@@ -29,6 +32,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private running: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  private lastPurge = 0;
 
   constructor(
     private readonly repo: WebhooksRepository,
@@ -83,8 +87,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       this.again = false;
       try {
         const due = await this.repo.dueWebhooks(SCAN_LIMIT, QUEUED_HOLD_MS);
-        for (const w of due) await this.jobs.enqueue<DeliveryJob>(DELIVERY_QUEUE, { appId: w.app_id, webhookId: w.id }, { attempts: 1 });
+        for (const w of due) {
+          try {
+            await this.jobs.enqueue<DeliveryJob>(DELIVERY_QUEUE, { appId: w.app_id, webhookId: w.id }, { attempts: 1 });
+          } catch (err) {
+            await this.repo.unqueue(w.app_id, w.id);
+            throw err;
+          }
+        }
         if (due.length === SCAN_LIMIT) this.again = true;
+        if (!due.length && Date.now() - this.lastPurge > PURGE_EVERY_MS) {
+          this.lastPurge = Date.now();
+          await this.repo.purgeFinished(KEEP_FINISHED_MS, 10_000);
+        }
       } catch (err) {
         if (!this.closed) this.log.error(`Webhook dispatch scan failed: ${(err as Error).message}`);
         return;

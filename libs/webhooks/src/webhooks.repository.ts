@@ -171,6 +171,20 @@ export class WebhooksRepository {
       returning w.app_id, w.id`);
   }
 
+  /** A job could not be queued for it: the next scan may pick it again at once. */
+  async unqueue(appId: string, id: string): Promise<void> {
+    await this.db.run(sql`update webhooks set queued_until = null where app_id = ${appId} and id = ${id}::uuid`);
+  }
+
+  /** Forgets finished deliveries older than `olderThanMs` (a bounded number per call); answers how many. */
+  purgeFinished(olderThanMs: number, limit: number): Promise<number> {
+    return this.db.run(sql`
+      delete from webhook_deliveries where (app_id, id) in (
+        select app_id, id from webhook_deliveries
+        where status <> 'pending' and finished_at < now() - make_interval(secs => ${olderThanMs / 1000}::double precision)
+        limit ${limit})`);
+  }
+
   /** Takes the webhook for one worker until `leaseMs` from now (or renews its own lease); answers its target. */
   claim(appId: string, id: string, token: string, leaseMs: number): Promise<{ url: string; secret: string } | undefined> {
     return this.db.one(sql`

@@ -52,6 +52,8 @@ export class Migration20261205000000Webhooks extends Migration {
     this.addSql("create index webhook_deliveries_pending_idx on webhook_deliveries (app_id, webhook_id, seq) where status = 'pending';");
     // The delivery log, newest first.
     this.addSql('create index webhook_deliveries_log_idx on webhook_deliveries (app_id, webhook_id, created_at desc, id desc);');
+    // What the purge deletes: finished deliveries past the log's 30 days.
+    this.addSql("create index webhook_deliveries_finished_idx on webhook_deliveries (finished_at) where status <> 'pending';");
   }
 
   override async down(): Promise<void> {

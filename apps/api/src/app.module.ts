@@ -13,6 +13,7 @@ import { CustomersModule } from '@cdp/customers';
 import { GroupsModule } from '@cdp/groups';
 import { MergeModule } from '@cdp/merge';
 import { PlatformModule } from '@cdp/platform';
+import { WebhooksModule } from '@cdp/webhooks';
 import { AuthGuard, JWT_KEY } from './auth/auth.guard';
 import type { Env } from './config/env';
 import { HealthModule } from './health/health.module';
@@ -96,6 +97,11 @@ export class AppModule {
         MergeModule,
         GroupsModule,
         ActivitiesModule.forRoot({ inboxBaseUrl: env.INBOX_BASE_URL }),
+        WebhooksModule.forRoot({
+          allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
+          retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE,
+          timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        }),
         HealthModule.register({ redisUrl: env.REDIS_URL }),
         ...(opts.imports ?? []),
       ],

@@ -22,6 +22,7 @@ export type Subject =
   | 'Event'
   | 'EventRejection'
   | 'OperatorSettings'
+  | 'Webhook'
   | 'all';
 
 export type AppAbility = MongoAbility<[Action, Subject]>;
@@ -69,11 +70,11 @@ export function defineAbility(identity: Pick<Identity, 'role' | 'via'>, settings
   else cannot('manage', ['Import', 'Export']).because(IMPORT_EXPORT_REASON);
 
   if (role === 'admin') {
-    can('manage', ['Settings', 'Channel', 'PropertyDefinition', 'ActivityType', 'ApiKey', 'AuditLog', 'EventRejection']);
+    can('manage', ['Settings', 'Channel', 'PropertyDefinition', 'ActivityType', 'ApiKey', 'AuditLog', 'EventRejection', 'Webhook']);
     can('create', 'Event');
   } else {
     cannot(['create', 'update', 'delete'], ['Settings', 'Channel', 'PropertyDefinition', 'ActivityType']).because(ADMIN_REASON);
-    cannot('manage', ['ApiKey', 'AuditLog', 'Event', 'EventRejection']).because(ADMIN_REASON);
+    cannot('manage', ['ApiKey', 'AuditLog', 'Event', 'EventRejection', 'Webhook']).because(ADMIN_REASON);
   }
   cannot('manage', 'OperatorSettings').because(OPERATOR_REASON);
   return build();

@@ -28,6 +28,9 @@ describe('configuration (validated at start)', () => {
     [{ SNAPSHOT_INTERVAL: '-1' }, 'SNAPSHOT_INTERVAL'],
     [{ SNAPSHOT_KEEP: '0' }, 'SNAPSHOT_KEEP'],
     [{ SNAPSHOT_KEEP: '2.5' }, 'SNAPSHOT_KEEP'],
+    [{ WEBHOOK_ALLOW_PRIVATE_URLS: 'yes' }, 'WEBHOOK_ALLOW_PRIVATE_URLS'],
+    [{ WEBHOOK_RETRY_SCHEDULE: '5s,soon' }, 'WEBHOOK_RETRY_SCHEDULE'],
+    [{ WEBHOOK_TIMEOUT_MS: '10' }, 'WEBHOOK_TIMEOUT_MS'],
   ])('a bad value stops start-up with one line naming the variable: %j', (raw, name) => {
     let err: unknown;
     try {
@@ -39,6 +42,18 @@ describe('configuration (validated at start)', () => {
     const msg = (err as Error).message;
     expect(msg).toContain(name);
     expect(msg.split('\n')).toHaveLength(1);
+  });
+
+  it('X12 webhook settings: private URLs refused by default, the retry schedule read in ms, s, m and h, a 10 s timeout', () => {
+    expect(loadEnv({})).toMatchObject({ WEBHOOK_ALLOW_PRIVATE_URLS: false, WEBHOOK_TIMEOUT_MS: 10_000 });
+    expect(loadEnv({}).WEBHOOK_RETRY_SCHEDULE).toBeUndefined();
+    const env = loadEnv({
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_RETRY_SCHEDULE: '5s, 30s,2m,10m,1h,250ms,40',
+      WEBHOOK_TIMEOUT_MS: '2000',
+    });
+    expect(env).toMatchObject({ WEBHOOK_ALLOW_PRIVATE_URLS: true, WEBHOOK_TIMEOUT_MS: 2000 });
+    expect(env.WEBHOOK_RETRY_SCHEDULE).toEqual([5000, 30_000, 120_000, 600_000, 3_600_000, 250, 40]);
   });
 
   it('REDIS_URL without DATABASE_URL is refused (BullMQ needs a shared database)', () => {

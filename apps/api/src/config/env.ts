@@ -100,6 +100,26 @@ export class Env {
   @Min(1)
   @Max(1_000_000)
   SEGMENT_RATE_PER_SECOND: number = 1000;
+  /** API.md "Webhooks": deliver to private, loopback and link-local addresses (development and tests only). */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? false : value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'WEBHOOK_ALLOW_PRIVATE_URLS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_URLS: boolean = false;
+
+  /** The waits after failed webhook attempts, e.g. `5s,30s,2m,10m,1h` (the default); the delivery fails after one more attempt than waits. */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : parseDurations(String(value))))
+  @IsInt({ each: true, message: 'WEBHOOK_RETRY_SCHEDULE must list durations such as 5s,30s,2m,10m,1h' })
+  @Min(0, { each: true })
+  WEBHOOK_RETRY_SCHEDULE?: number[];
+
+  /** How long a webhook receiver has to answer, in milliseconds (default 10000). */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS: number = 10_000;
 
   @IsOptional()
   @trimmed()
@@ -107,9 +127,25 @@ export class Env {
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }
 
+/** `5s,30s,2m,10m,1h` or plain milliseconds `50,100`: milliseconds each; anything else is NaN (refused by the check). */
+function parseDurations(text: string): number[] {
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  return text.split(',').map((part) => {
+    const m = /^\s*(\d+)\s*(ms|s|m|h)?\s*$/.exec(part);
+    return m ? Number(m[1]) * unit[m[2] ?? 'ms'] : NaN;
+  });
+}
+
 export class ConfigError extends Error {}
 
-const NAMES = Object.keys(new Env()).concat(['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'JWT_SECRET', 'PUBLIC_BASE_URL']);
+const NAMES = Object.keys(new Env()).concat([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'SMTP_URL',
+  'JWT_SECRET',
+  'PUBLIC_BASE_URL',
+  'WEBHOOK_RETRY_SCHEDULE',
+]);
 
 /**
  * Reads and checks the environment. A bad value throws a ConfigError whose message is one line naming the

@@ -20,6 +20,7 @@ export const API_TAGS = [
   { name: 'Groups', description: 'Customer groups, their members and broadcast audiences (G1–G4)' },
   { name: 'Merge', description: 'Linked customers: merge, unmerge, main channel, duplicate suggestions (M1–M7)' },
   { name: 'Segment', description: 'The Segment HTTP Tracking API, for Segment and RudderStack SDKs (X11)' },
+  { name: 'Webhooks', description: 'Signed outgoing webhooks: endpoints, their secrets, the delivery log and redelivery (X12)' },
 ] as const;
 
 export const BEARER_SCHEME = 'bearer';

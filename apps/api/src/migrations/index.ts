@@ -10,6 +10,7 @@ import { Migration20261202000000Outbox } from './Migration20261202000000Outbox';
 import { Migration20261202010000TenantKeys } from './Migration20261202010000TenantKeys';
 import { Migration20261203000000JobInterruptions } from './Migration20261203000000JobInterruptions';
 import { Migration20261204000000SegmentIngestion } from './Migration20261204000000SegmentIngestion';
+import { Migration20261205000000Webhooks } from './Migration20261205000000Webhooks';
 
 /**
  * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
@@ -27,4 +28,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202010000TenantKeys', class: Migration20261202010000TenantKeys },
   { name: 'Migration20261203000000JobInterruptions', class: Migration20261203000000JobInterruptions },
   { name: 'Migration20261204000000SegmentIngestion', class: Migration20261204000000SegmentIngestion },
+  { name: 'Migration20261205000000Webhooks', class: Migration20261205000000Webhooks },
 ];

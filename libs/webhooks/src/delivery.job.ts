@@ -1,0 +1,70 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { JobHandler, type JobHandlerContract } from '@cdp/platform';
+import { DELIVERY_QUEUE, WebhookDispatcher, type DeliveryJob } from './webhook-dispatcher';
+import { WebhookSender, type AttemptOutcome } from './webhook-sender';
+import { maxAttempts, WEBHOOKS_OPTIONS, type ResolvedWebhooksOptions } from './webhooks.options';
+import { WebhooksRepository } from './webhooks.repository';
+
+/** A worker holds a webhook this long per attempt (well beyond the 10 s an attempt may take); renewed before each. */
+const LEASE_MS = 60_000;
+/** Deliveries one job sends before it hands the rest to a fresh job (other webhooks get their turn). */
+const PER_JOB = 50;
+
+/**
+ * Sends one webhook's due deliveries, oldest first, under a lease on the webhook (one sender per webhook,
+ * whatever the workers). The head of the queue holds the rest back until it succeeds or fails for good, so a
+ * receiver sees a webhook's events in their order. Each attempt's outcome is written before the next one.
+ */
+@Injectable()
+@JobHandler(DELIVERY_QUEUE)
+export class DeliveryJobHandler implements JobHandlerContract<DeliveryJob> {
+  constructor(
+    private readonly repo: WebhooksRepository,
+    private readonly sender: WebhookSender,
+    private readonly dispatcher: WebhookDispatcher,
+    @Inject(WEBHOOKS_OPTIONS) private readonly opts: ResolvedWebhooksOptions,
+  ) {}
+
+  async run({ appId, webhookId }: DeliveryJob): Promise<void> {
+    const token = randomUUID();
+    let target = await this.repo.claim(appId, webhookId, token, LEASE_MS);
+    if (!target) return;
+    try {
+      for (let sent = 0; sent < PER_JOB; sent++) {
+        const head = await this.repo.head(appId, webhookId);
+        if (!head || !head.due) return;
+        const outcome = await this.sender.send(target, head.id, head.body);
+        const next = this.judge(outcome, head.attempts + 1);
+        await this.repo.recordAttempt(appId, webhookId, head.id, next);
+        if (next.disable) return;
+        if (next.status === 'pending') {
+          this.dispatcher.wakeIn(next.retryInMs!);
+          return;
+        }
+        target = await this.repo.claim(appId, webhookId, token, LEASE_MS);
+        if (!target) return;
+      }
+      this.dispatcher.wakeSoon();
+    } finally {
+      await this.repo.release(appId, webhookId, token);
+    }
+  }
+
+  /** API.md: a 2xx is success; a 410 fails the delivery and disables the webhook; anything else is retried on the schedule. */
+  private judge(o: AttemptOutcome, attempt: number) {
+    const code = o.statusCode;
+    if (code !== null && code >= 200 && code < 300) return { status: 'succeeded' as const, statusCode: code, error: null, retryInMs: null };
+    if (code === 410)
+      return {
+        status: 'failed' as const,
+        statusCode: code,
+        error: 'The receiver answered 410 Gone: the webhook is disabled',
+        retryInMs: null,
+        disable: 'The receiver answered 410 Gone',
+      };
+    const error = o.error ?? `The receiver answered ${code}`;
+    if (attempt >= maxAttempts(this.opts)) return { status: 'failed' as const, statusCode: code, error, retryInMs: null };
+    return { status: 'pending' as const, statusCode: code, error, retryInMs: this.opts.retryScheduleMs[attempt - 1] };
+  }
+}

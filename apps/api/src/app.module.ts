@@ -9,7 +9,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AccessModule, PoliciesGuard } from '@cdp/access';
 import { ActivitiesModule } from '@cdp/activities';
 import { ChannelsModule } from '@cdp/channels';
-import { CustomersModule } from '@cdp/customers';
+import { CustomersModule, SuppressionSecretModule } from '@cdp/customers';
 import { GroupsModule } from '@cdp/groups';
 import { MergeModule } from '@cdp/merge';
 import { PlatformModule } from '@cdp/platform';
@@ -24,6 +24,8 @@ import { MIGRATIONS } from './migrations';
 export interface AppOptions {
   /** The resolved JWT secret (`JWT_SECRET`, or the one generated into DATA_DIR). */
   jwtSecret: string;
+  /** The resolved suppression secret (`SUPPRESSION_SECRET`, or the one generated into DATA_DIR). */
+  suppressionSecret: string;
   /** A pre-opened PGlite (tests); otherwise one is opened in DATA_DIR. */
   pglite?: PGlite;
   /** Extra modules, e.g. a channel plugin a test defines. */
@@ -81,6 +83,7 @@ export class AppModule {
         }),
         CqrsModule.forRoot(),
         AccessModule,
+        SuppressionSecretModule.forRoot(opts.suppressionSecret),
         ChannelsModule,
         CustomersModule,
         MergeModule,

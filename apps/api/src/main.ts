@@ -2,14 +2,18 @@ import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './bootstrap';
 import { ConfigError, loadEnv } from './config/env';
-import { resolveJwtSecret } from './config/secret';
+import { resolveJwtSecret, resolveSuppressionSecret } from './config/secret';
 import { mintToken } from './cli/mint';
 
 async function main(): Promise<void> {
   const env = loadEnv(process.env);
   const { secret, generated } = resolveJwtSecret(env);
   const started = Date.now();
-  const app = await createApp(env, { jwtSecret: secret, jobs: { consume: env.JOBS_CONSUME } });
+  const app = await createApp(env, {
+    jwtSecret: secret,
+    suppressionSecret: resolveSuppressionSecret(env),
+    jobs: { consume: env.JOBS_CONSUME },
+  });
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   const base = env.PUBLIC_BASE_URL;
   const log = app.get(Logger);

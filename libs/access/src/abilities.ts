@@ -21,6 +21,7 @@ export type Subject =
   | 'AuditLog'
   | 'Event'
   | 'OperatorSettings'
+  | 'PersonalData'
   | 'all';
 
 export type AppAbility = MongoAbility<[Action, Subject]>;
@@ -70,9 +71,12 @@ export function defineAbility(identity: Pick<Identity, 'role' | 'via'>, settings
   if (role === 'admin') {
     can('manage', ['Settings', 'Channel', 'PropertyDefinition', 'ActivityType', 'ApiKey', 'AuditLog']);
     can('create', 'Event');
+    // The data export, erasure and suppressions of a person (X10).
+    can('manage', 'PersonalData');
   } else {
     cannot(['create', 'update', 'delete'], ['Settings', 'Channel', 'PropertyDefinition', 'ActivityType']).because(ADMIN_REASON);
     cannot('manage', ['ApiKey', 'AuditLog', 'Event']).because(ADMIN_REASON);
+    cannot('manage', 'PersonalData').because(ADMIN_REASON);
   }
   cannot('manage', 'OperatorSettings').because(OPERATOR_REASON);
   return build();

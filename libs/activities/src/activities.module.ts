@@ -19,6 +19,7 @@ import { CustomerCreatedHandler } from './events/customer-created.handler';
 import { EventIngestionService } from './events/event-ingestion.service';
 import { EventsController } from './events/events.controller';
 import { ActivityFilterCondition } from './filter/activity-filter.condition';
+import { CustomerActivityReader } from './timeline/customer-activity-reader';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineRepository } from './timeline/timeline.repository';
 import { TimelineService } from './timeline/timeline.service';
@@ -53,8 +54,9 @@ export class ActivitiesModule {
         TimelineRepository,
         TimelineService,
         ActivityFilterCondition,
+        CustomerActivityReader,
       ],
-      exports: [API_KEY_VERIFIER, ActivityTypesService, EventIngestionService],
+      exports: [API_KEY_VERIFIER, ActivityTypesService, EventIngestionService, CustomerActivityReader],
     };
   }
 }

@@ -7,7 +7,8 @@ import { MIGRATIONS } from '../migrations';
 
 /** `npm run migrate`: applies pending migrations to DATABASE_URL, or to the embedded database in DATA_DIR. */
 async function main(): Promise<void> {
-  const env = loadEnv({ ...process.env, JWT_SECRET: process.env.JWT_SECRET ?? 'x'.repeat(32) });
+  // Migrations need neither secret; placeholders let DATABASE_URL alone be enough.
+  const env = loadEnv({ ...process.env, JWT_SECRET: process.env.JWT_SECRET ?? 'x'.repeat(32), SUPPRESSION_SECRET: 'x'.repeat(32) });
   const holder = { owned: false } as { instance?: import('@electric-sql/pglite').PGlite; owned: boolean };
   const orm = await MikroORM.init(
     await buildOrmOptions({ databaseUrl: env.DATABASE_URL, pgliteDataDir: join(env.DATA_DIR, 'pglite'), migrations: MIGRATIONS }, holder),

@@ -4,7 +4,7 @@ import { DomainError } from '@cdp/platform';
 import { AppModule } from '../app.module';
 import { APP_ID_PATTERN } from '../auth/auth.guard';
 import { ConfigError, loadEnv } from '../config/env';
-import { resolveJwtSecret } from '../config/secret';
+import { resolveJwtSecret, resolveSuppressionSecret } from '../config/secret';
 import { parseArgs } from './args';
 import { seedDemoData } from './seed-data';
 
@@ -18,7 +18,10 @@ async function main(): Promise<void> {
     throw new ConfigError('--customers must be a whole number from 0 to 100000');
   const env = loadEnv({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   const { secret } = resolveJwtSecret(env);
-  const app = await NestFactory.createApplicationContext(AppModule.register(env, { jwtSecret: secret }), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.register(env, { jwtSecret: secret, suppressionSecret: resolveSuppressionSecret(env) }),
+    { logger: ['error', 'warn'] },
+  );
   try {
     const r = await seedDemoData(app, appId, count);
     process.stdout.write(

@@ -18,6 +18,7 @@ export const API_TAGS = [
   { name: 'Import and export', description: 'CSV import with a row report, export mailed as an expiring link (IE1–IE6, X6)' },
   { name: 'Groups', description: 'Customer groups, their members and broadcast audiences (G1–G4)' },
   { name: 'Merge', description: 'Linked customers: merge, unmerge, main channel, duplicate suggestions (M1–M7)' },
+  { name: 'Data rights', description: "A person's data export, erasure, and the suppressions that keep an erased person out (X10)" },
 ] as const;
 
 export const BEARER_SCHEME = 'bearer';

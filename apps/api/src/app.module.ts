@@ -13,6 +13,7 @@ import { CustomersModule, SuppressionSecretModule } from '@cdp/customers';
 import { GroupsModule } from '@cdp/groups';
 import { MergeModule } from '@cdp/merge';
 import { PlatformModule } from '@cdp/platform';
+import { PrivacyModule } from '@cdp/privacy';
 import { AuthGuard, JWT_KEY } from './auth/auth.guard';
 import type { Env } from './config/env';
 import { HealthModule } from './health/health.module';
@@ -45,6 +46,7 @@ export interface AppOptions {
 export class AppModule {
   static register(env: Env, opts: AppOptions): DynamicModule {
     const cursorSecret = createHash('sha256').update(`cursor:${opts.jwtSecret}`).digest('base64url');
+    const activities = ActivitiesModule.forRoot({ inboxBaseUrl: env.INBOX_BASE_URL });
     return {
       module: AppModule,
       imports: [
@@ -88,7 +90,8 @@ export class AppModule {
         CustomersModule,
         MergeModule,
         GroupsModule,
-        ActivitiesModule.forRoot({ inboxBaseUrl: env.INBOX_BASE_URL }),
+        activities,
+        PrivacyModule.register(activities),
         HealthModule.register({ redisUrl: env.REDIS_URL }),
         ...(opts.imports ?? []),
       ],

@@ -16,4 +16,4 @@ export { EventDto, IngestResultDto, MAX_EVENTS_PER_BATCH } from './events/event.
 export { BatchTooLargeError, UnknownActivityTypeError } from './activities.errors';
 export { ConversationDto } from './conversations/conversation.dto';
 export { TimelineItemDto } from './timeline/timeline.dto';
-export { CustomerActivityReader, type ExportedActivity, type ExportedConversation } from './timeline/customer-activity-reader';
+export { CustomerActivityReader, type ExportedActivity } from './timeline/customer-activity-reader';

@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Db, isUuid, sql, Sql, sqlArray, type Tx } from '@cdp/platform';
+import { ACTIVITIES_OPTIONS, type ActivitiesModuleOptions } from '../activities.options';
+import { toConversation, type ConversationDto } from '../conversations/conversation.dto';
+import type { ConversationRow } from '../conversations/conversations.repository';
 
 /** An activity as the data export of a person writes it. */
 export interface ExportedActivity {
@@ -8,19 +11,6 @@ export interface ExportedActivity {
   type: string;
   occurredAt: string;
   data: Record<string, unknown>;
-}
-
-/** A conversation as the data export of a person writes it. */
-export interface ExportedConversation {
-  id: string;
-  customerId: string;
-  roomId: string;
-  status: 'ongoing' | 'resolved';
-  startedAt: string;
-  resolvedAt: string | null;
-  lastMessage: string | null;
-  additionalInfo: unknown;
-  notes: unknown;
 }
 
 interface Row {
@@ -38,7 +28,14 @@ interface Row {
  */
 @Injectable()
 export class CustomerActivityReader {
-  constructor(private readonly db: Db) {}
+  private readonly inboxBaseUrl: string;
+
+  constructor(
+    private readonly db: Db,
+    @Inject(ACTIVITIES_OPTIONS) options: ActivitiesModuleOptions,
+  ) {
+    this.inboxBaseUrl = options.inboxBaseUrl.replace(/\/+$/, '');
+  }
 
   /** The customer's activities, newest first, `pageSize` rows per statement. */
   async *activities(appId: string, customerId: string, pageSize = 1000): AsyncGenerator<ExportedActivity[]> {
@@ -74,33 +71,14 @@ export class CustomerActivityReader {
   }
 
   /** The customers' conversations, newest first. */
-  async conversations(appId: string, customerIds: readonly string[]): Promise<ExportedConversation[]> {
+  async conversations(appId: string, customerIds: readonly string[]): Promise<ConversationDto[]> {
     const ids = customerIds.filter(isUuid);
     if (!ids.length) return [];
-    const rows = await this.db.query<{
-      id: string;
-      customer_id: string;
-      room_id: string;
-      status: 'ongoing' | 'resolved';
-      started_at: Date | string;
-      resolved_at: Date | string | null;
-      last_message: string | null;
-      additional_info: unknown;
-      notes: unknown;
-    }>(sql`
-      select id, customer_id, room_id, status, started_at, resolved_at, last_message, additional_info, notes from conversations
+    const rows = await this.db.query<ConversationRow>(sql`
+      select id, customer_id, room_id, status, started_at, resolved_at, last_message, additional_info, notes, last_event_at
+      from conversations
       where app_id = ${appId} and customer_id = any(${sqlArray(ids, 'uuid')})
       order by started_at desc, id desc`);
-    return rows.map((r) => ({
-      id: r.id,
-      customerId: r.customer_id,
-      roomId: r.room_id,
-      status: r.status,
-      startedAt: new Date(r.started_at).toISOString(),
-      resolvedAt: r.resolved_at === null ? null : new Date(r.resolved_at).toISOString(),
-      lastMessage: r.last_message,
-      additionalInfo: r.additional_info ?? null,
-      notes: r.notes ?? null,
-    }));
+    return rows.map((r) => toConversation(r, this.inboxBaseUrl));
   }
 }

@@ -44,7 +44,13 @@ export class ConsentChangeDto {
   @ApiProperty({ enum: CONSENT_STATUSES }) status!: ConsentStatus;
   @ApiProperty({ enum: CONSENT_SOURCES }) source!: ConsentSource;
   @ApiProperty({ type: String, nullable: true }) note!: string | null;
-  @ApiProperty({ type: ActorDto, nullable: true, description: 'Who made the change (null for events and imports without a person)' })
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: { userId: { type: 'string' }, role: { type: 'string' }, via: { type: 'string', enum: ['token', 'api_key'] } },
+    required: ['userId', 'role', 'via'],
+    description: 'Who made the change: a person of the business (null for events)',
+  })
   actor!: ActorDto | null;
   @ApiProperty({ type: String, format: 'date-time', description: 'When the change happened (an event: its occurredAt)' }) at!: string;
   @ApiProperty({ description: 'Whether it became the current status (an older change is kept but does not win)' }) applied!: boolean;

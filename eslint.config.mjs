@@ -18,6 +18,7 @@ const allowed = {
   activities: ['platform', 'access', 'channels', 'customers', 'merge'],
   groups: ['platform', 'access', 'channels', 'customers', 'merge'],
   webhooks: ['platform', 'access', 'channels', 'customers', 'merge', 'activities', 'groups'],
+  privacy: ['platform', 'access', 'channels', 'customers', 'merge', 'activities', 'groups'],
 };
 const libs = Object.keys(allowed);
 

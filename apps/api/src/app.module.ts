@@ -9,11 +9,12 @@ import { LoggerModule } from 'nestjs-pino';
 import { AccessModule, PoliciesGuard } from '@cdp/access';
 import { ActivitiesModule } from '@cdp/activities';
 import { ChannelsModule } from '@cdp/channels';
-import { CustomersModule } from '@cdp/customers';
+import { CustomersModule, SuppressionSecretModule } from '@cdp/customers';
 import { GroupsModule } from '@cdp/groups';
 import { MergeModule } from '@cdp/merge';
 import { PlatformModule } from '@cdp/platform';
 import { WebhooksModule } from '@cdp/webhooks';
+import { PrivacyModule } from '@cdp/privacy';
 import { AuthGuard, JWT_KEY } from './auth/auth.guard';
 import type { Env } from './config/env';
 import { HealthModule } from './health/health.module';
@@ -25,6 +26,8 @@ import { MIGRATIONS } from './migrations';
 export interface AppOptions {
   /** The resolved JWT secret (`JWT_SECRET`, or the one generated into DATA_DIR). */
   jwtSecret: string;
+  /** The resolved suppression secret (`SUPPRESSION_SECRET`, or the one generated into DATA_DIR). */
+  suppressionSecret: string;
   /** A pre-opened PGlite (tests); otherwise one is opened in DATA_DIR. */
   pglite?: PGlite;
   /** Extra modules, e.g. a channel plugin a test defines. */
@@ -46,6 +49,7 @@ export interface AppOptions {
 export class AppModule {
   static register(env: Env, opts: AppOptions): DynamicModule {
     const cursorSecret = createHash('sha256').update(`cursor:${opts.jwtSecret}`).digest('base64url');
+    const activities = ActivitiesModule.forRoot({ inboxBaseUrl: env.INBOX_BASE_URL });
     return {
       module: AppModule,
       imports: [
@@ -92,11 +96,13 @@ export class AppModule {
         }),
         CqrsModule.forRoot(),
         AccessModule,
+        SuppressionSecretModule.forRoot(opts.suppressionSecret),
         ChannelsModule,
         CustomersModule,
         MergeModule,
         GroupsModule,
-        ActivitiesModule.forRoot({ inboxBaseUrl: env.INBOX_BASE_URL }),
+        activities,
+        PrivacyModule.register(activities),
         WebhooksModule.forRoot({
           allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS,
           retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE,

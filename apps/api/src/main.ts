@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { assertDataDirFree, DataDirLockedError } from '@cdp/platform';
 import { createApp } from './bootstrap';
 import { ConfigError, loadEnv } from './config/env';
-import { resolveJwtSecret } from './config/secret';
+import { resolveJwtSecret, resolveSuppressionSecret } from './config/secret';
 import { mintToken } from './cli/mint';
 
 async function main(): Promise<void> {
@@ -13,7 +13,11 @@ async function main(): Promise<void> {
   if (!env.DATABASE_URL) assertDataDirFree(join(env.DATA_DIR, 'pglite'));
   const { secret, generated } = resolveJwtSecret(env);
   const started = Date.now();
-  const app = await createApp(env, { jwtSecret: secret, jobs: { consume: env.JOBS_CONSUME } });
+  const app = await createApp(env, {
+    jwtSecret: secret,
+    suppressionSecret: resolveSuppressionSecret(env),
+    jobs: { consume: env.JOBS_CONSUME },
+  });
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   const base = env.PUBLIC_BASE_URL;
   const log = app.get(Logger);

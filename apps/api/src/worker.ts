@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ConfigError, loadEnv } from './config/env';
-import { resolveJwtSecret } from './config/secret';
+import { resolveJwtSecret, resolveSuppressionSecret } from './config/secret';
 
 /**
  * `npm run start:worker`: a job consumer without HTTP. It runs the same AppModule (so every @JobHandler is
@@ -20,10 +20,13 @@ async function main(): Promise<void> {
     );
   }
   const { secret } = resolveJwtSecret(env);
-  const app = await NestFactory.createApplicationContext(AppModule.register(env, { jwtSecret: secret, role: 'worker' }), {
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.register(env, { jwtSecret: secret, suppressionSecret: resolveSuppressionSecret(env), role: 'worker' }),
+    {
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.flushLogs();
   await app.init();

@@ -10,6 +10,7 @@ const transport = onRealServices ? 'BullMQ' : 'in-process';
 const IMPORT_HEADER = 'name,identifier,email,phone_number,channel_id,source,channel_name';
 const EXPORT_HEADER = [
   ...IMPORT_HEADER.split(','),
+  'consent',
   'id',
   'customer_source',
   'platform',
@@ -165,6 +166,7 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
       channel_id: wa,
       source: 'wa',
       channel_name: 'WA Jakarta',
+      consent: 'unknown',
       id: budi.id,
       customer_source: 'admin',
       platform: 'mobile',

@@ -23,6 +23,7 @@ export type Subject =
   | 'EventRejection'
   | 'OperatorSettings'
   | 'Webhook'
+  | 'PersonalData'
   | 'all';
 
 export type AppAbility = MongoAbility<[Action, Subject]>;
@@ -72,9 +73,12 @@ export function defineAbility(identity: Pick<Identity, 'role' | 'via'>, settings
   if (role === 'admin') {
     can('manage', ['Settings', 'Channel', 'PropertyDefinition', 'ActivityType', 'ApiKey', 'AuditLog', 'EventRejection', 'Webhook']);
     can('create', 'Event');
+    // The data export, erasure and suppressions of a person (X10).
+    can('manage', 'PersonalData');
   } else {
     cannot(['create', 'update', 'delete'], ['Settings', 'Channel', 'PropertyDefinition', 'ActivityType']).because(ADMIN_REASON);
     cannot('manage', ['ApiKey', 'AuditLog', 'Event', 'EventRejection', 'Webhook']).because(ADMIN_REASON);
+    cannot('manage', 'PersonalData').because(ADMIN_REASON);
   }
   cannot('manage', 'OperatorSettings').because(OPERATOR_REASON);
   return build();

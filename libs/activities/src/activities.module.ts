@@ -25,6 +25,7 @@ import { PurgeRejectionsJob, PurgeRejectionsScheduler } from './rejections/event
 import { EventRejectionsService } from './rejections/event-rejections.service';
 import { SegmentController } from './segment/segment.controller';
 import { SegmentIngestionService } from './segment/segment-ingestion.service';
+import { CustomerActivityReader } from './timeline/customer-activity-reader';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineRepository } from './timeline/timeline.repository';
 import { TimelineService } from './timeline/timeline.service';
@@ -71,8 +72,9 @@ export class ActivitiesModule {
         PurgeRejectionsJob,
         PurgeRejectionsScheduler,
         SegmentIngestionService,
+        CustomerActivityReader,
       ],
-      exports: [API_KEY_VERIFIER, ActivityTypesService, EventIngestionService],
+      exports: [API_KEY_VERIFIER, ActivityTypesService, EventIngestionService, CustomerActivityReader],
     };
   }
 }

@@ -28,3 +28,4 @@ export { installSegmentHttp, SEGMENT_ROUTE, type SegmentHttpOptions } from './se
 export { SEGMENT_WRITE_KEY_SCHEME } from './segment/segment.controller';
 export { SegmentIngestionService, MAX_CUSTOM_ACTIVITY_TYPES } from './segment/segment-ingestion.service';
 export { MAX_MESSAGE_BYTES, SEGMENT_BODY_LIMIT, eventKey } from './segment/segment-message';
+export { CustomerActivityReader, type ExportedActivity } from './timeline/customer-activity-reader';

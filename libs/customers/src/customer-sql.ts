@@ -8,7 +8,7 @@ import { Sql } from '@cdp/platform';
 export const CUSTOMER_COLUMNS = Sql.raw(
   `c.id, c.app_id, c.channel_id, ch.type as channel_type, ch.name as channel_name, c.identifier, c.name, c.email,
    c.phone_number, c.source, c.platform, c.tags, c.properties, c.profile_id, c.main_channel,
-   ca.last_activity_at, c.created_at, c.updated_at`,
+   c.consent_status, c.consent_updated_at, c.consent_source, ca.last_activity_at, c.created_at, c.updated_at`,
 );
 export const CUSTOMER_FROM = Sql.raw(
   `customers c

@@ -41,3 +41,32 @@ export class CustomerDeletedEvent extends DomainEvent {
     super();
   }
 }
+
+/** People were erased (X10): the customers and everything that referenced them are gone. Ids only. */
+@EventType('customer.erased')
+export class CustomersErasedEvent extends DomainEvent {
+  constructor(
+    readonly appId: string,
+    readonly customerIds: string[],
+    /** The linked set they formed, when the whole set was erased. */
+    readonly profileId: string | null,
+  ) {
+    super();
+  }
+}
+
+/** The customer's consent status changed (API.md "Consent"); ids and statuses only. */
+@EventType('customer.consent_changed')
+export class CustomerConsentChangedEvent extends DomainEvent {
+  constructor(
+    readonly appId: string,
+    readonly customerId: string,
+    readonly status: 'opted_in' | 'opted_out' | 'unknown',
+    readonly previousStatus: 'opted_in' | 'opted_out' | 'unknown',
+    readonly source: 'api' | 'import' | 'event' | 'console',
+    /** ISO-8601: when the change happened. */
+    readonly at: string,
+  ) {
+    super();
+  }
+}

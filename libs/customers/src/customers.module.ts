@@ -1,5 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@cdp/channels';
+import { ConsentController } from './consent/consent.controller';
+import { CustomerConsent } from './consent/customer-consent';
+import { CustomerErasure } from './customer-erasure';
+import { Suppressions } from './suppression/suppressions';
+import { SuppressionsController } from './suppression/suppressions.controller';
 import { CustomerActivityStore } from './customer-activity.store';
 import { CustomerChannelUsage } from './customer-channel-usage';
 import { CustomerDeletionHooks } from './customer-deletion.hooks';
@@ -22,7 +27,14 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
 @Module({
   imports: [ChannelsModule],
   // The query controllers first: their static paths (e.g. /customers/search) must win over /customers/:id.
-  controllers: [...CUSTOMER_QUERY_CONTROLLERS, ...IMPORT_EXPORT_CONTROLLERS, CustomersController, PropertyDefinitionsController],
+  controllers: [
+    ...CUSTOMER_QUERY_CONTROLLERS,
+    ...IMPORT_EXPORT_CONTROLLERS,
+    CustomersController,
+    ConsentController,
+    SuppressionsController,
+    PropertyDefinitionsController,
+  ],
   providers: [
     CustomersRepository,
     CustomerIntake,
@@ -33,6 +45,9 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
     CustomerLinks,
     CustomerActivityStore,
     CustomerChannelUsage,
+    CustomerConsent,
+    Suppressions,
+    CustomerErasure,
     ...CUSTOMER_QUERY_PROVIDERS,
     ...IMPORT_EXPORT_PROVIDERS,
   ],
@@ -43,6 +58,9 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
     CustomerDeletionHooks,
     CustomerLinks,
     CustomerActivityStore,
+    CustomerConsent,
+    Suppressions,
+    CustomerErasure,
     ...CUSTOMER_QUERY_PROVIDERS,
   ],
 })

@@ -246,31 +246,57 @@ export class CustomersRepository {
   }
 
   /**
-   * One recipient per person among `members` (a statement that selects `customer_id`s of the app): an unlinked
-   * customer is itself; a linked set is its main channel customer when it has one (even when only another
-   * member is among `members`), else its most recently active member among them (then highest id).
+   * One recipient per person among `members` (a statement that selects `customer_id`s of the app), customers
+   * who opted out left out (X9): an unlinked customer is itself; a linked set is its main channel customer
+   * when it has one (even when only another member is among `members`) — when the main one opted out, the
+   * most recently active opted-in member of the set instead, else (none opted in) its most recently active
+   * member among `members` that did not opt out; a set without a main channel is that member. A set left
+   * with nobody is left out. `excludedOptedOut` counts the members that opted out.
    */
-  recipients(appId: string, members: Sql): Promise<RecipientRow[]> {
-    return this.db.query<RecipientRow>(sql`
+  async recipients(appId: string, members: Sql): Promise<{ recipients: RecipientRow[]; excludedOptedOut: number }> {
+    const rows = await this.db.query<RecipientRow & { excluded: number }>(sql`
       with m as (
-        select c.id, c.profile_id, c.channel_id, c.identifier, coalesce(ca.last_activity_at, '-infinity'::timestamptz) as last_at
+        select c.id, c.profile_id, c.channel_id, c.identifier, c.consent_status,
+               coalesce(ca.last_activity_at, '-infinity'::timestamptz) as last_at
         from (${members}) s
         join customers c on c.app_id = ${appId} and c.id = s.customer_id
         left join customer_activity ca on ca.app_id = c.app_id and ca.customer_id = c.id
+      ), sets as (
+        select distinct profile_id from m where profile_id is not null
       ), best as (
         select distinct on (profile_id) profile_id, id, channel_id, identifier from m
-        where profile_id is not null
+        where profile_id is not null and consent_status <> 'opted_out'
         order by profile_id, last_at desc, id desc
       ), mains as (
-        select c.profile_id, c.id, c.channel_id, c.identifier from customers c
-        where c.app_id = ${appId} and c.main_channel and c.profile_id in (select profile_id from best)
-      )
-      select r."customerId", r."channelId", r.identifier from (
-        select id as "customerId", channel_id as "channelId", identifier from m where profile_id is null
+        select c.profile_id, c.id, c.channel_id, c.identifier, c.consent_status from customers c
+        where c.app_id = ${appId} and c.main_channel and c.profile_id in (select profile_id from sets)
+      ), opted_in as (
+        select distinct on (c.profile_id) c.profile_id, c.id, c.channel_id, c.identifier from customers c
+        left join customer_activity ca on ca.app_id = c.app_id and ca.customer_id = c.id
+        where c.app_id = ${appId} and c.consent_status = 'opted_in' and not c.main_channel
+          and c.profile_id in (select profile_id from mains where consent_status = 'opted_out')
+        order by c.profile_id, coalesce(ca.last_activity_at, '-infinity'::timestamptz) desc, c.id desc
+      ), chosen as (
+        select id as "customerId", channel_id as "channelId", identifier from m where profile_id is null and consent_status <> 'opted_out'
         union all
-        select coalesce(mn.id, b.id), coalesce(mn.channel_id, b.channel_id), coalesce(mn.identifier, b.identifier)
-        from best b left join mains mn on mn.profile_id = b.profile_id
-      ) r
-      order by r."customerId"`);
+        select
+          case when mn.consent_status <> 'opted_out' then mn.id else coalesce(oi.id, b.id) end,
+          case when mn.consent_status <> 'opted_out' then mn.channel_id else coalesce(oi.channel_id, b.channel_id) end,
+          case when mn.consent_status <> 'opted_out' then mn.identifier else coalesce(oi.identifier, b.identifier) end
+        from sets s
+        left join mains mn on mn.profile_id = s.profile_id
+        left join opted_in oi on oi.profile_id = s.profile_id
+        left join best b on b.profile_id = s.profile_id
+      )
+      select r."customerId", r."channelId", r.identifier, (select count(*)::int from m where consent_status = 'opted_out') as excluded
+      from chosen r where r."customerId" is not null
+      union all
+      select null, null, null, (select count(*)::int from m where consent_status = 'opted_out')
+      order by 1`);
+    const excludedOptedOut = rows.length ? Number(rows[0].excluded) : 0;
+    const recipients = rows
+      .filter((r) => r.customerId !== null)
+      .map(({ customerId, channelId, identifier }) => ({ customerId, channelId, identifier }));
+    return { recipients, excludedOptedOut };
   }
 }

@@ -34,6 +34,7 @@ import {
   type CustomerRow,
 } from './dto/customer.dto';
 import { CustomerIntake } from './intake/customer-intake';
+import { IdentitySuppressedError } from './suppression/suppression.errors';
 import type { CustomerIssue, NewCustomer } from './intake/new-customer';
 import { PropertyDefinitionsService } from './properties/property-definitions.service';
 import { checkPropertyValues } from './properties/property-values';
@@ -43,6 +44,8 @@ export interface CreateManyResult {
   created: CustomerRow[];
   /** Inputs whose `(channel, identifier)` was taken (or repeated an earlier input), with the customer holding it. */
   existing: { channelId: string; identifier: string; id: string }[];
+  /** Inputs refused because they match a suppression of an erased person (and name no existing customer). */
+  suppressed: { channelId: string; identifier: string }[];
 }
 
 export const MAX_TAGS_LISTED = 1000;
@@ -81,7 +84,8 @@ export class CustomersService {
           const again = checkPropertyValues(locked, customer.properties, 'properties');
           if (again.issues.length) throw new ValidationFailedError('The customer is not valid', again.issues);
         }
-        const { created, existing } = await this.createMany(tx, appId, [customer]);
+        const { created, existing, suppressed } = await this.createMany(tx, appId, [customer]);
+        if (suppressed.length) throw new IdentitySuppressedError();
         if (!created.length)
           throw new CustomerExistsError({ channelId: customer.channelId, identifier: customer.identifier, customerId: existing[0]?.id });
         return toCustomerResponse(created[0]);
@@ -97,12 +101,16 @@ export class CustomersService {
    * Inserts many checked customers (`NewCustomer`, from the one door: `CustomerIntake`) in one statement inside
    * the caller's transaction (REST, imports, events, the seed). A taken `(channel, identifier)` is not an
    * error: it is answered in `existing`. Each created customer gets its `customer_activity` row (last activity
-   * = creation time), and a `CustomerCreatedEvent` recorded in the transaction's outbox.
+   * = creation time), and a `CustomerCreatedEvent` recorded in the transaction's outbox. An input that matches
+   * a suppression of an erased person is not inserted: it is answered in `existing` when its key names a
+   * customer, else in `suppressed`.
    */
   async createMany(tx: Tx, appId: string, given: readonly NewCustomer[]): Promise<CreateManyResult> {
-    if (!given.length) return { created: [], existing: [] };
+    if (!given.length) return { created: [], existing: [], suppressed: [] };
     const now = new Date().toISOString();
-    const rows: NewCustomerRow[] = given.map((i) => ({
+    const blocked = await this.intake.suppressedAmong(appId, given, tx);
+    const allowed = blocked.size ? given.filter((_, i) => !blocked.has(i)) : given;
+    const rows: NewCustomerRow[] = allowed.map((i) => ({
       id: newId(),
       channel_id: i.channelId,
       identifier: i.identifier,
@@ -123,9 +131,10 @@ export class CustomersService {
     const createdBy = new Map(created.map((c) => [key(c.channel_id, c.identifier), c.id]));
     // The first input of a created key made it; any other input (a taken key, or a repeat in the batch) did not.
     const claimed = new Set<string>();
+    const blockedInputs = new Set([...blocked].map((i) => given[i]));
     const missed = given.filter((i) => {
       const k = key(i.channelId, i.identifier);
-      if (createdBy.has(k) && !claimed.has(k)) {
+      if (!blockedInputs.has(i) && createdBy.has(k) && !claimed.has(k)) {
         claimed.add(k);
         return false;
       }
@@ -134,13 +143,16 @@ export class CustomersService {
     const takenKeys = missed.filter((i) => !createdBy.has(key(i.channelId, i.identifier)));
     const holders = takenKeys.length ? await this.repo.findByIdentifiers(appId, takenKeys, tx) : [];
     const holder = new Map([...holders.map((h) => [key(h.channel_id, h.identifier), h.id] as const), ...createdBy]);
-    const existing = missed.map((i) => ({
-      channelId: i.channelId,
-      identifier: i.identifier,
-      id: holder.get(key(i.channelId, i.identifier)) ?? '',
-    }));
+    const refused = new Set(missed.filter((i) => blockedInputs.has(i) && !holder.has(key(i.channelId, i.identifier))));
+    const existing = missed
+      .filter((i) => !refused.has(i))
+      .map((i) => ({
+        channelId: i.channelId,
+        identifier: i.identifier,
+        id: holder.get(key(i.channelId, i.identifier)) ?? '',
+      }));
     tx.record(...created.map((c) => new CustomerCreatedEvent(appId, c.id, c.source, new Date(c.created_at).toISOString())));
-    return { created, existing };
+    return { created, existing, suppressed: [...refused].map((i) => ({ channelId: i.channelId, identifier: i.identifier })) };
   }
 
   /** Customers by `(channelId, identifier)` (identifiers canonical); absent pairs are simply missing. */
@@ -303,9 +315,10 @@ export class CustomersService {
 
   /**
    * One broadcast recipient per person among `members`, a statement of the caller's that selects the
-   * `customer_id`s (e.g. a group's members): linked sets reduced to their main channel (G4).
+   * `customer_id`s (e.g. a group's members): linked sets reduced to their main channel (G4), customers who
+   * opted out left out and counted (X9).
    */
-  recipients(appId: string, members: Sql): Promise<RecipientRow[]> {
+  recipients(appId: string, members: Sql): Promise<{ recipients: RecipientRow[]; excludedOptedOut: number }> {
     return this.repo.recipients(appId, members);
   }
 }

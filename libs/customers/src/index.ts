@@ -17,7 +17,30 @@ export { PropertyDefinitionsService } from './properties/property-definitions.se
 export { CustomerDeletionHooks, type CustomerDeletionHook, type DeletedCustomerRef } from './customer-deletion.hooks';
 export { CustomerLinks, type CustomerLinkRow, type CustomerLinkChange } from './customer-links';
 export { CustomerActivityStore, type ActivityTouch } from './customer-activity.store';
-export { CustomerCreatedEvent, CustomerUpdatedEvent, CustomerDeletedEvent } from './customers.events';
+export {
+  CustomerCreatedEvent,
+  CustomerUpdatedEvent,
+  CustomerDeletedEvent,
+  CustomerConsentChangedEvent,
+  CustomersErasedEvent,
+} from './customers.events';
+export { CustomerErasure } from './customer-erasure';
+export { CustomerConsent } from './consent/customer-consent';
+export { ConsentDto, ConsentChangeDto, ActorDto, SetConsentDto } from './consent/consent.dto';
+export {
+  CONSENT_STATUSES,
+  CONSENT_SOURCES,
+  actorOf,
+  isConsentStatus,
+  type ConsentStatus,
+  type ConsentSource,
+  type ConsentChange,
+  type ConsentActor,
+} from './consent/consent.types';
+export { Suppressions, type ContactPoints } from './suppression/suppressions';
+export { SuppressionSecretModule, SUPPRESSION_SECRET } from './suppression/suppression-secret';
+export { IdentitySuppressedError, SuppressionNotFoundError } from './suppression/suppression.errors';
+export { SuppressionDto, SuppressionPageDto, SUPPRESSION_KINDS, type SuppressionKind } from './suppression/suppression.dto';
 export { CustomerGroupsQuery } from './customers.queries';
 export { CustomerExistsError, CustomerNotFoundError, PropertyDefinitionNotFoundError } from './customers.errors';
 export {

@@ -6,8 +6,8 @@ import { GroupNotFoundError, PlanRequiredError } from './groups.errors';
 import { GroupsRepository } from './groups.repository';
 
 /**
- * G4: who a broadcast to a group would reach, linked customers reduced to one recipient each. Only for apps
- * on the Enterprise plan (set by the platform operator).
+ * G4: who a broadcast to a group would reach, linked customers reduced to one recipient each, customers who
+ * opted out left out (X9). Only for apps on the Enterprise plan (set by the platform operator).
  */
 @Injectable()
 export class BroadcastAudienceService {
@@ -22,7 +22,7 @@ export class BroadcastAudienceService {
     const group = await this.repo.get(appId, groupId);
     if (!group) throw new GroupNotFoundError();
     if ((await this.settings.get(appId)).plan !== 'enterprise') throw new PlanRequiredError();
-    const recipients = await this.customers.recipients(appId, this.repo.memberIds(appId, group.id));
-    return { recipients, memberCount: Number(group.member_count), recipientCount: recipients.length };
+    const { recipients, excludedOptedOut } = await this.customers.recipients(appId, this.repo.memberIds(appId, group.id));
+    return { recipients, memberCount: Number(group.member_count), recipientCount: recipients.length, excludedOptedOut };
   }
 }

@@ -10,7 +10,8 @@ import { MIGRATIONS } from '../migrations';
  * by this process meanwhile; a snapshot is taken after it changed).
  */
 async function main(): Promise<void> {
-  const env = loadEnv({ ...process.env, JWT_SECRET: process.env.JWT_SECRET ?? 'x'.repeat(32) });
+  // Migrations need neither secret; placeholders let DATABASE_URL alone be enough.
+  const env = loadEnv({ ...process.env, JWT_SECRET: process.env.JWT_SECRET ?? 'x'.repeat(32), SUPPRESSION_SECRET: 'x'.repeat(32) });
   if (!env.DATABASE_URL) assertDataDirFree(join(env.DATA_DIR, 'pglite'));
   const holder: PgliteHolder = { owned: false };
   const orm = await MikroORM.init(

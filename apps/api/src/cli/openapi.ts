@@ -13,11 +13,15 @@ const PLACEHOLDER_SECRET = 'openapi-document-only'.padEnd(32, '-');
 
 /** The document `/openapi.json` serves, built from the application's modules without starting it. */
 export async function documentWithoutServer(env: Env): Promise<OpenAPIObject> {
-  const app = await NestFactory.create(AppModule.register(env, { jwtSecret: PLACEHOLDER_SECRET }), new FastifyAdapter(), {
-    preview: true,
-    logger: false,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create(
+    AppModule.register(env, { jwtSecret: PLACEHOLDER_SECRET, suppressionSecret: PLACEHOLDER_SECRET }),
+    new FastifyAdapter(),
+    {
+      preview: true,
+      logger: false,
+      abortOnError: false,
+    },
+  );
   try {
     return buildOpenApi(app, env.PUBLIC_BASE_URL!);
   } finally {
@@ -28,7 +32,12 @@ export async function documentWithoutServer(env: Env): Promise<OpenAPIObject> {
 /** `npm run api:openapi -- [--out openapi.json]` writes the OpenAPI document (stdout without --out). */
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const env = loadEnv({ ...process.env, LOG_LEVEL: 'silent', JWT_SECRET: process.env.JWT_SECRET || PLACEHOLDER_SECRET });
+  const env = loadEnv({
+    ...process.env,
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: process.env.JWT_SECRET || PLACEHOLDER_SECRET,
+    SUPPRESSION_SECRET: PLACEHOLDER_SECRET,
+  });
   const json = JSON.stringify(await documentWithoutServer(env), null, 2) + '\n';
   if (typeof args.out === 'string') writeFileSync(args.out, json);
   else process.stdout.write(json);

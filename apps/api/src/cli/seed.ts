@@ -5,7 +5,7 @@ import { assertDataDirFree, DataDirLockedError, DomainError } from '@cdp/platfor
 import { AppModule } from '../app.module';
 import { APP_ID_PATTERN } from '../auth/auth.guard';
 import { ConfigError, loadEnv } from '../config/env';
-import { resolveJwtSecret } from '../config/secret';
+import { resolveJwtSecret, resolveSuppressionSecret } from '../config/secret';
 import { parseArgs } from './args';
 import { seedDemoData } from './seed-data';
 
@@ -20,10 +20,10 @@ async function main(): Promise<void> {
   const env = loadEnv({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   if (!env.DATABASE_URL) assertDataDirFree(join(env.DATA_DIR, 'pglite'));
   const { secret } = resolveJwtSecret(env);
-  const app = await NestFactory.createApplicationContext(AppModule.register(env, { jwtSecret: secret, owner: 'npm run seed' }), {
-    logger: ['error', 'warn'],
-    abortOnError: false,
-  });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.register(env, { jwtSecret: secret, suppressionSecret: resolveSuppressionSecret(env), owner: 'npm run seed' }),
+    { logger: ['error', 'warn'], abortOnError: false },
+  );
   try {
     const r = await seedDemoData(app, appId, count);
     process.stdout.write(

@@ -62,8 +62,22 @@ describe('configuration (validated at start)', () => {
 
   it('DATABASE_URL without JWT_SECRET is refused; with both it loads', () => {
     expect(() => loadEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' })).toThrow(/JWT_SECRET/);
-    const env = loadEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', JWT_SECRET: 'x'.repeat(32), MAIL_FROM: 'CDP <a@b.co>' });
+    const env = loadEnv({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      JWT_SECRET: 'x'.repeat(32),
+      SUPPRESSION_SECRET: 'y'.repeat(32),
+      MAIL_FROM: 'CDP <a@b.co>',
+    });
     expect(env.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/test');
+  });
+
+  it('X10: DATABASE_URL without SUPPRESSION_SECRET is refused (replicas must share the key of the suppression hashes)', () => {
+    expect(() => loadEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', JWT_SECRET: 'x'.repeat(32) })).toThrow(
+      /SUPPRESSION_SECRET/,
+    );
+    expect(() => loadEnv({ SUPPRESSION_SECRET: 'short-secret' })).toThrow(/SUPPRESSION_SECRET.*32/);
+    expect(() => loadEnv({ SUPPRESSION_SECRET: 'short-secret' })).toThrow(/^((?!short-secret).)*$/);
+    expect(loadEnv({}).SUPPRESSION_SECRET).toBeUndefined();
   });
 
   it('JOBS_CONSUME=false needs REDIS_URL; API-only replicas leave jobs to the workers', () => {
@@ -73,6 +87,7 @@ describe('configuration (validated at start)', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       DATABASE_URL: 'postgres://postgres@127.0.0.1/x',
       JWT_SECRET: 'x'.repeat(32),
+      SUPPRESSION_SECRET: 'y'.repeat(32),
     });
     expect(env.JOBS_CONSUME).toBe(false);
     expect(loadEnv({}).JOBS_CONSUME).toBe(true);

@@ -61,6 +61,13 @@ export class Env {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
+  /** Key of the suppression hashes of erased people (X10); generated into DATA_DIR in embedded mode. */
+  @IsOptional()
+  @trimmed()
+  @IsString()
+  @MinLength(32, { message: 'SUPPRESSION_SECRET must be at least 32 characters' })
+  SUPPRESSION_SECRET?: string;
+
   @IsOptional()
   @trimmed()
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
@@ -145,6 +152,7 @@ const NAMES = Object.keys(new Env()).concat([
   'JWT_SECRET',
   'PUBLIC_BASE_URL',
   'WEBHOOK_RETRY_SCHEDULE',
+  'SUPPRESSION_SECRET',
 ]);
 
 /**
@@ -159,7 +167,7 @@ export function loadEnv(raw: Record<string, string | undefined>): Env {
   if (errors.length) {
     const e = errors[0];
     const why = Object.values(e.constraints ?? {})[0] ?? 'is not valid';
-    const shown = e.property === 'JWT_SECRET' ? '' : ` (got "${String(raw[e.property])}")`;
+    const shown = e.property === 'JWT_SECRET' || e.property === 'SUPPRESSION_SECRET' ? '' : ` (got "${String(raw[e.property])}")`;
     throw new ConfigError(`Invalid configuration: ${e.property}: ${why}${shown}`);
   }
   if (env.REDIS_URL && !env.DATABASE_URL) {
@@ -172,6 +180,11 @@ export function loadEnv(raw: Record<string, string | undefined>): Env {
   }
   if (env.DATABASE_URL && !env.JWT_SECRET) {
     throw new ConfigError('Invalid configuration: JWT_SECRET is required when DATABASE_URL is set (every replica must share it)');
+  }
+  if (env.DATABASE_URL && !env.SUPPRESSION_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration: SUPPRESSION_SECRET is required when DATABASE_URL is set (every replica must hash suppressions with the same key)',
+    );
   }
   env.PUBLIC_BASE_URL = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
   env.INBOX_BASE_URL = env.INBOX_BASE_URL.replace(/\/+$/, '');

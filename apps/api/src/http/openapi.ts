@@ -21,6 +21,7 @@ export const API_TAGS = [
   { name: 'Merge', description: 'Linked customers: merge, unmerge, main channel, duplicate suggestions (M1–M7)' },
   { name: 'Segment', description: 'The Segment HTTP Tracking API, for Segment and RudderStack SDKs (X11)' },
   { name: 'Webhooks', description: 'Signed outgoing webhooks: endpoints, their secrets, the delivery log and redelivery (X12)' },
+  { name: 'Data rights', description: "A person's data export, erasure, and the suppressions that keep an erased person out (X10)" },
 ] as const;
 
 export const BEARER_SCHEME = 'bearer';

@@ -11,6 +11,7 @@ import { Migration20261202010000TenantKeys } from './Migration20261202010000Tena
 import { Migration20261203000000JobInterruptions } from './Migration20261203000000JobInterruptions';
 import { Migration20261204000000SegmentIngestion } from './Migration20261204000000SegmentIngestion';
 import { Migration20261205000000Webhooks } from './Migration20261205000000Webhooks';
+import { Migration20261206000000ConsentPrivacy } from './Migration20261206000000ConsentPrivacy';
 
 /**
  * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
@@ -29,4 +30,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203000000JobInterruptions', class: Migration20261203000000JobInterruptions },
   { name: 'Migration20261204000000SegmentIngestion', class: Migration20261204000000SegmentIngestion },
   { name: 'Migration20261205000000Webhooks', class: Migration20261205000000Webhooks },
+  { name: 'Migration20261206000000ConsentPrivacy', class: Migration20261206000000ConsentPrivacy },
 ];

@@ -16,6 +16,7 @@ import { loadEnv, type Env } from '../../src/config/env';
 import { contractFor, type Contract } from './contract';
 
 export const TEST_SECRET = 'test-secret-'.padEnd(48, 'x');
+export const TEST_SUPPRESSION_SECRET = 'test-suppression-'.padEnd(48, 'y');
 export type Role = 'admin' | 'supervisor' | 'agent' | 'operator';
 
 /** True in the pass against real PostgreSQL and Redis (CI's second pass). */
@@ -109,6 +110,7 @@ export async function createTestApp(
   const { url: databaseUrl, pglite } = database;
   const env = loadEnv({
     JWT_SECRET: TEST_SECRET,
+    SUPPRESSION_SECRET: TEST_SUPPRESSION_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATA_DIR: dataDir,
     PUBLIC_BASE_URL: 'http://cdp.test',
@@ -122,6 +124,7 @@ export async function createTestApp(
   const jobsPrefix = opts.jobsPrefix ?? `cdp-test-${randomBytes(6).toString('hex')}`;
   const app = await createApp(env, {
     jwtSecret: TEST_SECRET,
+    suppressionSecret: env.SUPPRESSION_SECRET!,
     pglite,
     imports: opts.imports,
     migrate: false,

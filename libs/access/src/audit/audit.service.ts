@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CURSOR_CODEC, CursorCodec, Db, DEFAULT_PAGE_SIZE, newId, sql, Sql, Tx, type Page } from '@cdp/platform';
+import { CURSOR_CODEC, CursorCodec, Db, DEFAULT_PAGE_SIZE, isUuid, newId, sql, Sql, sqlArray, Tx, type Page } from '@cdp/platform';
 import type { Identity } from '../identity';
 
 export interface AuditEntry {
@@ -45,6 +45,31 @@ export class AuditService {
               ${rec.subject}, ${JSON.stringify(rec.details ?? {})}::jsonb)`;
     if (tx) await tx.run(q);
     else await this.db.run(q);
+  }
+
+  /**
+   * The entries of `actions` about some customers (a person's data export): those whose subject is one of
+   * them, or whose details name one of their ids; oldest first, at most `limit`.
+   */
+  async about(appId: string, customerIds: readonly string[], actions: readonly string[], limit = 1000): Promise<AuditEntry[]> {
+    const ids = customerIds.filter(isUuid).map((id) => id.toLowerCase());
+    if (!ids.length || !actions.length) return [];
+    const rows = await this.db.query<AuditRow>(sql`
+      select id, action, actor, at, subject, details from audit_log
+      where app_id = ${appId} and action = any(${sqlArray([...actions], 'text')})
+        and (subject = any(${sqlArray(
+          ids.map((id) => `customer:${id}`),
+          'text',
+        )}) or exists (select 1 from unnest(${sqlArray(ids, 'text')}) as x(id) where position(x.id in details::text) > 0))
+      order by at, id limit ${limit}`);
+    return rows.map((r) => ({
+      id: r.id,
+      action: r.action,
+      actor: r.actor,
+      at: new Date(r.at).toISOString(),
+      subject: r.subject,
+      details: r.details,
+    }));
   }
 
   async list(appId: string, opts: { limit?: number; cursor?: string; action?: string }): Promise<Page<AuditEntry>> {

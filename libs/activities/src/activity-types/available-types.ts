@@ -19,6 +19,8 @@ export const AVAILABLE_ACTIVITY_TYPES = [
   'account.associated',
   'customer.identified',
   'customer.aliased',
+  'consent.opted_in',
+  'consent.opted_out',
 ] as const;
 
 export type AvailableActivityType = (typeof AVAILABLE_ACTIVITY_TYPES)[number];
@@ -31,3 +33,9 @@ export const isActivityTypeKey = (key: unknown): key is string =>
 
 /** Conversation events feed the conversation history read model (FEATURES.md A4). */
 export const CONVERSATION_TYPES: ReadonlySet<string> = new Set(['conversation.started', 'conversation.resolved']);
+
+/** Consent events set the customer's consent as they are stored (FEATURES.md X9), by the status they give. */
+export const CONSENT_TYPES: ReadonlyMap<string, 'opted_in' | 'opted_out'> = new Map([
+  ['consent.opted_in', 'opted_in'],
+  ['consent.opted_out', 'opted_out'],
+]);

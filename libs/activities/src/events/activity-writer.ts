@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { CustomerActivityStore } from '@cdp/customers';
+import { CustomerActivityStore, CustomerConsent, type ConsentChange } from '@cdp/customers';
 import type { Tx } from '@cdp/platform';
-import { CONVERSATION_TYPES } from '../activity-types/available-types';
+import { CONSENT_TYPES, CONVERSATION_TYPES } from '../activity-types/available-types';
 import { ConversationProjector, type StoredConversationEvent } from '../conversations/conversation-projector';
 import { ActivitiesRepository, type InsertedActivity, type NewActivity } from './activities.repository';
 import type { ConversationData } from './event-validation';
@@ -14,7 +14,8 @@ export interface ActivityToWrite extends NewActivity {
  * Stores activities and everything derived from them, in the caller's transaction and in a few statements
  * whatever the batch size: the activities (one insert, duplicates skipped), the customers' last activity
  * (the customers lib's store, one upsert), the per-type summary (one upsert) and the conversations of the
- * conversation events that were stored.
+ * conversation events that were stored, and the consent of the `consent.opted_in` / `consent.opted_out`
+ * activities stored (the customers lib applies them: the newest time wins).
  */
 @Injectable()
 export class ActivityWriter {
@@ -22,6 +23,7 @@ export class ActivityWriter {
     private readonly repo: ActivitiesRepository,
     private readonly lastActivity: CustomerActivityStore,
     private readonly conversations: ConversationProjector,
+    private readonly consent: CustomerConsent,
   ) {}
 
   async write(tx: Tx, appId: string, rows: ActivityToWrite[]): Promise<InsertedActivity[]> {
@@ -43,6 +45,16 @@ export class ActivityWriter {
         data: r.conversation!,
       }));
     await this.conversations.project(tx, appId, conversationEvents);
+    const consent: ConsentChange[] = rows
+      .filter((r) => CONSENT_TYPES.has(r.type) && stored.has(r.id))
+      .map((r) => ({
+        customerId: r.customerId,
+        status: CONSENT_TYPES.get(r.type)!,
+        source: 'event',
+        at: r.occurredAt,
+        note: typeof r.data?.note === 'string' ? r.data.note.slice(0, 500) : null,
+      }));
+    if (consent.length) await this.consent.apply(tx, appId, consent);
     return inserted;
   }
 }

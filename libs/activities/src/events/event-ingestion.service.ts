@@ -9,7 +9,12 @@ import { MAX_EVENTS_PER_BATCH, type IngestResultDto, type RejectedEventDto } fro
 import { validateEvent, type ValidEvent } from './event-validation';
 
 export type RejectionCode =
-  'validation_failed' | 'unknown_activity_type' | 'customer_not_found' | 'invalid_identifier' | 'source_requires_whatsapp';
+  | 'validation_failed'
+  | 'unknown_activity_type'
+  | 'customer_not_found'
+  | 'invalid_identifier'
+  | 'source_requires_whatsapp'
+  | 'identity_suppressed';
 
 interface Candidate {
   index: number;
@@ -86,11 +91,14 @@ export class EventIngestionService {
       for (const c of byKey) if (!pairs.has(c.key!)) pairs.set(c.key!, c.newCustomer!);
       const found = await this.customers.holdByIdentifiers(tx, appId, [...pairs.values()]);
       const toCreate = [...pairs.entries()].filter(([k]) => !found.has(k)).map(([, input]) => input);
-      const { created, existing } = await this.customers.createMany(tx, appId, toCreate);
+      const { created, existing, suppressed } = await this.customers.createMany(tx, appId, toCreate);
       for (const c of created) found.set(customerKey(c.channel_id, c.identifier), c.id);
       for (const e of existing) if (e.id) found.set(customerKey(e.channelId, e.identifier), e.id);
+      const refused = new Set(suppressed.map((s) => customerKey(s.channelId, s.identifier)));
       candidates = candidates.filter((c) => {
         if (!c.key) return true;
+        if (refused.has(c.key))
+          return reject(c, 'identity_suppressed', 'the customer was erased and is suppressed; it cannot be created again');
         c.customerId = found.get(c.key);
         return !!c.customerId || reject(c, 'customer_not_found', 'the customer could not be found or created');
       });

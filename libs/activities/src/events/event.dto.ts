@@ -129,7 +129,14 @@ export class EventDto {
 export class RejectedEventDto {
   @ApiProperty({ description: 'Position of the event in `events`, from 0' }) index!: number;
   @ApiProperty({
-    enum: ['validation_failed', 'unknown_activity_type', 'customer_not_found', 'invalid_identifier', 'source_requires_whatsapp'],
+    enum: [
+      'validation_failed',
+      'unknown_activity_type',
+      'customer_not_found',
+      'invalid_identifier',
+      'source_requires_whatsapp',
+      'identity_suppressed',
+    ],
   })
   code!: string;
   @ApiProperty() message!: string;

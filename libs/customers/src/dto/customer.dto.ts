@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ConsentDto } from '../consent/consent.dto';
+import type { ConsentSource, ConsentStatus } from '../consent/consent.types';
 
 /** A customer row as the list, search and detail queries select it (`CUSTOMER_COLUMNS` in customer-sql.ts). */
 export interface CustomerRow {
@@ -17,6 +19,9 @@ export interface CustomerRow {
   properties: Record<string, unknown>;
   profile_id: string | null;
   main_channel: boolean;
+  consent_status: ConsentStatus;
+  consent_updated_at: Date | string | null;
+  consent_source: ConsentSource | null;
   last_activity_at: Date | string | null;
   created_at: Date | string;
   updated_at: Date | string;
@@ -62,6 +67,7 @@ export class CustomerResponseDto {
   @ApiProperty({ description: 'Member of a linked set (merged)' }) linked!: boolean;
   @ApiProperty({ description: 'Main channel of its linked set' }) mainChannel!: boolean;
   @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The linked set it belongs to' }) profileId!: string | null;
+  @ApiProperty({ type: ConsentDto, description: 'Consent to business-initiated messages on this channel (X9)' }) consent!: ConsentDto;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastActivityAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -94,6 +100,7 @@ export function toCustomerResponse(r: CustomerRow): CustomerResponseDto {
     linked: r.profile_id !== null,
     mainChannel: r.main_channel,
     profileId: r.profile_id,
+    consent: { status: r.consent_status ?? 'unknown', updatedAt: iso(r.consent_updated_at ?? null), source: r.consent_source ?? null },
     lastActivityAt: iso(r.last_activity_at),
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,

@@ -37,6 +37,7 @@ export class CustomerQueryController {
       platforms: q.platform,
       tags: q.tag,
       linked: q.linked,
+      consent: q.consent,
     };
     return this.customers.search(id.appId, { filter, sort: q.sort, limit: q.limit, cursor: q.cursor }, { field: '' });
   }

@@ -183,6 +183,7 @@ function fingerprint(f: ValidatedFilter): string {
     sources: sorted(f.sources),
     platforms: sorted(f.platforms),
     tags: sorted(f.tags),
+    consent: sorted(f.consent),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url').slice(0, 16);
 }

@@ -10,6 +10,7 @@ const base: ValidatedFilter = {
   sources: [],
   platforms: [],
   tags: [],
+  consent: [],
   contributed: [],
   timezone: 'UTC',
 };

@@ -42,6 +42,8 @@ export class CustomerFilterCompiler {
     if (f.sources.length) parts.push(sql`c.source = any(${sqlArray(f.sources, 'text')})`);
     if (f.platforms.length) parts.push(sql`c.platform = any(${sqlArray(f.platforms, 'text')})`);
     if (f.tags.length) parts.push(sql`c.tags && ${sqlArray(f.tags, 'text')}`);
+    // (app_id, consent_status, created_at, id) serves it, newest first.
+    if (f.consent.length) parts.push(sql`c.consent_status = any(${sqlArray(f.consent, 'text')})`);
     if (f.linked !== undefined) parts.push(Sql.raw(f.linked ? 'c.profile_id is not null' : 'c.profile_id is null'));
     if (f.properties) {
       const props = this.properties(f.properties.match, f.properties.conditions);

@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 import { CUSTOMER_SOURCES } from '@cdp/channels';
 import { PageQueryDto } from '@cdp/platform';
+import { CONSENT_STATUSES } from '../consent/consent.types';
 import { CustomerResponseDto } from '../dto/customer.dto';
 import { CUSTOMER_SORTS, PLATFORMS, PROPERTY_OPERATORS, type CustomerSort, type PropertyOperator } from './filter.types';
 
@@ -143,6 +144,17 @@ export class CustomerFilterDto {
   @IsOptional()
   @IsBoolean()
   linked?: boolean;
+
+  @ApiPropertyOptional({
+    enum: CONSENT_STATUSES,
+    isArray: true,
+    example: ['opted_in', 'unknown'],
+    description: 'Consent status, any of them',
+  })
+  @IsOptional()
+  @IsArray()
+  @IsIn(CONSENT_STATUSES, { each: true })
+  consent?: string[];
 
   @ApiPropertyOptional({ type: PropertyFilterDto })
   @IsOptional()
@@ -291,6 +303,18 @@ export class ListCustomersQueryDto extends PageQueryDto {
   @Transform(booleanParam)
   @IsBoolean()
   linked?: boolean;
+
+  @ApiPropertyOptional({
+    enum: CONSENT_STATUSES,
+    isArray: true,
+    description: 'Consent statuses, any of them (repeated, or comma-separated in one)',
+    example: ['opted_in', 'unknown'],
+  })
+  @IsOptional()
+  @Transform(commaList)
+  @IsArray()
+  @IsIn(CONSENT_STATUSES, { each: true })
+  consent?: string[];
 
   @ApiPropertyOptional({ enum: CUSTOMER_SORTS, default: '-createdAt' })
   @IsOptional()

@@ -52,6 +52,8 @@ export interface ValidatedFilter {
   sources: string[];
   platforms: string[];
   tags: string[];
+  /** Consent statuses, any of them (X9). */
+  consent: string[];
   linked?: boolean;
   properties?: { match: 'all' | 'any'; conditions: ValidatedPropertyCondition[] };
   /** Conditions contributed by other libs (e.g. `activity`), keyed as in the filter. */

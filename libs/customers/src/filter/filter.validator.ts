@@ -99,6 +99,7 @@ export class FilterValidator {
       sources,
       platforms: uniq(f.platforms),
       tags: uniq(f.tags),
+      consent: uniq(f.consent),
       linked: f.linked,
       properties: properties && properties.length ? { match: f.properties?.match ?? 'all', conditions: properties } : undefined,
       contributed,

@@ -9,6 +9,7 @@ export const MAX_EXPORT_ROWS = 1000;
 /** The import's columns first (so the file imports back), then what only the export has. */
 export const EXPORT_COLUMNS = [
   ...IMPORT_COLUMNS,
+  'consent',
   'id',
   'customer_source',
   'platform',
@@ -37,6 +38,7 @@ export function buildExportCsv(rows: CustomerRow[]): string {
       r.channel_id,
       r.channel_type,
       r.channel_name,
+      r.consent_status,
       r.id,
       r.source,
       r.platform ?? '',

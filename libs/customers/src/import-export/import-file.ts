@@ -12,7 +12,9 @@ export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 
 /** The columns of the template (IE1), in its order. */
 export const IMPORT_COLUMNS = ['name', 'identifier', 'email', 'phone_number', 'channel_id', 'source', 'channel_name'] as const;
-export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+/** Read when present, not in the template: `consent` (`opted_in`, `opted_out`, `unknown`; empty is unknown). */
+export const OPTIONAL_IMPORT_COLUMNS = ['consent'] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number] | (typeof OPTIONAL_IMPORT_COLUMNS)[number];
 /** A file without these cannot be read at all. `email`, `phone_number` and `channel_name` may be left out. */
 export const REQUIRED_COLUMNS: readonly ImportColumn[] = ['name', 'identifier', 'channel_id', 'source'];
 /**
@@ -82,7 +84,7 @@ export function parseImportFile(content: Buffer, separator: Separator): ParsedIm
  * columns and repeated ones are refused together, each named.
  */
 export function mapHeader(columns: string[]): HeaderMap {
-  const known = new Set<string>(IMPORT_COLUMNS);
+  const known = new Set<string>([...IMPORT_COLUMNS, ...OPTIONAL_IMPORT_COLUMNS]);
   const ignored = new Set<string>(IGNORED_COLUMNS);
   const map: HeaderMap = {};
   const seen = new Set<string>();

@@ -12,7 +12,7 @@ const channels = {
       : { issues: [{ field: 'identifier', code: 'invalid_identifier', message: 'bad' }] },
   sourceAllowed: () => true,
 } as unknown as ChannelsService;
-const intake = new CustomerIntake(channels, undefined as never, undefined as never);
+const intake = new CustomerIntake(channels, undefined as never, undefined as never, undefined as never);
 const intakeContext = { appId: 'app', channels: new Map([[wa.id, wa]]), defaultCountry: 'ID', definitions: new Map() };
 const ctx: RowContext = {
   channels: new Map([[wa.id, wa]]),

@@ -11,7 +11,8 @@ export interface RowIssue {
 }
 
 export type RowPlan =
-  { rowNo: number; status: 'failed' | 'skipped'; issues: RowIssue[] } | { rowNo: number; status: 'candidate'; customer: NewCustomer };
+  | { rowNo: number; status: 'failed' | 'skipped'; issues: RowIssue[] }
+  | { rowNo: number; status: 'candidate'; customer: NewCustomer; consent?: 'opted_in' | 'opted_out' };
 
 export interface RowContext {
   /** The app's channels by lower-case id. */
@@ -30,7 +31,8 @@ const COLUMN: Partial<Record<CustomerField, ImportColumn>> = {
   phoneNumber: 'phone_number',
 };
 /** Problems are listed in the file's own column order. */
-const ORDER: string[] = ['name', 'source', 'channel_id', 'identifier', 'email', 'phone_number'];
+const ORDER: string[] = ['name', 'source', 'channel_id', 'identifier', 'email', 'phone_number', 'consent'];
+const CONSENT_VALUES = new Set(['opted_in', 'opted_out', 'unknown']);
 const PHONE_MESSAGE = 'phone_number must be a valid phone number (international, or local to the default country)';
 
 /**
@@ -67,6 +69,9 @@ export function planRows(header: HeaderMap, rows: string[][], ctx: RowContext): 
       if (!column) continue;
       issues.push({ column, code: issue.code, message: issue.part === 'phoneNumber' ? PHONE_MESSAGE : issue.message });
     }
+    const consent = cell('consent').toLowerCase();
+    if (consent && !CONSENT_VALUES.has(consent))
+      issues.push({ column: 'consent', code: 'invalid_consent', message: 'consent must be opted_in, opted_out, unknown or empty' });
     issues.sort((a, b) => ORDER.indexOf(a.column ?? '') - ORDER.indexOf(b.column ?? ''));
     if (issues.length || !check.customer) return { rowNo, status: 'failed', issues };
     const customer = check.customer;
@@ -79,7 +84,9 @@ export function planRows(header: HeaderMap, rows: string[][], ctx: RowContext): 
         issues: [{ column: 'identifier', code: 'duplicate_in_file', message: `repeats row ${earlier} (same channel and identifier)` }],
       };
     firstRow.set(key, rowNo);
-    return { rowNo, status: 'candidate', customer };
+    return consent === 'opted_in' || consent === 'opted_out'
+      ? { rowNo, status: 'candidate', customer, consent }
+      : { rowNo, status: 'candidate', customer };
   });
 }
 

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditService, type Identity } from '@cdp/access';
 import { ChannelRegistry, ChannelsService } from '@cdp/channels';
 import { Db, DomainError, JobHandler, type JobContext, type JobHandlerContract, type Tx } from '@cdp/platform';
+import { CustomerConsent } from '../consent/customer-consent';
 import { CustomersService } from '../customers.service';
 import { CustomerIntake } from '../intake/customer-intake';
 import { mapHeader } from './import-file';
@@ -35,6 +36,7 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
     private readonly channelTypes: ChannelRegistry,
     private readonly intake: CustomerIntake,
     private readonly audit: AuditService,
+    private readonly consent: CustomerConsent,
   ) {}
 
   async run({ appId, importId }: ImportJob, _ctx: JobContext): Promise<void> {
@@ -43,7 +45,7 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
     const plan = await this.plan(appId, work);
     for (let i = 0; i < plan.length; i += IMPORT_BATCH_SIZE) {
       const batch = plan.slice(i, i + IMPORT_BATCH_SIZE);
-      await this.db.transaction((tx) => this.runBatch(tx, appId, importId, work.dry_run, batch));
+      await this.db.transaction((tx) => this.runBatch(tx, appId, importId, work, batch));
     }
     await this.db.transaction(async (tx) => {
       const totals = await this.repo.complete(tx, appId, importId);
@@ -88,7 +90,7 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
     });
   }
 
-  private async runBatch(tx: Tx, appId: string, importId: string, dryRun: boolean, batch: RowPlan[]): Promise<void> {
+  private async runBatch(tx: Tx, appId: string, importId: string, work: ImportWork, batch: RowPlan[]): Promise<void> {
     if ((await this.repo.lock(tx, appId, importId)) !== 'processing') return;
     const done = await this.repo.doneRows(
       tx,
@@ -105,23 +107,36 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
       else outcomes.push({ rowNo: p.rowNo, status: p.status, issues: p.issues });
     }
     if (candidates.length)
-      outcomes.push(...(await (dryRun ? this.wouldCreate(tx, appId, candidates) : this.create(tx, appId, candidates))));
+      outcomes.push(...(await (work.dry_run ? this.wouldCreate(tx, appId, candidates) : this.create(tx, appId, work, candidates))));
     await this.repo.insertOutcomes(tx, appId, importId, outcomes);
   }
 
-  private async create(tx: Tx, appId: string, candidates: Candidate[]): Promise<RowOutcome[]> {
-    const { created, existing } = await this.customers.createMany(
+  private async create(tx: Tx, appId: string, work: ImportWork, candidates: Candidate[]): Promise<RowOutcome[]> {
+    const { created, existing, suppressed } = await this.customers.createMany(
       tx,
       appId,
       candidates.map((c) => c.customer),
     );
     const createdIds = new Map(created.map((c) => [key(c.channel_id, c.identifier), c.id]));
     const holders = new Map(existing.map((e) => [key(e.channelId, e.identifier), e.id]));
+    const refused = new Set(suppressed.map((s) => key(s.channelId, s.identifier)));
+    // The consent column of the created customers, at the time the import was requested (X9).
+    const at = new Date(work.created_at);
+    const by = { userId: work.created_by.userId, role: work.created_by.role, via: work.created_by.via };
+    await this.consent.apply(
+      tx,
+      appId,
+      candidates.flatMap((c) => {
+        const id = createdIds.get(key(c.customer.channelId, c.customer.identifier));
+        return id && c.consent ? [{ customerId: id, status: c.consent, source: 'import' as const, at, actor: by }] : [];
+      }),
+    );
     return candidates.map((c) => {
       const k = key(c.customer.channelId, c.customer.identifier);
       const id = createdIds.get(k);
       // Candidates are unique within the file, so a created key belongs to this row.
       if (id) return { rowNo: c.rowNo, status: 'created', customerId: id, issues: [] };
+      if (refused.has(k)) return { rowNo: c.rowNo, status: 'failed', customerId: null, issues: [suppressedIssue()] };
       return { rowNo: c.rowNo, status: 'skipped', customerId: holders.get(k) || null, issues: [exists()] };
     });
   }
@@ -133,17 +148,30 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
       candidates.map((c) => ({ channelId: c.customer.channelId, identifier: c.customer.identifier })),
     );
     const holders = new Map(found.map((f) => [key(f.channel_id, f.identifier), f.id]));
-    return candidates.map((c) => {
+    const blocked = await this.intake.suppressedAmong(
+      appId,
+      candidates.map((c) => c.customer),
+      tx,
+    );
+    return candidates.map((c, i) => {
       const holder = holders.get(key(c.customer.channelId, c.customer.identifier));
-      return holder
-        ? { rowNo: c.rowNo, status: 'skipped', customerId: holder, issues: [exists()] }
-        : { rowNo: c.rowNo, status: 'created', customerId: null, issues: [] };
+      if (holder) return { rowNo: c.rowNo, status: 'skipped', customerId: holder, issues: [exists()] };
+      if (blocked.has(i)) return { rowNo: c.rowNo, status: 'failed', customerId: null, issues: [suppressedIssue()] };
+      return { rowNo: c.rowNo, status: 'created', customerId: null, issues: [] };
     });
   }
 }
 
 function exists() {
   return { column: 'identifier', code: 'customer_exists', message: 'a customer with this identifier exists on this channel' };
+}
+
+function suppressedIssue() {
+  return {
+    column: 'identifier',
+    code: 'identity_suppressed',
+    message: 'this identity, e-mail or phone number belongs to an erased person and is suppressed',
+  };
 }
 
 function actor(appId: string, work: ImportWork): Identity {

@@ -21,6 +21,8 @@ export interface ImportWork {
   columns: string[];
   rows: string[][];
   created_by: { userId: string; role: string; email?: string; via: string };
+  /** When the import was requested: the time of the consent it sets. */
+  created_at: Date | string;
 }
 
 export interface RowOutcome {
@@ -89,7 +91,7 @@ export class ImportsRepository {
     return this.db.one<ImportWork>(sql`
       update imports set status = 'processing', updated_at = now()
       where app_id = ${appId} and id = ${id}::uuid and status in ('queued', 'processing')
-      returning status, dry_run, columns, rows, created_by`);
+      returning status, dry_run, columns, rows, created_by, created_at`);
   }
 
   /** Serialises two runs of the same import (a stalled job taken over while its first worker still runs). */

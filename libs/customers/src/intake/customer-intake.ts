@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { SettingsService } from '@cdp/access';
 import { ChannelsService, type ChannelInstance } from '@cdp/channels';
-import { isUuid, type FieldIssue } from '@cdp/platform';
+import { isUuid, type FieldIssue, type Tx } from '@cdp/platform';
 import { checkEmail, checkPhone, normalizeTags, tagIssues } from '../contact-fields';
 import { PropertyDefinitionsService } from '../properties/property-definitions.service';
 import { checkPropertyValues } from '../properties/property-values';
+import { Suppressions } from '../suppression/suppressions';
 import type {
   CustomerCheck,
   CustomerField,
@@ -36,6 +37,7 @@ export class CustomerIntake {
     private readonly channels: ChannelsService,
     private readonly settings: SettingsService,
     private readonly properties: PropertyDefinitionsService,
+    private readonly suppressions: Suppressions,
   ) {}
 
   /** Loads what checking `raws` needs about the app: their channels, the default country, the property definitions they name. */
@@ -109,6 +111,15 @@ export class CustomerIntake {
       properties: props.set,
     };
     return { customer: customer as NewCustomer, issues: [] };
+  }
+
+  /**
+   * The positions of the checked customers that an erased person's suppression refuses (API.md "Data rights"):
+   * the same channel and identifier, or the same e-mail or phone number on any channel. Asked by the batch
+   * insert (`CustomersService.createMany`) for every batch, so no way in creates a suppressed person.
+   */
+  suppressedAmong(appId: string, customers: readonly NewCustomer[], tx?: Tx): Promise<Set<number>> {
+    return this.suppressions.blocked(appId, customers, tx);
   }
 
   /** `prepare` and `check` for a batch, in the order given. */

@@ -149,11 +149,13 @@ export class RecipientDto {
 export class BroadcastAudienceDto {
   @ApiProperty({
     type: [RecipientDto],
-    description: 'One per person: a linked set is reduced to its main channel, else its most recently active member in the group',
+    description:
+      'One per person, opted-out customers left out: a linked set is reduced to its main channel (another opted-in member when the main one opted out), else its most recently active member in the group',
   })
   recipients!: RecipientDto[];
   @ApiProperty({ type: 'integer' }) memberCount!: number;
   @ApiProperty({ type: 'integer' }) recipientCount!: number;
+  @ApiProperty({ type: 'integer', description: 'Group members left out because they opted out (X9)' }) excludedOptedOut!: number;
 }
 
 /** A group row as the repository selects it. */

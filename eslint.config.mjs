@@ -17,6 +17,7 @@ const allowed = {
   merge: ['platform', 'access', 'channels', 'customers'],
   activities: ['platform', 'access', 'channels', 'customers', 'merge'],
   groups: ['platform', 'access', 'channels', 'customers', 'merge'],
+  analytics: ['platform', 'access', 'channels', 'customers', 'merge', 'activities', 'groups'],
 };
 const libs = Object.keys(allowed);
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule, PoliciesGuard } from '@cdp/access';
 import { ActivitiesModule } from '@cdp/activities';
+import { AnalyticsModule } from '@cdp/analytics';
 import { ChannelsModule } from '@cdp/channels';
 import { CustomersModule } from '@cdp/customers';
 import { GroupsModule } from '@cdp/groups';
@@ -86,6 +87,7 @@ export class AppModule {
         MergeModule,
         GroupsModule,
         ActivitiesModule.forRoot({ inboxBaseUrl: env.INBOX_BASE_URL }),
+        AnalyticsModule,
         HealthModule.register({ redisUrl: env.REDIS_URL }),
         ...(opts.imports ?? []),
       ],

@@ -2,10 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { API_KEY_VERIFIER } from '@cdp/access';
 import { ChannelsModule } from '@cdp/channels';
 import { CustomersModule } from '@cdp/customers';
+import { ActivitiesCoreModule } from './activities-core.module';
 import { ACTIVITIES_OPTIONS, type ActivitiesModuleOptions } from './activities.options';
 import { ActivityTypesController } from './activity-types/activity-types.controller';
-import { ActivityTypesRepository } from './activity-types/activity-types.repository';
-import { ActivityTypesService } from './activity-types/activity-types.service';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -34,12 +33,10 @@ export class ActivitiesModule {
   static forRoot(options: ActivitiesModuleOptions): DynamicModule {
     return {
       module: ActivitiesModule,
-      imports: [ChannelsModule, CustomersModule],
+      imports: [ChannelsModule, CustomersModule, ActivitiesCoreModule],
       controllers: [ActivityTypesController, ApiKeysController, EventsController, TimelineController, ConversationsController],
       providers: [
         { provide: ACTIVITIES_OPTIONS, useValue: options },
-        ActivityTypesRepository,
-        ActivityTypesService,
         ApiKeysRepository,
         ApiKeysService,
         { provide: API_KEY_VERIFIER, useExisting: ApiKeysService },
@@ -54,7 +51,7 @@ export class ActivitiesModule {
         TimelineService,
         ActivityFilterCondition,
       ],
-      exports: [API_KEY_VERIFIER, ActivityTypesService, EventIngestionService],
+      exports: [API_KEY_VERIFIER, ActivitiesCoreModule, EventIngestionService],
     };
   }
 }

@@ -4,6 +4,7 @@ import { CustomerActivityStore } from './customer-activity.store';
 import { CustomerChannelUsage } from './customer-channel-usage';
 import { CustomerDeletionHooks } from './customer-deletion.hooks';
 import { CustomerLinks } from './customer-links';
+import { CustomerTallies } from './customer-tallies';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
 import { CustomersService } from './customers.service';
@@ -33,6 +34,7 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
     CustomerLinks,
     CustomerActivityStore,
     CustomerChannelUsage,
+    CustomerTallies,
     ...CUSTOMER_QUERY_PROVIDERS,
     ...IMPORT_EXPORT_PROVIDERS,
   ],
@@ -43,6 +45,7 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
     CustomerDeletionHooks,
     CustomerLinks,
     CustomerActivityStore,
+    CustomerTallies,
     ...CUSTOMER_QUERY_PROVIDERS,
   ],
 })

@@ -4,6 +4,7 @@ import type { Tx } from '@cdp/platform';
 import { CONVERSATION_TYPES } from '../activity-types/available-types';
 import { ConversationProjector, type StoredConversationEvent } from '../conversations/conversation-projector';
 import { ActivitiesRepository, type InsertedActivity, type NewActivity } from './activities.repository';
+import { ActivityWriteHooks } from './activity-write.hooks';
 import type { ConversationData } from './event-validation';
 
 export interface ActivityToWrite extends NewActivity {
@@ -14,7 +15,7 @@ export interface ActivityToWrite extends NewActivity {
  * Stores activities and everything derived from them, in the caller's transaction and in a few statements
  * whatever the batch size: the activities (one insert, duplicates skipped), the customers' last activity
  * (the customers lib's store, one upsert), the per-type summary (one upsert) and the conversations of the
- * conversation events that were stored.
+ * conversation events that were stored, and the write hooks of the libs above (read models such as analytics).
  */
 @Injectable()
 export class ActivityWriter {
@@ -22,6 +23,7 @@ export class ActivityWriter {
     private readonly repo: ActivitiesRepository,
     private readonly lastActivity: CustomerActivityStore,
     private readonly conversations: ConversationProjector,
+    private readonly hooks: ActivityWriteHooks,
   ) {}
 
   async write(tx: Tx, appId: string, rows: ActivityToWrite[]): Promise<InsertedActivity[]> {
@@ -43,6 +45,11 @@ export class ActivityWriter {
         data: r.conversation!,
       }));
     await this.conversations.project(tx, appId, conversationEvents);
+    await this.hooks.run(
+      tx,
+      appId,
+      inserted.map((a) => ({ customerId: a.customer_id, type: a.type, occurredAt: new Date(a.occurred_at) })),
+    );
     return inserted;
   }
 }

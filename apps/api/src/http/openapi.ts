@@ -18,6 +18,7 @@ export const API_TAGS = [
   { name: 'Import and export', description: 'CSV import with a row report, export mailed as an expiring link (IE1–IE6, X6)' },
   { name: 'Groups', description: 'Customer groups, their members and broadcast audiences (G1–G4)' },
   { name: 'Merge', description: 'Linked customers: merge, unmerge, main channel, duplicate suggestions (M1–M7)' },
+  { name: 'Analytics', description: 'Customers and activities per day, week or month, active customers, summary figures (AN1)' },
 ] as const;
 
 export const BEARER_SCHEME = 'bearer';

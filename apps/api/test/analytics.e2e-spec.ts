@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { AnalyticsRebuild } from '@cdp/analytics';
 import { Db, OutboxRelay, sql } from '@cdp/platform';
 import { factories, randomIdentifier } from './support/factories';
+import { eventually } from './support/eventually';
 import { createTestApp, newAppId, type TestApp } from './support/test-app';
 
 // The oracle of these tests: the base tables read whole and counted in Node, days cut with Intl in the zone.
@@ -99,6 +100,18 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
     const rows = await db().query<{ customer_id: string; type: string; occurred_at: Date }>(sql`
       select customer_id, type, occurred_at from activities where app_id = ${appId}`);
     return rows.map((r) => ({ ...r, occurred_at: new Date(r.occurred_at) }));
+  }
+
+  /** Asks for active customers by day in `zone` once (which tracks the zone), and waits for its back-fill. */
+  async function trackZone(appId: string, zone: string) {
+    const day = localDay(new Date(), zone);
+    expect((await get(appId, 'activities', { from: day, to: day, timezone: zone })).status).toBe(200);
+    await eventually(async () => {
+      const row = await db().one<{ ready: boolean }>(
+        sql`select ready from analytics_active_zones where app_id = ${appId} and zone = ${zone}`,
+      );
+      expect(row?.ready).toBe(true);
+    }, 20_000);
   }
 
   const get = (appId: string, path: string, query: Record<string, string>) =>
@@ -413,11 +426,14 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
             deletions: fc.array(fc.nat(), { maxLength: 2 }),
             merge: fc.boolean(),
             subset: fc.subarray(TYPES, { minLength: 1, maxLength: 2 }),
+            // Active customers by day from the zone's day counts (tracked before the writes) or from the presence rows.
+            track: fc.boolean(),
           }),
           async (p) => {
             const appId = newAppId();
             const f = factories(t, appId);
             const [line, wa] = [await f.channel('line'), await f.channel('wa')];
+            if (p.track) await trackZone(appId, p.zone);
             const made = await f.events(
               p.customers.map((c, i) => {
                 const onWa = c.wa || c.source === 'ads' || c.source === 'broadcast';
@@ -470,6 +486,32 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
         { numRuns: 6 },
       );
     }, 240_000);
+
+    it('AN1: active customers by day in a zone asked for come from its day counts once back-filled, exact through new activities and deletions', async () => {
+      const appId = newAppId();
+      const f = factories(t, appId);
+      const [a, b, c] = await f.customers(await f.channel(), 3);
+      const at = (iso: string, customerId: string) => ({ type: 'ticket.created', occurredAt: iso, customerId });
+      await f.events([at('2026-11-02T18:29:00Z', a.id), at('2026-11-02T18:31:00Z', a.id), at('2026-11-03T02:00:00Z', b.id)]);
+      const q = { from: '2026-11-02', to: '2026-11-04', timezone: 'Asia/Kolkata' };
+      const active = async () => (await get(appId, 'activities', q)).body.activeCustomers.map((p: Point) => p.count);
+      expect(await active()).toEqual([1, 2, 0]); // from the presence rows while the zone is back-filled
+      await trackZone(appId, 'Asia/Kolkata');
+      const counted = await db().query<{ day: string; n: number }>(sql`
+        select day::text as day, n from analytics_active_day_counts where app_id = ${appId} and zone = 'Asia/Kolkata' and day between '2026-11-02' and '2026-11-04' order by day`);
+      expect(counted.map((r) => [r.day, Number(r.n)])).toEqual([
+        ['2026-11-02', 1],
+        ['2026-11-03', 2],
+      ]);
+      expect(await active()).toEqual([1, 2, 0]);
+      await f.events([at('2026-11-03T20:00:00Z', c.id), at('2026-11-03T21:00:00Z', c.id), at('2026-11-02T10:00:00Z', b.id)]);
+      expect(await active()).toEqual([2, 2, 1]);
+      expect((await t.http().delete(`/v1/customers/${b.id}`).set(t.auth(appId))).status).toBe(204);
+      expect(await active()).toEqual([1, 1, 1]);
+      await checkAgainstBase(appId, { ...q, interval: 'day' });
+      await t.app.get(AnalyticsRebuild).rebuild(appId);
+      expect(await active()).toEqual([1, 1, 1]);
+    });
 
     it('AN1: customers from an import are counted once, and the deletion of one takes away exactly its share', async () => {
       const appId = newAppId();

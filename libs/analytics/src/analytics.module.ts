@@ -6,6 +6,7 @@ import { GroupsModule } from '@cdp/groups';
 import { AnalyticsController } from './analytics.controller';
 import { AnalyticsRepository } from './analytics.repository';
 import { AnalyticsService } from './analytics.service';
+import { ActiveDays } from './rollups/active-days';
 import { AnalyticsHooks } from './rollups/analytics-hooks';
 import { AnalyticsRebuild } from './rollups/analytics-rebuild';
 import { AnalyticsRollups } from './rollups/analytics-rollups';
@@ -17,7 +18,7 @@ import { AnalyticsRollups } from './rollups/analytics-rollups';
 @Module({
   imports: [ChannelsModule, CustomersModule, GroupsModule, ActivitiesCoreModule],
   controllers: [AnalyticsController],
-  providers: [AnalyticsRepository, AnalyticsService, AnalyticsRollups, AnalyticsHooks, AnalyticsRebuild],
-  exports: [AnalyticsService, AnalyticsRollups, AnalyticsRebuild],
+  providers: [AnalyticsRepository, AnalyticsService, ActiveDays, AnalyticsRollups, AnalyticsHooks, AnalyticsRebuild],
+  exports: [AnalyticsService, AnalyticsRollups, AnalyticsRebuild, ActiveDays],
 })
 export class AnalyticsModule {}

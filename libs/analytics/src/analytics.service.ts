@@ -17,6 +17,7 @@ import type {
   GroupBy,
 } from './dto/analytics.dto';
 import { intervalsOf, rangeIssues, type Interval, type IntervalBucket } from './intervals';
+import { ActiveDays } from './rollups/active-days';
 
 export const SOURCE_LABELS: Record<CustomerSource, string> = {
   ads: 'Ads',
@@ -50,6 +51,7 @@ export class AnalyticsService {
     private readonly activityTypes: ActivityTypesService,
     private readonly tallies: CustomerTallies,
     private readonly groups: GroupsService,
+    private readonly activeDays: ActiveDays,
   ) {}
 
   async customers(appId: string, q: CustomersAnalyticsQueryDto): Promise<CustomersAnalyticsDto> {
@@ -79,7 +81,7 @@ export class AnalyticsService {
     if (types) await this.activityTypes.requireKnown(appId, types, 'types');
     const [rows, active, names] = await Promise.all([
       this.repo.activityCounts(appId, range.bounds, types),
-      this.repo.activeCustomers(appId, range.bounds, types),
+      this.active(appId, range, types),
       this.activityTypes.names(appId),
     ]);
     // Without `types`, every type of the app, and the types of activities kept after their custom type went.
@@ -90,6 +92,19 @@ export class AnalyticsService {
       rows.map((r) => ({ i: r.i, key: r.type, n: r.n })),
     );
     return { ...this.head(range), total: sumSeries(series), series, activeCustomers: this.points(range, active) };
+  }
+
+  /**
+   * Distinct active customers per interval: by day over all types from the zone's day counts once it is
+   * ready; otherwise (weeks, months, chosen types, a zone not back-filled yet) from the quarter-hour presence.
+   */
+  private async active(appId: string, range: Range, types: string[] | null): Promise<{ i: number; n: number }[]> {
+    if (range.interval === 'day' && !types) {
+      const days = range.buckets.map((b) => b.start);
+      const counts = await this.activeDays.counts(appId, range.timezone, days);
+      if (counts) return days.map((d, j) => ({ i: j + 1, n: counts.get(d) ?? 0 }));
+    }
+    return this.repo.activeCustomers(appId, range.bounds, types);
   }
 
   async summary(appId: string): Promise<AnalyticsSummaryDto> {

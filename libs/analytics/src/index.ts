@@ -2,6 +2,7 @@
 export { AnalyticsModule } from './analytics.module';
 export { AnalyticsService, SOURCE_LABELS } from './analytics.service';
 export { AnalyticsRollups } from './rollups/analytics-rollups';
+export { ActiveDays, ACTIVE_DAYS_QUEUE, MAX_TRACKED_ZONES, type ActiveDaysJob } from './rollups/active-days';
 export { AnalyticsRebuild, REBUILD_QUEUE, type RebuildJob, type RebuildResult } from './rollups/analytics-rebuild';
 export {
   ActivitiesAnalyticsDto,

@@ -1,6 +1,8 @@
 import { FieldIssue } from '@cdp/platform';
 import { nextDay, startOfDayUtc } from '@cdp/customers';
 
+export { nextDay, startOfDayUtc };
+
 export const INTERVALS = ['day', 'week', 'month'] as const;
 export type Interval = (typeof INTERVALS)[number];
 
@@ -106,3 +108,17 @@ export function bucketPlan(bounds: Date[]): { from: Date; to: Date; hourFrom: Da
 
 export const quarterOf = (t: number): number => Math.floor(t / QUARTER_MS) * QUARTER_MS;
 export const hourOf = (t: number): number => Math.floor(t / HOUR_MS) * HOUR_MS;
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day (`YYYY-MM-DD`) of instant `t` in `timeZone`. */
+export function localDayOf(t: number, timeZone: string): string {
+  let f = dayFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, f);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of f.formatToParts(new Date(t))) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}

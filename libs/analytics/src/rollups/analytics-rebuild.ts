@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ActivityTallies } from '@cdp/activities';
 import { CustomerTallies } from '@cdp/customers';
 import { Db, JobHandler, JobRunner, Sql, sql, type JobHandlerContract, type Tx } from '@cdp/platform';
+import { ActiveDays, lockReadModels } from './active-days';
 
 export const REBUILD_QUEUE = 'analytics.rebuild';
 export interface RebuildJob {
@@ -35,6 +36,7 @@ export class AnalyticsRebuild implements JobHandlerContract<RebuildJob> {
     private readonly jobs: JobRunner,
     private readonly customers: CustomerTallies,
     private readonly activities: ActivityTallies,
+    private readonly activeDays: ActiveDays,
   ) {}
 
   /** Queues a rebuild of the app (one at a time per app). */
@@ -51,9 +53,7 @@ export class AnalyticsRebuild implements JobHandlerContract<RebuildJob> {
   }
 
   private async rebuildIn(tx: Tx, appId: string): Promise<RebuildResult> {
-    await tx.run(
-      sql`lock table analytics_customer_ledger, analytics_customer_counts, analytics_customer_totals, analytics_activity_counts, analytics_activity_presence in exclusive mode`,
-    );
+    await lockReadModels(tx);
     for (const table of TABLES) await tx.run(sql`delete from ${Sql.raw(table)} where app_id = ${appId}`);
     let after: string | null = null;
     let customers = 0;
@@ -104,6 +104,7 @@ export class AnalyticsRebuild implements JobHandlerContract<RebuildJob> {
       from analytics_activity_presence p cross join (values (15), (60)) as g(grain)
       where p.app_id = ${appId}
       group by 1, 2, 3, 4`);
+    for (const zone of await this.activeDays.zones(tx, appId)) await this.activeDays.backfill(tx, appId, zone);
     return { customers, activities };
   }
 }

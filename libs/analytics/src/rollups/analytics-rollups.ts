@@ -3,6 +3,7 @@ import type { StoredActivity } from '@cdp/activities';
 import type { CreatedCustomerRef } from '@cdp/customers';
 import { sql, sqlArray, type Tx } from '@cdp/platform';
 import { hourOf, quarterOf } from '../intervals';
+import { ActiveDays } from './active-days';
 
 const GRAINS = [15, 60] as const;
 const bucketOf = (grain: number, t: number) => (grain === 15 ? quarterOf(t) : hourOf(t));
@@ -44,6 +45,8 @@ interface PresenceDelta {
  */
 @Injectable()
 export class AnalyticsRollups {
+  constructor(private readonly activeDays: ActiveDays) {}
+
   async customersCreated(tx: Tx, appId: string, customers: readonly CreatedCustomerRef[]): Promise<void> {
     if (!customers.length) return;
     const rows = [...customers]
@@ -85,20 +88,18 @@ export class AnalyticsRollups {
       from jsonb_to_recordset(${JSON.stringify(presence)}::jsonb) as x(customer_id uuid, type text, bucket timestamptz(3), n integer)
       on conflict (app_id, customer_id, type, bucket) do update set n = analytics_activity_presence.n + excluded.n`);
     await this.addActivities(tx, appId, deltas);
+    await this.activeDays.stored(
+      tx,
+      appId,
+      deltas.map((x) => ({ customerId: x.customerId, at: x.quarter })),
+    );
   }
 
   /** Takes away everything the customers added (their rows are being deleted or erased in `tx`). */
   async forgetCustomers(tx: Tx, appId: string, customerIds: readonly string[]): Promise<void> {
     if (!customerIds.length) return;
+    // The activity side first, then the customer side: the order every writer takes the tables in.
     const ids = sqlArray([...customerIds].sort(), 'uuid');
-    const gone = await tx.query<{ created_at: Date | string; channel_id: string; source: string }>(sql`
-      delete from analytics_customer_ledger where app_id = ${appId} and customer_id = any(${ids})
-      returning created_at, channel_id, source`);
-    await this.addCustomers(
-      tx,
-      appId,
-      gone.map((r) => ({ createdAt: new Date(r.created_at).getTime(), channelId: r.channel_id, source: r.source, d: -1 })),
-    );
     const presence = await tx.query<{ customer_id: string; type: string; bucket: Date | string; n: number }>(sql`
       delete from analytics_activity_presence where app_id = ${appId} and customer_id = any(${ids})
       returning customer_id, type, bucket, n`);
@@ -106,6 +107,15 @@ export class AnalyticsRollups {
       tx,
       appId,
       presence.map((r) => ({ customerId: r.customer_id, type: r.type, quarter: new Date(r.bucket).getTime(), d: -Number(r.n) })),
+    );
+    await this.activeDays.forget(tx, appId, customerIds);
+    const gone = await tx.query<{ created_at: Date | string; channel_id: string; source: string }>(sql`
+      delete from analytics_customer_ledger where app_id = ${appId} and customer_id = any(${ids})
+      returning created_at, channel_id, source`);
+    await this.addCustomers(
+      tx,
+      appId,
+      gone.map((r) => ({ createdAt: new Date(r.created_at).getTime(), channelId: r.channel_id, source: r.source, d: -1 })),
     );
   }
 

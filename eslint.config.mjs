@@ -19,6 +19,7 @@ const allowed = {
   groups: ['platform', 'access', 'channels', 'customers', 'merge'],
   webhooks: ['platform', 'access', 'channels', 'customers', 'merge', 'activities', 'groups'],
   privacy: ['platform', 'access', 'channels', 'customers', 'merge', 'activities', 'groups'],
+  analytics: ['platform', 'access', 'channels', 'customers', 'merge', 'activities', 'groups'],
 };
 const libs = Object.keys(allowed);
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessModule, PoliciesGuard } from '@cdp/access';
 import { ActivitiesModule } from '@cdp/activities';
+import { AnalyticsModule } from '@cdp/analytics';
 import { ChannelsModule } from '@cdp/channels';
 import { CustomersModule, SuppressionSecretModule } from '@cdp/customers';
 import { GroupsModule } from '@cdp/groups';
@@ -108,6 +109,7 @@ export class AppModule {
           retryScheduleMs: env.WEBHOOK_RETRY_SCHEDULE,
           timeoutMs: env.WEBHOOK_TIMEOUT_MS,
         }),
+        AnalyticsModule,
         HealthModule.register({ redisUrl: env.REDIS_URL }),
         ...(opts.imports ?? []),
       ],

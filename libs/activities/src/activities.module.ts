@@ -3,10 +3,9 @@ import { API_KEY_VERIFIER } from '@cdp/access';
 import { ChannelsModule } from '@cdp/channels';
 import { CustomersModule } from '@cdp/customers';
 import { MergeModule } from '@cdp/merge';
+import { ActivitiesCoreModule } from './activities-core.module';
 import { ACTIVITIES_OPTIONS, type ActivitiesModuleOptions } from './activities.options';
 import { ActivityTypesController } from './activity-types/activity-types.controller';
-import { ActivityTypesRepository } from './activity-types/activity-types.repository';
-import { ActivityTypesService } from './activity-types/activity-types.service';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
@@ -41,7 +40,7 @@ export class ActivitiesModule {
   static forRoot(options: ActivitiesModuleOptions): DynamicModule {
     return {
       module: ActivitiesModule,
-      imports: [ChannelsModule, CustomersModule, MergeModule],
+      imports: [ChannelsModule, CustomersModule, MergeModule, ActivitiesCoreModule],
       controllers: [
         ActivityTypesController,
         ApiKeysController,
@@ -53,8 +52,6 @@ export class ActivitiesModule {
       ],
       providers: [
         { provide: ACTIVITIES_OPTIONS, useValue: options },
-        ActivityTypesRepository,
-        ActivityTypesService,
         ApiKeysRepository,
         ApiKeysService,
         { provide: API_KEY_VERIFIER, useExisting: ApiKeysService },
@@ -74,7 +71,7 @@ export class ActivitiesModule {
         SegmentIngestionService,
         CustomerActivityReader,
       ],
-      exports: [API_KEY_VERIFIER, ActivityTypesService, EventIngestionService, CustomerActivityReader],
+      exports: [API_KEY_VERIFIER, ActivitiesCoreModule, EventIngestionService, CustomerActivityReader],
     };
   }
 }

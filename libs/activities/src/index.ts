@@ -11,6 +11,14 @@ export {
   isAvailableActivityType,
   type AvailableActivityType,
 } from './activity-types/available-types';
+export { ActivitiesCoreModule } from './activities-core.module';
+export {
+  ActivityWriteHooks,
+  ActivityTallies,
+  type ActivityWriteHook,
+  type StoredActivity,
+  type ActivityQuarterTally,
+} from './events/activity-write.hooks';
 export { EventIngestionService, type RejectionCode } from './events/event-ingestion.service';
 export { EventDto, IngestResultDto, MAX_EVENTS_PER_BATCH } from './events/event.dto';
 export { BatchTooLargeError, UnknownActivityTypeError } from './activities.errors';

@@ -9,6 +9,7 @@ import { CustomerActivityStore } from './customer-activity.store';
 import { CustomerChannelUsage } from './customer-channel-usage';
 import { CustomerDeletionHooks } from './customer-deletion.hooks';
 import { CustomerLinks } from './customer-links';
+import { CustomerTallies } from './customer-tallies';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
 import { CustomersService } from './customers.service';
@@ -48,6 +49,7 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
     CustomerConsent,
     Suppressions,
     CustomerErasure,
+    CustomerTallies,
     ...CUSTOMER_QUERY_PROVIDERS,
     ...IMPORT_EXPORT_PROVIDERS,
   ],
@@ -61,6 +63,7 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
     CustomerConsent,
     Suppressions,
     CustomerErasure,
+    CustomerTallies,
     ...CUSTOMER_QUERY_PROVIDERS,
   ],
 })

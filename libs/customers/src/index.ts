@@ -17,6 +17,7 @@ export { PropertyDefinitionsService } from './properties/property-definitions.se
 export { CustomerDeletionHooks, type CustomerDeletionHook, type DeletedCustomerRef } from './customer-deletion.hooks';
 export { CustomerLinks, type CustomerLinkRow, type CustomerLinkChange } from './customer-links';
 export { CustomerActivityStore, type ActivityTouch } from './customer-activity.store';
+export { CustomerTallies, type CreatedCustomerRef } from './customer-tallies';
 export {
   CustomerCreatedEvent,
   CustomerUpdatedEvent,

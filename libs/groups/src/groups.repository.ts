@@ -55,6 +55,11 @@ export class GroupsRepository {
       where app_id = ${appId} and id = ${id}::uuid returning ${GROUP_COLUMNS}`);
   }
 
+  async count(appId: string): Promise<number> {
+    const row = await this.db.one<{ n: number }>(sql`select count(*)::int as n from groups where app_id = ${appId}`);
+    return Number(row?.n ?? 0);
+  }
+
   async delete(appId: string, id: string): Promise<boolean> {
     return (await this.db.run(sql`delete from groups where app_id = ${appId} and id = ${id}::uuid`)) > 0;
   }

@@ -102,6 +102,11 @@ export class GroupsService implements OnModuleInit {
     return toGroupResponse(row);
   }
 
+  /** How many groups the app has (the analytics summary). */
+  count(appId: string): Promise<number> {
+    return this.repo.count(appId);
+  }
+
   async list(appId: string, q: { search?: string; limit?: number; cursor?: string }): Promise<Page<GroupDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const search = q.search === undefined ? '' : foldText(q.search);

@@ -22,6 +22,7 @@ export const API_TAGS = [
   { name: 'Segment', description: 'The Segment HTTP Tracking API, for Segment and RudderStack SDKs (X11)' },
   { name: 'Webhooks', description: 'Signed outgoing webhooks: endpoints, their secrets, the delivery log and redelivery (X12)' },
   { name: 'Data rights', description: "A person's data export, erasure, and the suppressions that keep an erased person out (X10)" },
+  { name: 'Analytics', description: 'Customers and activities per day, week or month, active customers, summary figures (AN1)' },
 ] as const;
 
 export const BEARER_SCHEME = 'bearer';

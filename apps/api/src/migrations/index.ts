@@ -12,6 +12,8 @@ import { Migration20261203000000JobInterruptions } from './Migration202612030000
 import { Migration20261204000000SegmentIngestion } from './Migration20261204000000SegmentIngestion';
 import { Migration20261205000000Webhooks } from './Migration20261205000000Webhooks';
 import { Migration20261206000000ConsentPrivacy } from './Migration20261206000000ConsentPrivacy';
+import { Migration20261207000000Analytics } from './Migration20261207000000Analytics';
+import { Migration20261207000000AnalyticsActiveDays } from './Migration20261207000000AnalyticsActiveDays';
 
 /**
  * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
@@ -31,4 +33,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204000000SegmentIngestion', class: Migration20261204000000SegmentIngestion },
   { name: 'Migration20261205000000Webhooks', class: Migration20261205000000Webhooks },
   { name: 'Migration20261206000000ConsentPrivacy', class: Migration20261206000000ConsentPrivacy },
+  { name: 'Migration20261207000000Analytics', class: Migration20261207000000Analytics },
+  { name: 'Migration20261207000000AnalyticsActiveDays', class: Migration20261207000000AnalyticsActiveDays },
 ];

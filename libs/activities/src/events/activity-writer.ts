@@ -4,6 +4,7 @@ import type { Tx } from '@cdp/platform';
 import { CONSENT_TYPES, CONVERSATION_TYPES } from '../activity-types/available-types';
 import { ConversationProjector, type StoredConversationEvent } from '../conversations/conversation-projector';
 import { ActivitiesRepository, type InsertedActivity, type NewActivity } from './activities.repository';
+import { ActivityWriteHooks } from './activity-write.hooks';
 import type { ConversationData } from './event-validation';
 
 export interface ActivityToWrite extends NewActivity {
@@ -15,7 +16,8 @@ export interface ActivityToWrite extends NewActivity {
  * whatever the batch size: the activities (one insert, duplicates skipped), the customers' last activity
  * (the customers lib's store, one upsert), the per-type summary (one upsert) and the conversations of the
  * conversation events that were stored, and the consent of the `consent.opted_in` / `consent.opted_out`
- * activities stored (the customers lib applies them: the newest time wins).
+ * activities stored (the customers lib applies them: the newest time wins), and the write hooks of the libs
+ * above (read models such as analytics).
  */
 @Injectable()
 export class ActivityWriter {
@@ -24,6 +26,7 @@ export class ActivityWriter {
     private readonly lastActivity: CustomerActivityStore,
     private readonly conversations: ConversationProjector,
     private readonly consent: CustomerConsent,
+    private readonly hooks: ActivityWriteHooks,
   ) {}
 
   async write(tx: Tx, appId: string, rows: ActivityToWrite[]): Promise<InsertedActivity[]> {
@@ -55,6 +58,11 @@ export class ActivityWriter {
         note: typeof r.data?.note === 'string' ? r.data.note.slice(0, 500) : null,
       }));
     if (consent.length) await this.consent.apply(tx, appId, consent);
+    await this.hooks.run(
+      tx,
+      appId,
+      inserted.map((a) => ({ customerId: a.customer_id, type: a.type, occurredAt: new Date(a.occurred_at) })),
+    );
     return inserted;
   }
 }

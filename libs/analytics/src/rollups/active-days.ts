@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { Db, JobHandler, JobRunner, sql, sqlArray, type JobHandlerContract, type Tx } from '@cdp/platform';
+import { localDayOf, nextDay, startOfDayUtc } from '../intervals';
+
+export const ACTIVE_DAYS_QUEUE = 'analytics.active-days';
+/** Zones tracked per app: each one adds an upsert to every activity batch. */
+export const MAX_TRACKED_ZONES = 4;
+
+export interface ActiveDaysJob {
+  appId: string;
+  zone: string;
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Distinct active customers per calendar day in a zone, answered from a counter per day. Distinct counts do
+ * not add up across hours, so they are kept per zone: for the zones the menu is asked in (the app's own, in
+ * practice), tracked from the first request, back-filled from the quarter-hour presence rows by a job, then
+ * upserted by the activity hook. Until a zone is ready (and for a fifth zone), the presence rows answer.
+ */
+@Injectable()
+@JobHandler(ACTIVE_DAYS_QUEUE)
+export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
+  constructor(
+    private readonly db: Db,
+    private readonly jobs: JobRunner,
+  ) {}
+
+  /** Counts per day of `days` when the zone is ready; otherwise `null`, and the zone is tracked (within the limit). */
+  async counts(appId: string, zone: string, days: string[]): Promise<Map<string, number> | null> {
+    const state = await this.db.one<{ ready: boolean }>(
+      sql`select ready from analytics_active_zones where app_id = ${appId} and zone = ${zone}`,
+    );
+    if (!state) {
+      await this.track(appId, zone);
+      return null;
+    }
+    if (!state.ready) return null;
+    const rows = await this.db.query<{ day: string; n: number }>(sql`
+      select day::text as day, n from analytics_active_day_counts
+      where app_id = ${appId} and zone = ${zone} and day >= ${days[0]}::date and day <= ${days[days.length - 1]}::date`);
+    return new Map(rows.map((r) => [r.day, Number(r.n)]));
+  }
+
+  private async track(appId: string, zone: string): Promise<void> {
+    const row = await this.db.one<{ n: number }>(sql`select count(*)::int as n from analytics_active_zones where app_id = ${appId}`);
+    if (Number(row?.n ?? 0) >= MAX_TRACKED_ZONES) return;
+    const added = await this.db.run(sql`
+      insert into analytics_active_zones (app_id, zone, ready, requested_at) values (${appId}, ${zone}, false, ${new Date()})
+      on conflict (app_id, zone) do nothing`);
+    if (added)
+      await this.jobs.enqueue<ActiveDaysJob>(
+        ACTIVE_DAYS_QUEUE,
+        { appId, zone },
+        { jobId: `analytics-active-${jobKey(appId)}-${jobKey(zone)}` },
+      );
+  }
+
+  async run(data: ActiveDaysJob): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      // Writers take these in this order too (presence, then the day rows), so the lock cannot deadlock with them.
+      await tx.run(sql`lock table analytics_activity_presence, analytics_active_days, analytics_active_day_counts in exclusive mode`);
+      await this.backfill(tx, data.appId, data.zone);
+    });
+  }
+
+  /** Recomputes a zone's days from the presence rows (in a transaction that holds the read models' lock). */
+  async backfill(tx: Tx, appId: string, zone: string): Promise<void> {
+    await tx.run(sql`delete from analytics_active_days where app_id = ${appId} and zone = ${zone}`);
+    await tx.run(sql`delete from analytics_active_day_counts where app_id = ${appId} and zone = ${zone}`);
+    const span = await tx.one<{ lo: Date | string | null; hi: Date | string | null }>(sql`
+      select min(bucket) as lo, max(bucket) as hi from analytics_activity_presence where app_id = ${appId}`);
+    if (span?.lo && span.hi) {
+      const days: string[] = [];
+      const last = localDayOf(new Date(span.hi).getTime(), zone);
+      for (let d = localDayOf(new Date(span.lo).getTime(), zone); d <= last; d = nextDay(d)) days.push(d);
+      const bounds = [...days, nextDay(last)].map((d) => startOfDayUtc(d, zone).toISOString());
+      await tx.run(sql`
+        insert into analytics_active_days (app_id, zone, day, customer_id)
+        select distinct ${appId}, ${zone}, (${sqlArray(days, 'text')})[width_bucket(bucket, ${sqlArray(bounds, 'timestamptz')})]::date, customer_id
+        from analytics_activity_presence where app_id = ${appId}`);
+      await tx.run(sql`
+        insert into analytics_active_day_counts (app_id, zone, day, n)
+        select app_id, zone, day, count(*) from analytics_active_days where app_id = ${appId} and zone = ${zone} group by 1, 2, 3`);
+    }
+    await tx.run(sql`update analytics_active_zones set ready = true where app_id = ${appId} and zone = ${zone}`);
+  }
+
+  /** The app's tracked zones (each activity batch and each deletion updates them all). */
+  async zones(tx: Tx, appId: string): Promise<string[]> {
+    return (await tx.query<{ zone: string }>(sql`select zone from analytics_active_zones where app_id = ${appId} order by zone`)).map(
+      (r) => r.zone,
+    );
+  }
+
+  /** Activities stored: each (zone, day, customer) not seen yet adds one to the day's count. */
+  async stored(tx: Tx, appId: string, activities: readonly { customerId: string; at: number }[]): Promise<void> {
+    if (!activities.length) return;
+    for (const zone of await this.zones(tx, appId)) {
+      const seen = new Map<string, { day: string; customer_id: string }>();
+      for (const a of activities) {
+        const day = localDayOf(a.at, zone);
+        seen.set(`${day}\n${a.customerId}`, { day, customer_id: a.customerId });
+      }
+      const rows = [...seen.entries()].sort(([a], [b]) => byText(a, b)).map(([, r]) => r);
+      const added = await tx.query<{ day: string }>(sql`
+        insert into analytics_active_days (app_id, zone, day, customer_id)
+        select ${appId}, ${zone}, x.day, x.customer_id
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(day date, customer_id uuid)
+        on conflict (app_id, zone, day, customer_id) do nothing
+        returning day::text as day`);
+      await this.add(
+        tx,
+        appId,
+        zone,
+        added.map((r) => r.day),
+        1,
+      );
+    }
+  }
+
+  /** Customers removed: their days are taken away. */
+  async forget(tx: Tx, appId: string, customerIds: readonly string[]): Promise<void> {
+    const gone = await tx.query<{ zone: string; day: string }>(sql`
+      delete from analytics_active_days where app_id = ${appId} and customer_id = any(${sqlArray(customerIds, 'uuid')})
+      returning zone, day::text as day`);
+    const byZone = new Map<string, string[]>();
+    for (const g of gone) {
+      const days = byZone.get(g.zone);
+      if (days) days.push(g.day);
+      else byZone.set(g.zone, [g.day]);
+    }
+    for (const [zone, days] of [...byZone.entries()].sort(([a], [b]) => byText(a, b))) await this.add(tx, appId, zone, days, -1);
+  }
+
+  private async add(tx: Tx, appId: string, zone: string, days: string[], sign: 1 | -1): Promise<void> {
+    if (!days.length) return;
+    const per = new Map<string, number>();
+    for (const d of days) per.set(d, (per.get(d) ?? 0) + sign);
+    const rows = [...per.entries()].sort(([a], [b]) => byText(a, b)).map(([day, n]) => ({ day, n }));
+    await tx.run(sql`
+      insert into analytics_active_day_counts (app_id, zone, day, n)
+      select ${appId}, ${zone}, x.day, x.n from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(day date, n integer)
+      on conflict (app_id, zone, day) do update set n = analytics_active_day_counts.n + excluded.n`);
+  }
+}
+
+const jobKey = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
+
+/**
+ * Every writer of the read models waits while a rebuild holds this (readers do not). The order is the one
+ * writers take the tables in (the activity side first, then the customer side), so that it cannot deadlock.
+ */
+export async function lockReadModels(tx: Tx): Promise<void> {
+  await tx.run(sql`
+    lock table analytics_activity_presence, analytics_activity_counts, analytics_active_days, analytics_active_day_counts,
+      analytics_customer_ledger, analytics_customer_counts, analytics_customer_totals in exclusive mode`);
+}

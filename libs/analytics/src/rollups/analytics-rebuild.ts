@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { ActivityTallies } from '@cdp/activities';
+import { CustomerTallies } from '@cdp/customers';
+import { Db, JobHandler, JobRunner, Sql, sql, type JobHandlerContract, type Tx } from '@cdp/platform';
+import { ActiveDays, lockReadModels } from './active-days';
+
+export const REBUILD_QUEUE = 'analytics.rebuild';
+export interface RebuildJob {
+  appId: string;
+}
+export interface RebuildResult {
+  customers: number;
+  activities: number;
+}
+
+const PAGE = 5000;
+const TABLES = [
+  'analytics_customer_ledger',
+  'analytics_customer_counts',
+  'analytics_customer_totals',
+  'analytics_activity_counts',
+  'analytics_activity_presence',
+];
+
+/**
+ * Builds an app's read models again from the base tables: for data that was loaded around the service (a
+ * bulk load, a restore) or written before the read models existed. One transaction: the analytics tables
+ * are locked against writers first, so a write either committed before (and is read here) or waits and is
+ * added after; the app's rows are replaced; readers keep the old figures until the commit.
+ */
+@Injectable()
+@JobHandler(REBUILD_QUEUE)
+export class AnalyticsRebuild implements JobHandlerContract<RebuildJob> {
+  constructor(
+    private readonly db: Db,
+    private readonly jobs: JobRunner,
+    private readonly customers: CustomerTallies,
+    private readonly activities: ActivityTallies,
+    private readonly activeDays: ActiveDays,
+  ) {}
+
+  /** Queues a rebuild of the app (one at a time per app). */
+  async enqueue(appId: string): Promise<void> {
+    await this.jobs.enqueue<RebuildJob>(REBUILD_QUEUE, { appId }, { jobId: `analytics-rebuild-${appId.replace(/[^A-Za-z0-9._-]/g, '_')}` });
+  }
+
+  async run(data: RebuildJob): Promise<void> {
+    await this.rebuild(data.appId);
+  }
+
+  rebuild(appId: string): Promise<RebuildResult> {
+    return this.db.transaction((tx) => this.rebuildIn(tx, appId));
+  }
+
+  private async rebuildIn(tx: Tx, appId: string): Promise<RebuildResult> {
+    await lockReadModels(tx);
+    for (const table of TABLES) await tx.run(sql`delete from ${Sql.raw(table)} where app_id = ${appId}`);
+    let after: string | null = null;
+    let customers = 0;
+    let activities = 0;
+    for (;;) {
+      const page = await this.customers.createdPage(tx, appId, after, PAGE);
+      if (!page.length) break;
+      after = page[page.length - 1].id;
+      customers += page.length;
+      const ledger = page.map((c) => ({
+        customer_id: c.id,
+        created_at: c.createdAt.toISOString(),
+        channel_id: c.channelId,
+        source: c.source,
+      }));
+      await tx.run(sql`
+        insert into analytics_customer_ledger (app_id, customer_id, created_at, channel_id, source)
+        select ${appId}, x.customer_id, x.created_at, x.channel_id, x.source
+        from jsonb_to_recordset(${JSON.stringify(ledger)}::jsonb) as x(customer_id uuid, created_at timestamptz(3), channel_id uuid, source text)`);
+      const tallies = await this.activities.byCustomerQuarter(
+        tx,
+        appId,
+        page.map((c) => c.id),
+      );
+      if (tallies.length) {
+        activities += tallies.reduce((s, t) => s + t.count, 0);
+        const presence = tallies.map((t) => ({ customer_id: t.customerId, type: t.type, bucket: t.bucket.toISOString(), n: t.count }));
+        await tx.run(sql`
+          insert into analytics_activity_presence (app_id, customer_id, type, bucket, n)
+          select ${appId}, x.customer_id, x.type, x.bucket, x.n
+          from jsonb_to_recordset(${JSON.stringify(presence)}::jsonb) as x(customer_id uuid, type text, bucket timestamptz(3), n integer)`);
+      }
+      if (page.length < PAGE) break;
+    }
+    // The counts follow from the ledger and the presence rows, summed in the database.
+    await tx.run(sql`
+      insert into analytics_customer_counts (app_id, grain, bucket, channel_id, source, n)
+      select ${appId}, g.grain, date_bin(make_interval(mins => g.grain), l.created_at, timestamptz '2000-01-01 00:00:00+00'), l.channel_id, l.source, count(*)
+      from analytics_customer_ledger l cross join (values (15), (60)) as g(grain)
+      where l.app_id = ${appId}
+      group by 1, 2, 3, 4, 5`);
+    await tx.run(sql`
+      insert into analytics_customer_totals (app_id, channel_id, source, n)
+      select ${appId}, channel_id, source, count(*) from analytics_customer_ledger where app_id = ${appId} group by 1, 2, 3`);
+    await tx.run(sql`
+      insert into analytics_activity_counts (app_id, grain, bucket, type, n)
+      select ${appId}, g.grain, date_bin(make_interval(mins => g.grain), p.bucket, timestamptz '2000-01-01 00:00:00+00'), p.type, sum(p.n)
+      from analytics_activity_presence p cross join (values (15), (60)) as g(grain)
+      where p.app_id = ${appId}
+      group by 1, 2, 3, 4`);
+    for (const zone of await this.activeDays.zones(tx, appId)) await this.activeDays.backfill(tx, appId, zone);
+    return { customers, activities };
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { sql, sqlArray, type Db, type Tx } from '@cdp/platform';
+
+/** A customer as the analytics read models count it. */
+export interface CreatedCustomerRef {
+  id: string;
+  channelId: string;
+  source: string;
+  createdAt: Date;
+}
+
+/**
+ * Counts over the customers tables that other libs need (the analytics lib's summary and the rebuild of its
+ * read models), named by intent so that only this lib writes SQL over those tables.
+ */
+@Injectable()
+export class CustomerTallies {
+  /** The app's customers in id order after `afterId`, at most `limit` of them (the read models' rebuild pages them). */
+  async createdPage(tx: Tx, appId: string, afterId: string | null, limit: number): Promise<CreatedCustomerRef[]> {
+    const rows = await tx.query<{ id: string; channel_id: string; source: string; created_at: Date | string }>(sql`
+      select id, channel_id, source, created_at from customers
+      where app_id = ${appId} ${afterId ? sql`and id > ${afterId}::uuid` : sql``}
+      order by id limit ${limit}`);
+    return rows.map((r) => ({ id: r.id, channelId: r.channel_id, source: r.source, createdAt: new Date(r.created_at) }));
+  }
+
+  /** The app's customers among `ids` with what the read models count (deleted ones are absent). */
+  async refs(tx: Tx, appId: string, ids: readonly string[]): Promise<CreatedCustomerRef[]> {
+    if (!ids.length) return [];
+    const rows = await tx.query<{ id: string; channel_id: string; source: string; created_at: Date | string }>(sql`
+      select id, channel_id, source, created_at from customers where app_id = ${appId} and id = any(${sqlArray(ids, 'uuid')})`);
+    return rows.map((r) => ({ id: r.id, channelId: r.channel_id, source: r.source, createdAt: new Date(r.created_at) }));
+  }
+
+  /** Customers that belong to a linked set (the partial index on `profile_id` serves it). */
+  async countLinked(db: Db | Tx, appId: string): Promise<number> {
+    const row = await db.one<{ n: string | number }>(sql`
+      select count(*) as n from customers where app_id = ${appId} and profile_id is not null`);
+    return Number(row?.n ?? 0);
+  }
+
+  /** Customers whose last activity is at or after `since` (index-only on `customer_activity`, PERFORMANCE.md rule 5). */
+  async countActiveSince(db: Db | Tx, appId: string, since: Date): Promise<number> {
+    const row = await db.one<{ n: string | number }>(sql`
+      select count(*) as n from customer_activity where app_id = ${appId} and last_activity_at >= ${since.toISOString()}::timestamptz`);
+    return Number(row?.n ?? 0);
+  }
+}

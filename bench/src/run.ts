@@ -143,7 +143,7 @@ async function startServices(store: BenchStore, dataDir: string, mail: MailSink,
   const base = `http://127.0.0.1:${port}`;
   const floorBase = `http://127.0.0.1:${floorPort}`;
   await waitHttp(`${base}/health`, service, 90_000);
-  await waitHttp(`${floorBase}/list?app=${BIG_APP}`, floor, 30_000);
+  await waitHttp(`${floorBase}/list?app=${BIG_APP}`, floor, 120_000);
   log(`service pid ${service.pid} on ${base}, floor on ${floorBase}`);
   return { service, base, floorBase, secret, tapFile };
 }

@@ -6,6 +6,7 @@ export * from './database/database.options';
 export { DatabaseModule, DATABASE_OPTIONS, buildOrmOptions } from './database/database.module';
 export { openPglite } from './database/pglite';
 export { Db, Tx, isUniqueViolation } from './database/db';
+export { EmbeddedMaintenance, upkeepOf, type TableState, type Upkeep } from './database/embedded-maintenance';
 export { retrying, isRetryableConflict, isForeignKeyViolation } from './database/retry';
 export { DomainEvent, EventType } from './outbox/domain-event';
 export { DomainEventHandler, type DomainEventHandlerContract, type DomainEventHandlerOptions } from './outbox/domain-event-handler';

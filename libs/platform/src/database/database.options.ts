@@ -11,6 +11,11 @@ export interface DatabaseOptions {
   /** Schema migrations, in order; run at start-up unless `migrate` is false. */
   migrations: MigrationObject[];
   migrate?: boolean;
+  /**
+   * PGlite only: analyse and vacuum the tables that are due, at start and every 30 s, as autovacuum does on
+   * PostgreSQL (`EmbeddedMaintenance`); on unless false.
+   */
+  maintenance?: boolean;
   /** Pool size for PostgreSQL. */
   poolMax?: number;
 }

@@ -56,4 +56,11 @@ describe('benchmark measurements and options', () => {
     expect(() => parseOptions(['--db', 'x; drop'])).toThrow(/--db/);
     expect(() => parseOptions(['--fast'])).toThrow(/unknown option/);
   });
+
+  it('runs the embedded backend at its own default scale (issue 17: 100,000 customers) unless told otherwise', () => {
+    expect(parseOptions([])).toMatchObject({ backend: 'pg', scale: 1 });
+    expect(parseOptions(['--backend', 'pglite'])).toMatchObject({ backend: 'pglite', scale: 0.1 });
+    expect(parseOptions(['--backend', 'pglite', '--scale', '0.001', '--check'])).toMatchObject({ scale: 0.001, check: true });
+    expect(() => parseOptions(['--backend', 'sqlite'])).toThrow(/--backend/);
+  });
 });

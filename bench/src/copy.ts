@@ -1,6 +1,4 @@
-import type { Client } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import type { Writable } from 'node:stream';
+import type { BenchSql, CopySink } from './sql';
 
 /** One value in PostgreSQL's COPY text format: `\N` for null, backslash, tab and line breaks escaped. */
 export function copyValue(v: unknown): string {
@@ -15,40 +13,25 @@ export function copyValue(v: unknown): string {
 }
 
 /**
- * A COPY ... FROM STDIN into one table with an explicit column list, fed row by row and buffered into large
- * chunks (one stream write per ~1 MB), waiting for the socket to drain when PostgreSQL is behind.
+ * COPY text for one table, fed row by row and handed to its sink in large chunks (about 1 MB over a `pg`
+ * stream, 8 MB per statement on PGlite), waiting for the sink when the database is behind.
  */
 export class CopyWriter {
   private buf: string[] = [];
   private size = 0;
-  private done: Promise<void>;
   rows = 0;
 
-  private constructor(
-    private readonly stream: Writable,
-    readonly table: string,
-  ) {
-    this.done = new Promise((resolve, reject) => {
-      stream.on('finish', () => resolve());
-      stream.on('error', reject);
-    });
-    // Errors surface through `done`; keep the process from treating an early one as unhandled.
-    this.done.catch(() => undefined);
-  }
+  private constructor(private readonly sink: CopySink) {}
 
-  static open(client: Client, table: string, columns: readonly string[]): CopyWriter {
-    const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
-    return new CopyWriter(stream, table);
+  static open(db: BenchSql, table: string, columns: readonly string[]): CopyWriter {
+    return new CopyWriter(db.copyIn(table, columns));
   }
 
   /** Adds one row (values in the column order given to `open`); resolves at once unless a flush must wait. */
   async row(values: readonly unknown[]): Promise<void> {
     let line = '';
     for (let i = 0; i < values.length; i++) line += (i ? '\t' : '') + copyValue(values[i]);
-    this.buf.push(line);
-    this.size += line.length + 1;
-    this.rows++;
-    if (this.size >= 1 << 20) await this.flush();
+    await this.raw(line);
   }
 
   /** A row already in COPY text form (no trailing newline). */
@@ -56,7 +39,7 @@ export class CopyWriter {
     this.buf.push(line);
     this.size += line.length + 1;
     this.rows++;
-    if (this.size >= 1 << 20) await this.flush();
+    if (this.size >= this.sink.chunkBytes) await this.flush();
   }
 
   private async flush(): Promise<void> {
@@ -64,15 +47,12 @@ export class CopyWriter {
     const chunk = this.buf.join('\n') + '\n';
     this.buf = [];
     this.size = 0;
-    if (!this.stream.write(chunk)) {
-      await Promise.race([new Promise<void>((r) => this.stream.once('drain', () => r())), this.done]);
-    }
+    await this.sink.write(chunk);
   }
 
   async end(): Promise<number> {
     await this.flush();
-    this.stream.end();
-    await this.done;
+    await this.sink.end();
     return this.rows;
   }
 }

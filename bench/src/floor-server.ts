@@ -1,14 +1,33 @@
 /**
  * The floor: the same answers as the service's six read paths from a minimal Fastify app running the best
- * hand-written SQL through `pg` (no Nest, no ORM, no authorisation, no validation). Started by the benchmark
- * as its own process beside the service and measured with the same load; service / floor is the price of
- * the framework, the checks and the service's SQL. Listens on `FLOOR_PORT`, reads `FLOOR_DATABASE_URL`.
+ * hand-written SQL (no Nest, no ORM, no authorisation, no validation). Started by the benchmark as its own
+ * process beside the service and measured with the same load; service / floor is the price of the framework,
+ * the checks and the service's SQL. Listens on `FLOOR_PORT`; reads PostgreSQL at `FLOOR_DATABASE_URL` through
+ * a `pg` pool of 10 (as the service), or, with `FLOOR_PGLITE_DIR`, an embedded PGlite opened in this process
+ * on a copy of the service's data (as the service opens its own).
  */
+import type { PGlite } from '@electric-sql/pglite';
 import Fastify from 'fastify';
 import { Pool } from 'pg';
+import { openPglite } from '@cdp/platform';
 
-const pool = new Pool({ connectionString: process.env.FLOOR_DATABASE_URL, max: 10 });
+interface Queryable {
+  query<T>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
+  end(): Promise<void>;
+}
+
+let pool: Queryable;
 const app = Fastify({ logger: false });
+
+async function connect(): Promise<Queryable> {
+  const dir = process.env.FLOOR_PGLITE_DIR;
+  if (!dir) return new Pool({ connectionString: process.env.FLOOR_DATABASE_URL, max: 10 });
+  const db: PGlite = await openPglite({ dataDir: dir });
+  return {
+    query: async <T>(text: string, values?: unknown[]) => ({ rows: (await db.query<T>(text, values ?? [])).rows }),
+    end: () => db.close(),
+  };
+}
 
 const COLUMNS = `c.id, c.channel_id, ch.type as channel_type, ch.name as channel_name, c.identifier, c.name, c.email,
   c.phone_number, c.source, c.platform, c.tags, c.properties, c.profile_id, c.main_channel, ca.last_activity_at,
@@ -144,7 +163,8 @@ app.get<{ Params: { id: string }; Querystring: { app: string } }>('/customers/:i
 });
 
 async function main(): Promise<void> {
-  const t = await pool.query(
+  pool = await connect();
+  const t = await pool.query<{ n: number }>(
     `select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name in ('groups', 'group_members')`,
   );
   withGroups = t.rows[0].n === 2;

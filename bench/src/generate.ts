@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { buildSearchText } from '@cdp/customers';
 import { CopyWriter, copyValue } from './copy';
 import {
@@ -22,6 +21,7 @@ import {
   type ChannelSpec,
 } from './dataset';
 import { Prng, uuidv7 } from './prng';
+import type { BenchSql } from './sql';
 
 export interface GenerateOptions {
   scale: number;
@@ -69,8 +69,8 @@ interface Layout {
 
 /** What one generation run shares between its steps. */
 interface Run {
-  main: Client;
-  side: Client;
+  main: BenchSql;
+  side: BenchSql;
   rng: Prng;
   seed: number;
   layout: Layout;
@@ -103,52 +103,46 @@ interface ActivityState {
  * time; the per-customer state tables (`customer_activity`, `customer_activity_types`) and the conversations
  * read model are derived from the same stream, so they agree with the activities exactly.
  */
-export async function generate(url: string, o: GenerateOptions): Promise<GenerateSummary> {
+export async function generate(main: BenchSql, side: BenchSql, o: GenerateOptions): Promise<GenerateSummary> {
   const t0 = Date.now();
-  const main = new Client({ connectionString: url });
-  const side = new Client({ connectionString: url });
-  await main.connect();
-  await side.connect();
-  try {
-    const columns = await tableColumns(main);
-    const apps = planApps(o.scale);
-    const rng = new Prng(o.seed);
+  const columns = await tableColumns(main);
+  const apps = planApps(o.scale);
+  const rng = new Prng(o.seed);
 
-    await main.query(`set maintenance_work_mem = '1GB'`);
-    await side.query(`set maintenance_work_mem = '1GB'`);
-    const saved =
-      o.loadMode === 'rebuild'
-        ? await dropIndexes(
-            main,
-            LOADED.filter((t) => columns.has(t)),
-          )
-        : undefined;
+  // PGlite's whole server lives in one WebAssembly heap: a smaller budget for the index builds there.
+  const budget = main.backend === 'pglite' ? '256MB' : '1GB';
+  await main.query(`set maintenance_work_mem = '${budget}'`);
+  if (side !== main) await side.query(`set maintenance_work_mem = '${budget}'`);
+  const saved =
+    o.loadMode === 'rebuild'
+      ? await dropIndexes(
+          main,
+          LOADED.filter((t) => columns.has(t)),
+        )
+      : undefined;
 
-    const summary = emptySummary(apps);
-    const channelIds = await insertChannelsAndProperties(main, apps, rng);
+  const summary = emptySummary(apps);
+  const channelIds = await insertChannelsAndProperties(main, apps, rng);
 
-    const tLoad = Date.now();
-    const run: Run = { main, side, rng, seed: o.seed, layout: copyLayout(columns), channelIds, summary, customerSeq: 0 };
-    for (const app of apps) {
-      await loadApp(run, app);
-      if (app.appId === BIG_APP)
-        o.log(
-          `  ${app.appId}: ${app.customers} customers, ${app.activities} activities loaded in ${((Date.now() - tLoad) / 1000).toFixed(1)} s`,
-        );
-    }
-    summary.seconds.load = (Date.now() - tLoad) / 1000;
-
-    const tIdx = Date.now();
-    if (saved) await restoreIndexes([main, side], saved, o.log);
-    summary.seconds.indexes = (Date.now() - tIdx) / 1000;
-    const tAn = Date.now();
-    await analyzeLoaded(main, side, columns);
-    summary.seconds.analyze = (Date.now() - tAn) / 1000;
-    summary.seconds.total = (Date.now() - t0) / 1000;
-    return summary;
-  } finally {
-    await Promise.allSettled([main.end(), side.end()]);
+  const tLoad = Date.now();
+  const run: Run = { main, side, rng, seed: o.seed, layout: copyLayout(columns), channelIds, summary, customerSeq: 0 };
+  for (const app of apps) {
+    await loadApp(run, app);
+    if (app.appId === BIG_APP)
+      o.log(
+        `  ${app.appId}: ${app.customers} customers, ${app.activities} activities loaded in ${((Date.now() - tLoad) / 1000).toFixed(1)} s`,
+      );
   }
+  summary.seconds.load = (Date.now() - tLoad) / 1000;
+
+  const tIdx = Date.now();
+  if (saved) await restoreIndexes(side === main ? [main] : [main, side], saved, o.log);
+  summary.seconds.indexes = (Date.now() - tIdx) / 1000;
+  const tAn = Date.now();
+  await analyzeLoaded(main, side, columns);
+  summary.seconds.analyze = (Date.now() - tAn) / 1000;
+  summary.seconds.total = (Date.now() - t0) / 1000;
+  return summary;
 }
 
 /** The big app first, then the small ones; their sizes at `scale` (with floors, so tiny scales still work). */
@@ -182,7 +176,7 @@ function emptySummary(apps: AppPlan[]): GenerateSummary {
 }
 
 /** Channels and property definitions of every app (a handful of rows each); answers each app's channel ids. */
-async function insertChannelsAndProperties(c: Client, apps: AppPlan[], rng: Prng): Promise<Map<string, string[]>> {
+async function insertChannelsAndProperties(c: BenchSql, apps: AppPlan[], rng: Prng): Promise<Map<string, string[]>> {
   const setupAt = new Date(DATA_END - DATA_SPAN_MS).toISOString();
   const channelIds = new Map<string, string[]>();
   for (const app of apps) {
@@ -461,15 +455,17 @@ async function writeCustomerState(run: Run, app: AppPlan, ids: string[], state: 
   await Promise.all([caw.end(), ctw.end()]);
 }
 
-async function analyzeLoaded(main: Client, side: Client, columns: Map<string, Set<string>>): Promise<void> {
+async function analyzeLoaded(main: BenchSql, side: BenchSql, columns: Map<string, Set<string>>): Promise<void> {
+  const each = (c: BenchSql, tables: string[]) =>
+    tables.reduce((p, t) => p.then(() => c.query(`analyze ${t}`)), Promise.resolve({ rows: [] }));
   await Promise.all([
-    main.query('analyze customers; analyze customer_activity'),
-    side.query('analyze activities; analyze customer_activity_types; analyze channels; analyze customer_properties'),
+    each(main, ['customers', 'customer_activity']),
+    each(side, ['activities', 'customer_activity_types', 'channels', 'customer_properties']),
   ]);
   for (const t of ['conversations', 'merge_profiles']) if (columns.has(t)) await main.query(`analyze ${t}`);
 }
 
-async function tableColumns(c: Client): Promise<Map<string, Set<string>>> {
+async function tableColumns(c: BenchSql): Promise<Map<string, Set<string>>> {
   const r = await c.query<{ table_name: string; column_name: string }>(
     `select table_name, column_name from information_schema.columns where table_schema = 'public'`,
   );
@@ -498,7 +494,7 @@ interface SavedSchema {
  * Drops the foreign keys touching the loaded tables, their primary/unique constraints and their indexes,
  * remembering the definitions (`pg_get_constraintdef` / `pg_get_indexdef`) to build them again after COPY.
  */
-async function dropIndexes(c: Client, tables: string[]): Promise<SavedSchema> {
+async function dropIndexes(c: BenchSql, tables: string[]): Promise<SavedSchema> {
   const cons = await c.query<{ table: string; name: string; def: string; kind: string }>(
     `select conrelid::regclass::text as table, conname as name, pg_get_constraintdef(oid) as def, contype as kind
        from pg_constraint
@@ -519,7 +515,7 @@ async function dropIndexes(c: Client, tables: string[]): Promise<SavedSchema> {
   return { constraints: cons.rows, indexes: idx.rows };
 }
 
-async function restoreIndexes(clients: Client[], s: SavedSchema, log: (m: string) => void): Promise<void> {
+async function restoreIndexes(clients: BenchSql[], s: SavedSchema, log: (m: string) => void): Promise<void> {
   // Keys first (foreign keys need the referenced unique indexes), then indexes two at a time (GIN builds are
   // single-threaded), then the foreign keys.
   const keys = s.constraints.filter((k) => k.kind !== 'f');

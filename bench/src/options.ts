@@ -1,5 +1,7 @@
 /** Command-line options of `npm run bench -- …` (bench/README.md). */
 export interface BenchOptions {
+  /** `pg`: PostgreSQL at DATABASE_URL; `pglite`: the embedded database, in a data directory of its own. */
+  backend: 'pg' | 'pglite';
   scale: number;
   seed: number;
   check: boolean;
@@ -13,11 +15,12 @@ export interface BenchOptions {
   only?: string[];
 }
 
-const USAGE = `usage: npm run bench -- [--scale 1] [--seed 42] [--duration 10] [--check] [--keep] [--reuse]
+const USAGE = `usage: npm run bench -- [--backend pg|pglite] [--scale 1 (pglite: 0.1)] [--seed 42] [--duration 10] [--check] [--keep] [--reuse]
                         [--concurrency 1,16] [--load-mode rebuild|indexed] [--db cdp_bench] [--only search,list]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const o: BenchOptions = {
+    backend: 'pg',
     scale: 1,
     seed: 42,
     check: false,
@@ -29,6 +32,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     db: 'cdp_bench',
   };
   let durationGiven = false;
+  let scaleGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -44,7 +48,14 @@ export function parseOptions(argv: string[]): BenchOptions {
     switch (a) {
       case '--scale':
         o.scale = num(0.0001, 10);
+        scaleGiven = true;
         break;
+      case '--backend': {
+        const b = value();
+        if (b !== 'pg' && b !== 'pglite') throw new Error(`--backend is pg or pglite\n${USAGE}`);
+        o.backend = b;
+        break;
+      }
       case '--seed':
         o.seed = Math.floor(num(0, 2 ** 32 - 1));
         break;
@@ -91,5 +102,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     }
   }
   if (o.check && !durationGiven) o.duration = 1.5;
+  // The embedded database's default size: 100,000 customers and 1,000,000 activities.
+  if (o.backend === 'pglite' && !scaleGiven) o.scale = 0.1;
   return o;
 }

@@ -1,21 +1,19 @@
 import 'reflect-metadata';
-import { MikroORM } from '@mikro-orm/core';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
-import { buildOrmOptions } from '@cdp/platform';
-import { MIGRATIONS } from '../../apps/api/src/migrations';
 import { mintToken } from '../../apps/api/src/cli/mint';
 import { BIG_APP } from './dataset';
-import { generate, type GenerateSummary } from './generate';
+import type { GenerateSummary } from './generate';
 import type { Measured } from './load';
 import { parseOptions, type BenchOptions } from './options';
 import { MailSink, peakRssMb, startNode, waitHttp, type Child } from './processes';
 import { markdown, summarise, verdicts, type Results, type RunNotes, type ScenarioResult } from './report';
 import { SCENARIOS, type Fixture, type Scenario } from './scenarios';
+import type { BenchSql } from './sql';
 import type { TappedQuery } from './sql-tap';
+import { benchStore, type BenchStore } from './store';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const log = (m: string) => process.stdout.write(m + '\n');
@@ -41,65 +39,85 @@ type Routes = Record<string, Record<string, unknown>>;
  */
 async function main(): Promise<number> {
   const o = parseOptions(process.argv.slice(2));
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('DATABASE_URL must name a PostgreSQL server (the benchmark creates its own database there)');
-  const benchUrl = withDatabase(adminUrl, o.db);
+  const store = benchStore(o);
   const outDir = o.check ? join(ROOT, 'bench', '.work') : join(ROOT, 'bench');
-  mkdirSync(join(outDir, 'plans'), { recursive: true });
+  const names = outputNames(o);
+  mkdirSync(join(outDir, names.plans), { recursive: true });
 
-  const genSummary = await prepareDatabase(adminUrl, benchUrl, o);
+  const genSummary = await store.prepare(log);
   const children: Child[] = [];
   const mail = new MailSink();
   const dataDir = mkdtempSync(join(tmpdir(), 'cdp-bench-'));
   try {
     await mail.start();
-    const svc = await startServices(benchUrl, dataDir, mail, children);
+    const svc = await startServices(store, dataDir, mail, children);
     const routes = await openApiRoutes(svc.base);
-    const fixture = await buildFixture(benchUrl, svc.base, svc.floorBase, svc.secret, mail, genSummary, routes);
+    const sql = await store.open();
+    let fixture: Fixture;
+    let notes: RunNotes;
+    let results: Results;
+    try {
+      fixture = await buildFixture(sql, svc.base, svc.floorBase, svc.secret, mail, genSummary, routes);
+      notes = {
+        requests: {},
+        floorMatches: {},
+        rssAfter: {},
+        settings: await serverSettings(sql),
+        planSource: '',
+        generation: genSummary ? generationNote(genSummary, o) : undefined,
+      };
+      results = {
+        scale: o.scale,
+        customers: genSummary?.customers ?? (await countRows(sql, 'customers')),
+        activities: genSummary?.activities ?? (await countRows(sql, 'activities')),
+        machine: describeMachine(o, notes.settings),
+        serviceRssMb: null,
+        scenarios: [],
+      };
+    } catch (e) {
+      await sql.close();
+      throw e;
+    }
 
     const selected = SCENARIOS.filter((s) => !o.only || o.only.includes(s.name));
     const missing = (s: Scenario) => !routes[s.route.path]?.[s.route.method];
     if (!fixture.apiKey && !missing(SCENARIOS.find((s) => s.name === 'ingest')!))
       log('warning: no API key could be created; ingest will fail');
 
-    const notes: RunNotes = {
-      requests: {},
-      floorMatches: {},
-      rssAfter: {},
-      settings: await serverSettings(benchUrl),
-      planSource: '',
-      generation: genSummary ? generationNote(genSummary, o) : undefined,
-    };
-    notes.planSource = await probeAnswersAndPlans(
-      svc,
-      fixture,
-      selected.filter((x) => x.read && !missing(x)),
-      notes,
-      join(outDir, 'plans'),
-      benchUrl,
-    );
+    try {
+      notes.planSource = await probeAnswersAndPlans(
+        svc,
+        fixture,
+        selected.filter((x) => x.read && !missing(x)),
+        notes,
+        join(outDir, names.plans),
+        sql,
+      );
+    } finally {
+      // The runner's own connection (or embedded copy) is closed before any measurement.
+      await sql.close();
+    }
 
-    const results: Results = {
-      scale: o.scale,
-      customers: genSummary?.customers ?? (await countCustomers(benchUrl)),
-      activities: genSummary?.activities ?? (await countActivities(benchUrl)),
-      machine: await describeMachine(benchUrl, notes.settings),
-      serviceRssMb: null,
-      scenarios: [],
-    };
     await measureScenarios(o, selected, missing, fixture, svc.service, notes, results);
     results.serviceRssMb = peakRssMb(svc.service.pid);
-    return writeReport(outDir, results, notes);
+    return writeReport(o, outDir, results, notes);
   } finally {
     for (const c of children.reverse()) await c.stop();
     await mail.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    if (!o.keep) await dropDatabase(adminUrl, o.db);
+    await store.dispose();
   }
 }
 
+/** Where a backend's results go: PostgreSQL's under the historical names, PGlite's beside them. */
+function outputNames(o: BenchOptions): { json: string; md: string; plans: string } {
+  return o.backend === 'pglite'
+    ? { json: 'results-pglite.json', md: 'RESULTS-pglite.md', plans: 'plans-pglite' }
+    : { json: 'results.json', md: 'RESULTS.md', plans: 'plans' };
+}
+
 /** Starts the built service (with the SQL tap preloaded) and the floor server, and waits until both answer. */
-async function startServices(benchUrl: string, dataDir: string, mail: MailSink, children: Child[]): Promise<Services> {
+async function startServices(store: BenchStore, dataDir: string, mail: MailSink, children: Child[]): Promise<Services> {
   const secret = randomBytes(24).toString('hex');
   const port = 4100 + Math.floor(Math.random() * 400);
   const floorPort = port + 500;
@@ -108,7 +126,7 @@ async function startServices(benchUrl: string, dataDir: string, mail: MailSink, 
     join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js'),
     {
       NODE_ENV: 'production',
-      DATABASE_URL: benchUrl,
+      ...store.serviceEnv(dataDir),
       JWT_SECRET: secret,
       SUPPRESSION_SECRET: randomBytes(24).toString('hex'),
       LOG_LEVEL: 'warn',
@@ -121,12 +139,12 @@ async function startServices(benchUrl: string, dataDir: string, mail: MailSink, 
     ['--require', join(__dirname, 'sql-tap.js')],
   );
   children.push(service);
-  const floor = startNode(join(__dirname, 'floor-server.js'), { FLOOR_DATABASE_URL: benchUrl, FLOOR_PORT: String(floorPort) });
+  const floor = startNode(join(__dirname, 'floor-server.js'), { ...store.floorEnv(dataDir), FLOOR_PORT: String(floorPort) });
   children.push(floor);
   const base = `http://127.0.0.1:${port}`;
   const floorBase = `http://127.0.0.1:${floorPort}`;
   await waitHttp(`${base}/health`, service, 90_000);
-  await waitHttp(`${floorBase}/list?app=${BIG_APP}`, floor, 30_000);
+  await waitHttp(`${floorBase}/list?app=${BIG_APP}`, floor, 120_000);
   log(`service pid ${service.pid} on ${base}, floor on ${floorBase}`);
   return { service, base, floorBase, secret, tapFile };
 }
@@ -148,7 +166,7 @@ async function probeAnswersAndPlans(
   reads: Scenario[],
   notes: RunNotes,
   plansDir: string,
-  benchUrl: string,
+  sql: BenchSql,
 ): Promise<string> {
   const windows: { name: string; from: number; to: number }[] = [];
   for (const s of reads) {
@@ -165,7 +183,7 @@ async function probeAnswersAndPlans(
   }
   svc.service.proc.kill('SIGUSR2');
   const tapped = await readTap(svc.tapFile);
-  return savePlans(benchUrl, tapped, windows, plansDir);
+  return savePlans(sql, tapped, windows, plansDir);
 }
 
 /** Every selected scenario at each concurrency (and its floor where it has one), appended to `results`. */
@@ -178,8 +196,11 @@ async function measureScenarios(
   notes: RunNotes,
   results: Results,
 ): Promise<void> {
-  for (const c of o.concurrency) {
+  for (const [round, level] of o.concurrency.entries()) {
     for (const s of selected) {
+      // A scenario with a concurrency of its own runs once, in the first round.
+      if (s.onlyConcurrency && round > 0) continue;
+      const c = s.onlyConcurrency ?? level;
       if (missing(s)) {
         results.scenarios.push(
           skipped(s, c, `${s.route.method.toUpperCase()} ${s.route.path} is not in the service's OpenAPI document yet`),
@@ -209,13 +230,14 @@ async function measureScenarios(
 }
 
 /** Writes results.json and RESULTS.md, prints the verdicts and any errors; answers the exit code (1 on errors). */
-function writeReport(outDir: string, results: Results, notes: RunNotes): number {
+function writeReport(o: BenchOptions, outDir: string, results: Results, notes: RunNotes): number {
   const failures = Object.entries(notes.requests).filter(([, v]) => v.errors > 0);
-  writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(join(outDir, 'RESULTS.md'), markdown(results, SCENARIOS, notes, new Date().toISOString()));
+  const names = outputNames(o);
+  writeFileSync(join(outDir, names.json), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(outDir, names.md), markdown(o.backend, results, SCENARIOS, notes, new Date().toISOString()));
   log('');
-  for (const v of verdicts(results, SCENARIOS)) log(v.line);
-  log(`\nresults: ${join(outDir, 'results.json')}, ${join(outDir, 'RESULTS.md')}, plans in ${join(outDir, 'plans')}`);
+  for (const v of verdicts(o.backend, results, SCENARIOS)) log(v.line);
+  log(`\nresults: ${join(outDir, names.json)}, ${join(outDir, names.md)}, plans in ${join(outDir, names.plans)}`);
   let exitCode = 0;
   if (failures.length) {
     for (const [k, v] of failures) log(`ERRORS in ${k}: ${v.errors} — ${v.samples.join(' | ')}`);
@@ -226,78 +248,8 @@ function writeReport(outDir: string, results: Results, notes: RunNotes): number 
   return exitCode;
 }
 
-function withDatabase(url: string, db: string): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
-/** Creates, migrates and fills the bench database; with `--reuse`, keeps one that holds the same seed and scale. */
-async function prepareDatabase(adminUrl: string, benchUrl: string, o: BenchOptions): Promise<GenerateSummary | undefined> {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  const meta = JSON.stringify({ seed: o.seed, scale: o.scale, migrations: MIGRATIONS.map((m) => m.name) });
-  try {
-    const found = await admin.query<{ comment: string | null }>(
-      `select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1`,
-      [o.db],
-    );
-    if (o.reuse && found.rows[0]?.comment === meta) {
-      log(`reusing database ${o.db} (seed ${o.seed}, scale ${o.scale})`);
-      return undefined;
-    }
-    // The name is checked to be a plain identifier (options.ts); it cannot be a bound parameter here.
-    await admin.query(`drop database if exists ${o.db} with (force)`);
-    await admin.query(`create database ${o.db}`);
-  } finally {
-    await admin.end();
-  }
-  const t = Date.now();
-  const orm = await MikroORM.init(await buildOrmOptions({ databaseUrl: benchUrl, migrations: MIGRATIONS }));
-  try {
-    await orm.getMigrator().up();
-  } finally {
-    await orm.close(true);
-  }
-  log(`migrated ${o.db} in ${Date.now() - t} ms; generating scale ${o.scale}, seed ${o.seed}, load mode ${o.loadMode}`);
-  const summary = await generate(benchUrl, { scale: o.scale, seed: o.seed, loadMode: o.loadMode, log });
-  log(
-    `generated in ${summary.seconds.total.toFixed(1)} s (COPY ${summary.seconds.load.toFixed(1)} s, indexes ${summary.seconds.indexes.toFixed(1)} s, analyze ${summary.seconds.analyze.toFixed(1)} s)`,
-  );
-  const admin2 = new Client({ connectionString: adminUrl });
-  await admin2.connect();
-  try {
-    await admin2.query(`comment on database ${o.db} is ${literal(meta)}`);
-  } finally {
-    await admin2.end();
-  }
-  return summary;
-}
-
-const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
-
-async function dropDatabase(adminUrl: string, db: string): Promise<void> {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${db} with (force)`);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 async function buildFixture(
-  url: string,
+  c: BenchSql,
   base: string,
   floor: string,
   secret: string,
@@ -306,7 +258,7 @@ async function buildFixture(
   routes: Routes,
 ): Promise<Fixture> {
   const token = mintToken(secret, { app: BIG_APP, role: 'admin', sub: 'bench', email: 'bench@bench.example.com', ttl: '6h' });
-  const data = await withClient(url, async (c) => {
+  const data = await (async () => {
     const wa = await c.query<{ id: string; name: string }>(
       `select id, name from channels where app_id = $1 and type = 'wa' order by created_at, id`,
       [BIG_APP],
@@ -322,7 +274,7 @@ async function buildFixture(
       [BIG_APP],
     );
     return { wa: wa.rows, sample: sample.rows.map((r) => r.id), pool: pool.rows.map((r) => r.id), cohort: cohort.rows[0].n };
-  });
+  })();
   let apiKey: string | undefined;
   if (routes['/v1/api-keys']?.post) {
     const r = await fetch(`${base}/v1/api-keys`, {
@@ -396,13 +348,13 @@ async function readTap(file: string): Promise<TappedQuery[]> {
  * (round trips) of the request.
  */
 async function savePlans(
-  url: string,
+  c: BenchSql,
   tapped: TappedQuery[],
   windows: { name: string; from: number; to: number }[],
   dir: string,
 ): Promise<string> {
   if (!tapped.length) return 'no statements were captured from the service.';
-  await withClient(url, async (c) => {
+  {
     for (const w of windows) {
       const stmts = tapped.filter((q) => q.at >= w.from && q.at <= w.to);
       const out: string[] = [`-- ${w.name}: ${stmts.length} statement(s) sent by the service for one request`, ''];
@@ -422,38 +374,34 @@ async function savePlans(
       }
       writeFileSync(join(dir, `${w.name}.txt`), out.join('\n'));
     }
-  });
+  }
   return "the service's own statements, recorded in the service process during one request per scenario (a `pg` query hook preloaded by the benchmark), then run here with EXPLAIN (ANALYZE, BUFFERS), warm.";
 }
 
-async function serverSettings(url: string): Promise<Record<string, string>> {
-  return withClient(url, async (c) => {
-    const out: Record<string, string> = {};
-    const v = await c.query<{ server_version: string }>('show server_version');
-    out.version = v.rows[0].server_version;
-    for (const k of ['shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'max_parallel_workers_per_gather']) {
-      const r = await c.query(`show ${k}`);
-      out[k] = String(Object.values(r.rows[0])[0]);
-    }
-    return out;
-  });
+async function serverSettings(c: BenchSql): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const v = await c.query<{ server_version: string }>('show server_version');
+  out.version = v.rows[0].server_version;
+  const keys = ['shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'max_parallel_workers_per_gather'];
+  if (c.backend === 'pglite') keys.push('enable_seqscan');
+  for (const k of keys) {
+    const r = await c.query(`show ${k}`);
+    out[k] = String(Object.values(r.rows[0])[0]);
+  }
+  return out;
 }
 
-async function describeMachine(_url: string, s: Record<string, string>): Promise<string> {
+function describeMachine(o: BenchOptions, s: Record<string, string>): string {
   const cpu = cpus();
-  return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, PostgreSQL ${s.version} (shared_buffers ${s.shared_buffers}, work_mem ${s.work_mem}, effective_cache_size ${s.effective_cache_size}, random_page_cost ${s.random_page_cost})`;
+  const db =
+    o.backend === 'pglite'
+      ? `embedded PGlite (PostgreSQL ${s.version}) in the service's process (shared_buffers ${s.shared_buffers}, work_mem ${s.work_mem}, enable_seqscan ${s.enable_seqscan})`
+      : `PostgreSQL ${s.version} (shared_buffers ${s.shared_buffers}, work_mem ${s.work_mem}, effective_cache_size ${s.effective_cache_size}, random_page_cost ${s.random_page_cost})`;
+  return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${db}`;
 }
 
-const countCustomers = (url: string) =>
-  withClient(
-    url,
-    async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from customers where app_id = $1`, [BIG_APP])).rows[0].n,
-  );
-const countActivities = (url: string) =>
-  withClient(
-    url,
-    async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from activities where app_id = $1`, [BIG_APP])).rows[0].n,
-  );
+const countRows = async (c: BenchSql, table: 'customers' | 'activities') =>
+  (await c.query<{ n: number }>(`select count(*)::int as n from ${table} where app_id = $1`, [BIG_APP])).rows[0].n;
 
 function generationNote(g: GenerateSummary, o: BenchOptions): string {
   return `${g.customers} + ${g.smallAppCustomers} customers, ${g.activities} + ${g.smallAppActivities} activities, ${g.conversations} conversations, ${g.linkedSets} linked pairs, cohort ${g.cohortSize}; ${g.seconds.total.toFixed(1)} s (COPY ${g.seconds.load.toFixed(1)} s, index builds ${g.seconds.indexes.toFixed(1)} s, ANALYZE ${g.seconds.analyze.toFixed(1)} s, load mode ${o.loadMode}, seed ${o.seed}).`;

@@ -16,6 +16,7 @@ export { openEmbedded, restoreFromSnapshot, type EmbeddedDatabase, type Embedded
 export { assertDataDirFree, lockDataDir, DataDirLockedError } from './database/data-dir-lock';
 export { SnapshotStore, type Snapshot } from './database/snapshots';
 export { Db, Tx, isUniqueViolation } from './database/db';
+export { EmbeddedMaintenance, upkeepOf, type TableState, type Upkeep } from './database/embedded-maintenance';
 export { retrying, isRetryableConflict, isForeignKeyViolation } from './database/retry';
 export { DomainEvent, EventType } from './outbox/domain-event';
 export { DomainEventHandler, type DomainEventHandlerContract, type DomainEventHandlerOptions } from './outbox/domain-event-handler';

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { CURSOR_CODEC, CursorCodec } from './cursor';
 import { DatabaseModule } from './database/database.module';
 import { Db } from './database/db';
+import { EmbeddedMaintenance } from './database/embedded-maintenance';
 import { DatabaseOptions } from './database/database.options';
 import { JobsModule } from './jobs/jobs.module';
 import type { JobsOptions } from './jobs/jobs.types';
@@ -36,8 +37,9 @@ export class PlatformModule {
         Db,
         { provide: OUTBOX_OPTIONS, useValue: resolveOutboxOptions(opts.outbox) },
         OutboxRelay,
+        EmbeddedMaintenance,
       ],
-      exports: [CURSOR_CODEC, DatabaseModule, Db, JobsModule, MailModule, OutboxRelay],
+      exports: [CURSOR_CODEC, DatabaseModule, Db, JobsModule, MailModule, OutboxRelay, EmbeddedMaintenance],
     };
   }
 }

@@ -24,6 +24,11 @@ export interface DatabaseOptions {
     /** Minutes between snapshots while the database changes; 0 takes none but at start and shutdown (default 15). */
     snapshotIntervalMinutes?: number;
   };
+  /**
+   * PGlite only: analyse and vacuum the tables that are due, at start and every 30 s, as autovacuum does on
+   * PostgreSQL (`EmbeddedMaintenance`); on unless false.
+   */
+  maintenance?: boolean;
   /** Pool size for PostgreSQL. */
   poolMax?: number;
 }

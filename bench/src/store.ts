@@ -1,0 +1,172 @@
+import { MikroORM } from '@mikro-orm/core';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { buildOrmOptions } from '@cdp/platform';
+import { MIGRATIONS } from '../../apps/api/src/migrations';
+import { generate, type GenerateSummary } from './generate';
+import type { BenchOptions } from './options';
+import { connectPg, openPgliteSql, type BenchSql } from './sql';
+
+/**
+ * The benchmark's own database on either backend: made (migrated and filled) or reused, opened for the runner's
+ * own statements (fixture, plans), handed to the service and the floor, and removed at the end.
+ */
+export interface BenchStore {
+  readonly backend: BenchOptions['backend'];
+  /** Creates, migrates and fills it; answers undefined when a kept one of the same seed, scale and migrations is reused. */
+  prepare(log: (m: string) => void): Promise<GenerateSummary | undefined>;
+  open(): Promise<BenchSql>;
+  /** Environment of the service, whose data directory is `dataDir`. */
+  serviceEnv(dataDir: string): Record<string, string>;
+  /** Environment of the floor process. */
+  floorEnv(dataDir: string): Record<string, string>;
+  /** Drops it, unless `--keep`. */
+  dispose(): Promise<void>;
+}
+
+export function benchStore(o: BenchOptions): BenchStore {
+  return o.backend === 'pglite' ? new PgliteStore(o) : new PgStore(o);
+}
+
+const meta = (o: BenchOptions) => JSON.stringify({ seed: o.seed, scale: o.scale, migrations: MIGRATIONS.map((m) => m.name) });
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+async function migrate(orm: MikroORM): Promise<void> {
+  try {
+    await orm.getMigrator().up();
+  } finally {
+    await orm.close(true);
+  }
+}
+
+class PgStore implements BenchStore {
+  readonly backend = 'pg' as const;
+  private readonly adminUrl: string;
+  private readonly url: string;
+
+  constructor(private readonly o: BenchOptions) {
+    const admin = process.env.DATABASE_URL;
+    if (!admin) throw new Error('DATABASE_URL must name a PostgreSQL server (the benchmark creates its own database there)');
+    this.adminUrl = admin;
+    const u = new URL(admin);
+    u.pathname = `/${o.db}`;
+    this.url = u.toString();
+  }
+
+  private async admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+    const c = new Client({ connectionString: this.adminUrl });
+    await c.connect();
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
+  }
+
+  async prepare(log: (m: string) => void): Promise<GenerateSummary | undefined> {
+    const { o } = this;
+    const reused = await this.admin(async (admin) => {
+      const found = await admin.query<{ comment: string | null }>(
+        `select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1`,
+        [o.db],
+      );
+      if (o.reuse && found.rows[0]?.comment === meta(o)) return true;
+      // The name is checked to be a plain identifier (options.ts); it cannot be a bound parameter here.
+      await admin.query(`drop database if exists ${o.db} with (force)`);
+      await admin.query(`create database ${o.db}`);
+      return false;
+    });
+    if (reused) {
+      log(`reusing database ${o.db} (seed ${o.seed}, scale ${o.scale})`);
+      return undefined;
+    }
+    const t = Date.now();
+    await migrate(await MikroORM.init(await buildOrmOptions({ databaseUrl: this.url, migrations: MIGRATIONS })));
+    log(`migrated ${o.db} in ${Date.now() - t} ms; generating scale ${o.scale}, seed ${o.seed}, load mode ${o.loadMode}`);
+    const [main, side] = await Promise.all([connectPg(this.url), connectPg(this.url)]);
+    let summary: GenerateSummary;
+    try {
+      summary = await generate(main, side, { scale: o.scale, seed: o.seed, loadMode: o.loadMode, log });
+    } finally {
+      await Promise.allSettled([main.close(), side.close()]);
+    }
+    await this.admin((a) => a.query(`comment on database ${o.db} is ${literal(meta(o))}`));
+    return summary;
+  }
+
+  open(): Promise<BenchSql> {
+    return connectPg(this.url);
+  }
+
+  serviceEnv(): Record<string, string> {
+    return { DATABASE_URL: this.url };
+  }
+
+  floorEnv(): Record<string, string> {
+    return { FLOOR_DATABASE_URL: this.url };
+  }
+
+  async dispose(): Promise<void> {
+    if (!this.o.keep) await this.admin((a) => a.query(`drop database if exists ${this.o.db} with (force)`));
+  }
+}
+
+/**
+ * PGlite: one data directory, made in this process and kept pristine; the service and the floor each open a
+ * copy of it (an embedded database has one owner), so a run's writes never reach the kept data.
+ */
+class PgliteStore implements BenchStore {
+  readonly backend = 'pglite' as const;
+  private readonly dir: string;
+
+  constructor(private readonly o: BenchOptions) {
+    this.dir = join(tmpdir(), `${o.db}-pglite`);
+  }
+
+  async prepare(log: (m: string) => void): Promise<GenerateSummary | undefined> {
+    const { o, dir } = this;
+    const metaFile = `${dir}.json`;
+    if (o.reuse && existsSync(metaFile) && readFileSync(metaFile, 'utf8') === meta(o)) {
+      log(`reusing the embedded database in ${dir} (seed ${o.seed}, scale ${o.scale})`);
+      return undefined;
+    }
+    rmSync(metaFile, { force: true });
+    rmSync(dir, { recursive: true, force: true });
+    const t = Date.now();
+    const sql = await openPgliteSql(dir);
+    try {
+      await migrate(await MikroORM.init(await buildOrmOptions({ pglite: sql.db, migrations: MIGRATIONS })));
+      log(`migrated the embedded database in ${dir} in ${Date.now() - t} ms; generating scale ${o.scale}, seed ${o.seed}`);
+      const summary = await generate(sql, sql, { scale: o.scale, seed: o.seed, loadMode: o.loadMode, log });
+      await sql.query('checkpoint');
+      writeFileSync(metaFile, meta(o));
+      return summary;
+    } finally {
+      await sql.close();
+    }
+  }
+
+  open(): Promise<BenchSql> {
+    return openPgliteSql(this.dir);
+  }
+
+  serviceEnv(dataDir: string): Record<string, string> {
+    // The service keeps its embedded database in DATA_DIR/pglite (app.module.ts).
+    cpSync(this.dir, join(dataDir, 'pglite'), { recursive: true });
+    return {};
+  }
+
+  floorEnv(dataDir: string): Record<string, string> {
+    const copy = join(dataDir, 'floor-pglite');
+    cpSync(this.dir, copy, { recursive: true });
+    return { FLOOR_PGLITE_DIR: copy };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.o.keep) return;
+    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(`${this.dir}.json`, { force: true });
+  }
+}

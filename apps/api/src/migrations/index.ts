@@ -8,6 +8,7 @@ import { Migration20261201040000Groups } from './Migration20261201040000Groups';
 import { Migration20261201050000ImportExport } from './Migration20261201050000ImportExport';
 import { Migration20261202000000Outbox } from './Migration20261202000000Outbox';
 import { Migration20261202010000TenantKeys } from './Migration20261202010000TenantKeys';
+import { Migration20261208000000PropertySlots } from './Migration20261208000000PropertySlots';
 
 /**
  * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
@@ -23,4 +24,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201050000ImportExport', class: Migration20261201050000ImportExport },
   { name: 'Migration20261202000000Outbox', class: Migration20261202000000Outbox },
   { name: 'Migration20261202010000TenantKeys', class: Migration20261202010000TenantKeys },
+  { name: 'Migration20261208000000PropertySlots', class: Migration20261208000000PropertySlots },
 ];

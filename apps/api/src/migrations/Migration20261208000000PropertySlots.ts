@@ -56,9 +56,11 @@ export class Migration20261208000000PropertySlots extends Migration {
         select app_id, key, row_number() over (partition by app_id order by created_at, key) as n
         from customer_properties where type in ('select', 'boolean')
       ) r where r.app_id = p.app_id and r.key = p.key and r.n <= ${SLOTS};`);
-    for (const n of slots)
-      this.addSql(`update customers c set slot${n} = c.properties ->> p.key
-        from customer_properties p where p.app_id = c.app_id and p.slot = ${n} and c.properties ? p.key;`);
+    // One pass over the customers of apps that have slots (a row rewritten once, not once per slot).
+    this.addSql(`update customers c set ${slots.map((n) => `slot${n} = c.properties ->> k.k${n}`).join(', ')}
+      from (select app_id, ${slots.map((n) => `max(key) filter (where slot = ${n}) as k${n}`).join(', ')}
+            from customer_properties where slot is not null group by app_id) k
+      where k.app_id = c.app_id and (${slots.map((n) => `c.properties ? k.k${n}`).join(' or ')});`);
 
     this.addSql(`create index customers_app_slots_idx on customers (app_id, ${slots.map((n) => `slot${n}`).join(', ')}, source, channel_id)
       include (id, created_at);`);

@@ -78,11 +78,43 @@ interface FilterBody {
   activity: { types: string[]; from: string; to: string };
 }
 
-function filterWhere(b: FilterBody): { sql: string; values: unknown[] } {
+/**
+ * The app's property slots (key → slot number), read once per app: the best hand-written SQL compares the slot
+ * columns where a property has one (a schema without slots answers an empty map, and containment is used).
+ */
+const slotMaps = new Map<string, Promise<Map<string, number>>>();
+function slotsOf(appId: string): Promise<Map<string, number>> {
+  let m = slotMaps.get(appId);
+  if (!m) {
+    m = pool
+      .query<{ key: string; slot: number }>(`select key, slot from customer_properties where app_id = $1 and slot is not null`, [appId])
+      .then((r) => new Map(r.rows.map((x) => [x.key, Number(x.slot)])))
+      .catch(() => new Map<string, number>());
+    slotMaps.set(appId, m);
+  }
+  return m;
+}
+
+async function filterWhere(b: FilterBody): Promise<{ sql: string; values: unknown[] }> {
+  const slots = await slotsOf(b.app);
+  const values: unknown[] = [b.app, b.channelIds, b.sources, b.activity.types, b.activity.from, b.activity.to];
+  const rest: Record<string, unknown> = {};
+  const slotted: string[] = [];
+  for (const [key, value] of Object.entries(b.contains)) {
+    const slot = slots.get(key);
+    if (slot && typeof value !== 'object') {
+      values.push(String(value));
+      slotted.push(`c.slot${slot} = $${values.length}`);
+    } else rest[key] = value;
+  }
+  if (Object.keys(rest).length) {
+    values.push(JSON.stringify(rest));
+    slotted.push(`c.properties @> $${values.length}::jsonb`);
+  }
   return {
-    sql: `c.app_id = $1 and c.channel_id = any($2::uuid[]) and c.source = any($3::text[]) and c.properties @> $4::jsonb
-      and c.id in (select customer_id from activities where app_id = $1 and type = any($5::text[]) and occurred_at >= $6::timestamptz and occurred_at < $7::timestamptz)`,
-    values: [b.app, b.channelIds, b.sources, JSON.stringify(b.contains), b.activity.types, b.activity.from, b.activity.to],
+    sql: `c.app_id = $1 and c.channel_id = any($2::uuid[]) and c.source = any($3::text[])${slotted.map((x) => ` and ${x}`).join('')}
+      and c.id in (select customer_id from activities where app_id = $1 and type = any($4::text[]) and occurred_at >= $5::timestamptz and occurred_at < $6::timestamptz)`,
+    values,
   };
 }
 
@@ -105,7 +137,7 @@ app.get<{ Querystring: { app: string } }>('/list', async (req) => {
 });
 
 app.post<{ Body: FilterBody }>('/filter', async (req) => {
-  const w = filterWhere(req.body);
+  const w = await filterWhere(req.body);
   const r = await pool.query<Row>(
     `select ${COLUMNS} from ${FROM} where ${w.sql} order by c.created_at desc, c.id desc limit ${PAGE + 1}`,
     w.values,
@@ -114,7 +146,7 @@ app.post<{ Body: FilterBody }>('/filter', async (req) => {
 });
 
 app.post<{ Body: FilterBody }>('/count', async (req) => {
-  const w = filterWhere(req.body);
+  const w = await filterWhere(req.body);
   const r = await pool.query<{ n: number }>(`select count(*)::int as n from customers c where ${w.sql}`, w.values);
   return { count: r.rows[0].n, capped: false };
 });

@@ -14,6 +14,7 @@ import { Migration20261205000000Webhooks } from './Migration20261205000000Webhoo
 import { Migration20261206000000ConsentPrivacy } from './Migration20261206000000ConsentPrivacy';
 import { Migration20261207000000Analytics } from './Migration20261207000000Analytics';
 import { Migration20261207000000AnalyticsActiveDays } from './Migration20261207000000AnalyticsActiveDays';
+import { Migration20261208000000PropertySlots } from './Migration20261208000000PropertySlots';
 
 /**
  * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
@@ -35,4 +36,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206000000ConsentPrivacy', class: Migration20261206000000ConsentPrivacy },
   { name: 'Migration20261207000000Analytics', class: Migration20261207000000Analytics },
   { name: 'Migration20261207000000AnalyticsActiveDays', class: Migration20261207000000AnalyticsActiveDays },
+  { name: 'Migration20261208000000PropertySlots', class: Migration20261208000000PropertySlots },
 ];

@@ -12,8 +12,9 @@ const COMPARE: Record<string, string> = { gt: '>', gte: '>=', lt: '<', lte: '<='
  *
  * - search: the folded term as a substring of `search_text` (trigram GIN); terms of 1–2 characters match the
  *   start of `search_text`, which begins with the folded name, i.e. a name prefix.
- * - properties: with `match: all` every `eq` merges into ONE containment `c.properties @> {...}` (served by the
- *   jsonb_path_ops GIN, PERFORMANCE.md rule 3); `neq`/`not_contains` also match customers without a value;
+ * - properties: `eq` on a select/boolean property that has a slot compares its slot column (one btree over the
+ *   app's slots, source and channel answers a combined filter from the index); with `match: all` every other
+ *   `eq` merges into ONE containment `c.properties @> {...}` (served by the jsonb_path_ops GIN, PERFORMANCE.md rule 3); `neq`/`not_contains` also match customers without a value;
  *   numbers compare as numeric (only values stored as numbers), dates as `YYYY-MM-DD` text in the C collation;
  *   `contains` is `ilike`, which folds ASCII case on every backend.
  * - contributed conditions (`activity`) come from the lib that owns their data, through the registry.
@@ -66,6 +67,10 @@ export class CustomerFilterCompiler {
     const parts: Sql[] = [];
     const merged: Record<string, unknown> = {};
     for (const c of conditions) {
+      if (c.operator === 'eq' && c.slot) {
+        parts.push(slotEquals(c.slot, c.value!));
+        continue;
+      }
       if (match === 'all' && c.operator === 'eq' && !(c.key in merged)) {
         Object.defineProperty(merged, c.key, { value: c.value, enumerable: true, writable: true, configurable: true });
         continue;
@@ -79,6 +84,12 @@ export class CustomerFilterCompiler {
       match === 'all' ? ' and ' : ' or ',
     );
   }
+}
+
+/** Equality on a promoted select/boolean property: its slot column holds `properties ->> key` (a trigger keeps it). */
+function slotEquals(slot: number, value: string | number | boolean): Sql {
+  if (!Number.isInteger(slot) || slot < 1 || slot > 4) throw new Error(`No property slot ${slot}`);
+  return sql`${Sql.raw(`c.slot${slot}`)} = ${String(value)}`;
 }
 
 function condition(c: ValidatedPropertyCondition): Sql {

@@ -26,6 +26,8 @@ export interface ValidatedPropertyCondition {
   operator: PropertyOperator;
   /** Absent for `is_set` / `is_not_set`; otherwise checked against the type. */
   value?: string | number | boolean;
+  /** The slot column mirroring this select/boolean property, when it has one (the compiler's btree path). */
+  slot?: number;
 }
 
 /** An activity condition as the filter validator hands it to its contributor: days already turned into instants. */

@@ -196,7 +196,14 @@ export class FilterValidator {
           ? { field: `${field}.value`, code: 'invalid_property_value', message: `${c.operator} needs a value` }
           : checkPropertyValue(def, c.value, `${field}.value`);
       if (issue) issues.push(issue);
-      else out.push({ key: def.key, type: def.type, operator: c.operator, value: c.value as string | number | boolean });
+      else
+        out.push({
+          key: def.key,
+          type: def.type,
+          operator: c.operator,
+          value: c.value as string | number | boolean,
+          ...(def.slot ? { slot: def.slot } : {}),
+        });
     });
     return out;
   }

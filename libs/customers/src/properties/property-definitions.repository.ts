@@ -7,9 +7,10 @@ interface DefinitionRow {
   label: string;
   type: PropertyType;
   options: string[] | string | null;
+  slot: number | null;
 }
 
-const COLUMNS = Sql.raw('key, label, type, options');
+const COLUMNS = Sql.raw('key, label, type, options, slot');
 
 /** SQL for `customer_properties` (definitions) and the customer values they govern. Scoped by app. */
 @Injectable()
@@ -94,5 +95,9 @@ export class PropertyDefinitionsRepository {
 
 function toDefinition(r: DefinitionRow): PropertyDefinition {
   const options = typeof r.options === 'string' ? (JSON.parse(r.options) as string[]) : r.options;
-  return options ? { key: r.key, label: r.label, type: r.type, options } : { key: r.key, label: r.label, type: r.type };
+  const d: PropertyDefinition = options
+    ? { key: r.key, label: r.label, type: r.type, options }
+    : { key: r.key, label: r.label, type: r.type };
+  if (r.slot !== null) d.slot = Number(r.slot);
+  return d;
 }

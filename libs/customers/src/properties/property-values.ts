@@ -10,6 +10,11 @@ export interface PropertyDefinition {
   type: PropertyType;
   /** The choices of a `select`; absent for every other type. */
   options?: string[];
+  /**
+   * The customer column (`slot1`..`slot4`) that mirrors this property's value as text, for the first four
+   * select/boolean definitions of an app (migration PropertySlots); equality filters read it from a btree.
+   */
+  slot?: number;
 }
 
 export const PROPERTY_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;

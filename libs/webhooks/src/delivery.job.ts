@@ -9,7 +9,9 @@ import { WebhooksRepository } from './webhooks.repository';
 /** A worker holds a webhook this long per attempt (well beyond the 10 s an attempt may take); renewed before each. */
 const LEASE_MS = 60_000;
 /** Deliveries one job sends before it hands the rest to a fresh job (other webhooks get their turn). */
-const PER_JOB = 50;
+const PER_JOB = 200;
+/** Pending deliveries read at once, in order (each attempt's record also renews the lease and re-reads the target). */
+const BATCH = 20;
 
 /**
  * Sends one webhook's due deliveries, oldest first, under a lease on the webhook (one sender per webhook,
@@ -27,27 +29,30 @@ export class DeliveryJobHandler implements JobHandlerContract<DeliveryJob> {
   ) {}
 
   async run({ appId, webhookId }: DeliveryJob): Promise<void> {
-    const token = randomUUID();
-    let target = await this.repo.claim(appId, webhookId, token, LEASE_MS);
+    const lease = { token: randomUUID(), ms: LEASE_MS };
+    let target = await this.repo.claim(appId, webhookId, lease.token, LEASE_MS);
     if (!target) return;
     try {
-      for (let sent = 0; sent < PER_JOB; sent++) {
-        const head = await this.repo.head(appId, webhookId);
-        if (!head || !head.due) return;
-        const outcome = await this.sender.send(target, head.id, head.body);
-        const next = this.judge(outcome, head.attempts + 1);
-        await this.repo.recordAttempt(appId, webhookId, head.id, next);
-        if (next.disable) return;
-        if (next.status === 'pending') {
-          this.dispatcher.wakeIn(next.retryInMs!);
-          return;
+      let sent = 0;
+      while (sent < PER_JOB) {
+        const batch = await this.repo.heads(appId, webhookId, BATCH);
+        if (!batch.length) return;
+        for (const head of batch) {
+          if (!head.due) return;
+          const outcome = await this.sender.send(target, head.id, head.body);
+          const next = this.judge(outcome, head.attempts + 1);
+          sent++;
+          target = await this.repo.recordAttempt(appId, webhookId, head.id, lease, next);
+          if (!target) return;
+          if (next.status === 'pending') {
+            this.dispatcher.wakeIn(next.retryInMs!);
+            return;
+          }
         }
-        target = await this.repo.claim(appId, webhookId, token, LEASE_MS);
-        if (!target) return;
       }
       this.dispatcher.wakeSoon();
     } finally {
-      await this.repo.release(appId, webhookId, token);
+      await this.repo.release(appId, webhookId, lease.token);
     }
   }
 

@@ -200,19 +200,24 @@ export class WebhooksRepository {
       update webhooks set lease_until = null, lease_token = null where app_id = ${appId} and id = ${id}::uuid and lease_token = ${token}::uuid`);
   }
 
-  /** The oldest pending delivery of a webhook: nothing after it goes out before it is settled. */
-  head(appId: string, webhookId: string): Promise<OutgoingDelivery | undefined> {
-    return this.db.one<OutgoingDelivery>(sql`
+  /** The oldest pending deliveries of a webhook, in order: nothing after the first goes out before it is settled. */
+  heads(appId: string, webhookId: string, limit: number): Promise<OutgoingDelivery[]> {
+    return this.db.query<OutgoingDelivery>(sql`
       select id, body, attempts, next_attempt_at, coalesce(next_attempt_at <= now(), true) as due from webhook_deliveries
       where app_id = ${appId} and webhook_id = ${webhookId}::uuid and status = 'pending'
-      order by seq limit 1`);
+      order by seq limit ${limit}`);
   }
 
-  /** The outcome of one attempt; a 410 disables the webhook in the same transaction. */
+  /**
+   * The outcome of one attempt and, in the same statement, the sender's lease renewed: answers the webhook's
+   * current target (a changed URL or a rotated secret applies from the next attempt), or nothing when the
+   * lease is lost, the webhook disabled or deleted. A 410 disables the webhook (no target then).
+   */
   async recordAttempt(
     appId: string,
     webhookId: string,
     deliveryId: string,
+    lease: { token: string; ms: number },
     o: {
       status: 'pending' | 'succeeded' | 'failed';
       statusCode: number | null;
@@ -220,19 +225,28 @@ export class WebhooksRepository {
       retryInMs: number | null;
       disable?: string;
     },
-  ): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.run(sql`
+  ): Promise<{ url: string; secret: string } | undefined> {
+    return this.db
+      .one<{ url: string; secret: string; enabled: boolean }>(
+        sql`
+      with attempt as (
         update webhook_deliveries set attempts = attempts + 1, status = ${o.status}, last_status_code = ${o.statusCode},
           last_error = ${o.error === null ? null : o.error.slice(0, 1000)},
           next_attempt_at = case when ${o.retryInMs === null}::boolean then null
             else now() + make_interval(secs => ${(o.retryInMs ?? 0) / 1000}::double precision) end,
           finished_at = case when ${o.status} = 'pending' then null else now() end
-        where app_id = ${appId} and id = ${deliveryId}::uuid and status = 'pending'`);
-      if (o.disable)
-        await tx.run(sql`
-          update webhooks set enabled = false, disabled_reason = ${o.disable}, updated_at = now()
-          where app_id = ${appId} and id = ${webhookId}::uuid`);
-    });
+        where app_id = ${appId} and id = ${deliveryId}::uuid and status = 'pending'
+        returning 1
+      )
+      -- The attempt above is written whether or not this finds the webhook (PostgreSQL runs every data-modifying WITH).
+      update webhooks set
+        lease_until = now() + make_interval(secs => ${lease.ms / 1000}::double precision),
+        enabled = enabled and ${!o.disable}::boolean,
+        disabled_reason = coalesce(${o.disable ?? null}, disabled_reason),
+        updated_at = case when ${!!o.disable}::boolean then now() else updated_at end
+      where app_id = ${appId} and id = ${webhookId}::uuid and lease_token = ${lease.token}::uuid and enabled
+      returning url, secret, enabled`,
+      )
+      .then((row) => (row?.enabled ? { url: row.url, secret: row.secret } : undefined));
   }
 }

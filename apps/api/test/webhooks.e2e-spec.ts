@@ -101,6 +101,41 @@ describe('Signed outgoing webhooks (X12, API.md "Webhooks")', () => {
     });
   });
 
+  it('X12, X9, X10 customer.consent_changed carries the customer and its new consent; customer.erased carries ids only', async () => {
+    const appId = newAppId();
+    const f = factories(t, appId);
+    const hook = await createWebhook(t, appId, { url: rx.url, events: ['customer.consent_changed', 'customer.erased'] });
+    rx.secret = hook.secret;
+    const c = await f.customer(await f.channel('wa'), { name: 'Siti Rahayu', email: 'siti@example.org' });
+    await t.http().put(`/v1/customers/${c.id}/consent`).set(t.auth(appId)).send({ status: 'opted_in' }).expect(200);
+    const [consent] = await receivedAtLeast(rx, 1);
+    expect(consent.payload).toEqual({
+      type: 'customer.consent_changed',
+      timestamp: expect.any(String),
+      data: expect.objectContaining({
+        customerId: c.id,
+        status: 'opted_in',
+        previousStatus: 'unknown',
+        source: 'api',
+        customer: expect.objectContaining({ id: c.id, consent: expect.objectContaining({ status: 'opted_in' }) }),
+      }),
+    });
+    const erased = await t.http().post(`/v1/customers/${c.id}/erase`).set(t.auth(appId)).send({ scope: 'self' });
+    expect(erased.status).toBe(200);
+    const got = await receivedAtLeast(rx, 2);
+    expectAllVerified(got);
+    const erasure = got.find((r) => (r.payload as { type: string }).type === 'customer.erased')!;
+    expect(erasure.payload).toEqual({
+      type: 'customer.erased',
+      timestamp: expect.any(String),
+      data: { customerIds: [c.id], profileId: null },
+    });
+    // Nothing personal leaves with the erasure.
+    expect(erasure.body).not.toContain('Siti');
+    expect(erasure.body).not.toContain('siti@example.org');
+    expect(erasure.body).not.toContain(c.identifier);
+  });
+
   it('X12 only the subscribed types are delivered; "*" gets every one, with ids and the changed resource', async () => {
     const appId = newAppId();
     const f = factories(t, appId);

@@ -1,7 +1,9 @@
 import { Injectable, type Type } from '@nestjs/common';
 import {
+  CustomerConsentChangedEvent,
   CustomerCreatedEvent,
   CustomerDeletedEvent,
+  CustomersErasedEvent,
   CustomersService,
   CustomerUpdatedEvent,
   toCustomerResponse,
@@ -21,9 +23,9 @@ interface Source {
 }
 
 /**
- * The webhook event types that have a domain event today. The others of `WEBHOOK_EVENT_TYPES` (consent,
- * erasure, groups, import, export) are accepted in subscriptions and join this table when their lib records
- * the event.
+ * The webhook event types that have a domain event today. The others of `WEBHOOK_EVENT_TYPES` (groups, import,
+ * export) are accepted in subscriptions and join this table when their lib records the event. `customer.erased`
+ * carries ids only (API.md): the person's rows are gone, and nothing personal may leave with the event.
  */
 const SOURCES = new Map<Type<DomainEvent>, Source>([
   [
@@ -35,6 +37,11 @@ const SOURCES = new Map<Type<DomainEvent>, Source>([
     { type: 'customer.updated', customers: { key: 'customer', ids: (e) => [(e as CustomerUpdatedEvent).customerId] } },
   ],
   [CustomerDeletedEvent, { type: 'customer.deleted' }],
+  [CustomersErasedEvent, { type: 'customer.erased' }],
+  [
+    CustomerConsentChangedEvent,
+    { type: 'customer.consent_changed', customers: { key: 'customer', ids: (e) => [(e as CustomerConsentChangedEvent).customerId] } },
+  ],
   [
     CustomersMergedEvent,
     {

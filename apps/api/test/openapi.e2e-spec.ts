@@ -72,19 +72,28 @@ describe('The served OpenAPI document (API.md "The served contract is exact")', 
     expect([...used].sort()).toEqual([...declared].sort());
   });
 
-  it('public operations say security: []; event ingestion takes the API key or a bearer token; the rest a bearer token', () => {
+  it('public operations say security: []; event ingestion takes the API key or a bearer token; the Segment paths (X11) the write key; the rest a bearer token', () => {
     const ops = operations(doc);
     const publicIds = ops.filter((o) => o.op.security?.length === 0).map((o) => o.op.operationId);
     expect(publicIds.sort()).toEqual(['downloadExport', 'getHealth', 'getOpenApiDocument']);
     for (const { op } of ops) {
       if (publicIds.includes(op.operationId)) continue;
-      const expected = op.operationId === 'ingestEvents' ? [{ 'api-key': [] }, { bearer: [] }] : [{ bearer: [] }];
+      const expected =
+        op.operationId === 'ingestEvents'
+          ? [{ 'api-key': [] }, { bearer: [] }]
+          : op.tags?.[0] === 'Segment'
+            ? [{ 'segment-write-key': [] }]
+            : [{ bearer: [] }];
       expect({ id: op.operationId, security: op.security }).toEqual({ id: op.operationId, security: expected });
     }
     expect(doc.components?.securitySchemes).toEqual({
       bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       'api-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }),
+      'segment-write-key': expect.objectContaining({ type: 'http', scheme: 'basic' }),
     });
+    // X11: the Segment-compatible paths, each with the write key (Basic auth) and nothing else.
+    const segment = ops.filter((o) => o.op.tags?.[0] === 'Segment').map((o) => `${o.method} ${o.path}`);
+    expect(segment.sort()).toEqual(['batch', 'identify', 'track', 'page', 'screen', 'group', 'alias'].map((p) => `post /v1/${p}`).sort());
   });
 
   it('every operation declares the problems of the HTTP layer and of authentication', () => {

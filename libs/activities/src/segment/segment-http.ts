@@ -26,7 +26,8 @@ function rateKey(req: FastifyRequest): string {
 /** Any body of these routes is read as JSON, as Segment's API does (RudderStack's SDK sends a gzip body without JSON's type). */
 const jsonBody: onRequestHookHandler = (req, _reply, done) => {
   const type = req.headers['content-type'];
-  if (typeof type !== 'string' || !/^application\/json\b/i.test(type)) req.headers['content-type'] = 'application/json';
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && (typeof type !== 'string' || !/^application\/json\b/i.test(type))) req.headers['content-type'] = 'application/json';
   done();
 };
 

@@ -98,8 +98,8 @@ export class SegmentIngestionService {
 
   async receive(req: SegmentRequest): Promise<SegmentResult> {
     const body = req.body;
+    const caller = await this.authenticate(req.authorization, isObject(body) ? body.writeKey : undefined);
     if (!isObject(body)) throw new BadRequestError('malformed_json', 'The body must be a JSON object');
-    const caller = await this.authenticate(req.authorization, body.writeKey);
     let raws: unknown[];
     if (req.pathType) raws = [body];
     else if (Array.isArray(body.batch)) raws = body.batch;

@@ -13,6 +13,8 @@ const AVAILABLE = [
   'ticket.created',
   'ticket.resolved',
   'crm.updated',
+  'consent.opted_in',
+  'consent.opted_out',
 ];
 
 describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A3, X7, C8)', () => {

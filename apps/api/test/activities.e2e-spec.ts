@@ -18,6 +18,8 @@ const AVAILABLE = [
   'account.associated',
   'customer.identified',
   'customer.aliased',
+  'consent.opted_in',
+  'consent.opted_out',
 ];
 
 describe('Activities: types, timeline and the activity filter (FEATURES.md A1, A3, X7, C8)', () => {

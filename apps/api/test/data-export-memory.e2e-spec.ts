@@ -73,8 +73,9 @@ describe('The data export of a person streams (API.md "Data rights"; X10)', () =
       `[measure] data export of ${ACTIVITIES.toLocaleString('en')} activities (${onRealServices ? 'PostgreSQL' : 'PGlite'}): ` +
         `${ms} ms, ${(body.bytes / MB).toFixed(1)} MB of JSON; RSS before ${(before / MB).toFixed(0)} MB, peak ${(peak / MB).toFixed(0)} MB (+${grew.toFixed(0)} MB)`,
     );
-    // Holding every activity (as rows, then as one string) would take several times the document's size; a
-    // stream holds one page of 1,000 at a time.
-    expect(grew).toBeLessThan(Math.max(64, (body.bytes / MB) * 2));
+    // Holding every activity (100,000 rows as objects, then the document as one string) takes well over 150 MB;
+    // a stream holds one page of 1,000 at a time (measured: +5 MB on PGlite, +46 MB on PostgreSQL, where the
+    // driver's buffers and a lazy GC count too).
+    expect(grew).toBeLessThan(96);
   }, 600_000);
 });

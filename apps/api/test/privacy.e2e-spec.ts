@@ -307,6 +307,43 @@ describe('Consent and the rights of a person (API.md "Consent", "Data rights"; X
     expect(yNow.body).toMatchObject({ linked: false, profileId: null, linkedCustomers: [] });
   });
 
+  it('X9: the broadcast audience replaces an opted-out main channel by an opted-in member of its set, and leaves out a set with nobody to reach', async () => {
+    const appId = newAppId();
+    const f = factories(t, appId);
+    const A = t.auth(appId);
+    expect((await enterprise(appId)).status).toBe(200);
+    const [wa, line, tg] = [await f.channel('wa'), await f.channel('line'), await f.channel('telegram')];
+    const setConsent = async (id: string, status: string) =>
+      expect((await t.http().put(`/v1/customers/${id}/consent`).set(A).send({ status })).status).toBe(200);
+    // Set 1: main (wa) opted out, the LINE member opted in, the Telegram member unknown: the LINE member is reached.
+    const main1 = await f.customer(wa);
+    const in1 = await f.customer(line);
+    const unknown1 = await f.customer(tg);
+    await f.merge(main1.id, [in1.id, unknown1.id]);
+    expect((await t.http().post(`/v1/customers/${main1.id}/main-channel`).set(A)).status).toBe(200);
+    await setConsent(main1.id, 'opted_out');
+    await setConsent(in1.id, 'opted_in');
+    // Set 2: main opted out, the other member opted out too: nobody of that person is reached.
+    const main2 = await f.customer(wa);
+    const out2 = await f.customer(line);
+    await f.merge(main2.id, [out2.id]);
+    expect((await t.http().post(`/v1/customers/${main2.id}/main-channel`).set(A)).status).toBe(200);
+    await setConsent(main2.id, 'opted_out');
+    await setConsent(out2.id, 'opted_out');
+    // An unlinked customer with unknown consent is reached.
+    const loose = await f.customer(wa);
+    const group = await f.group({ customerIds: [main1.id, unknown1.id, main2.id, out2.id, loose.id] });
+    const r = await t.http().get(`/v1/groups/${group.id}/broadcast-audience`).set(A);
+    expect(r.status).toBe(200);
+    expect(r.body.recipients.map((x: { customerId: string }) => x.customerId).sort()).toEqual([in1.id, loose.id].sort());
+    expect(r.body.recipients.find((x: { customerId: string }) => x.customerId === in1.id)).toEqual({
+      customerId: in1.id,
+      channelId: line,
+      identifier: in1.identifier,
+    });
+    expect(r.body).toMatchObject({ memberCount: 5, recipientCount: 2, excludedOptedOut: 3 });
+  });
+
   it('X10: only admins export, erase and see suppressions; every role may set consent', async () => {
     const appId = newAppId();
     const f = factories(t, appId);

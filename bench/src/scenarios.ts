@@ -275,7 +275,7 @@ function duringIngest(name: string, path: (f: Fixture) => string, tagBase: numbe
       while (ingesting) {
         const t = performance.now();
         try {
-          const res = await fetch(f.service + path(f), { headers: auth(f) });
+          const res = await fetch(f.service + path(f), { headers: auth(f), signal: AbortSignal.timeout(30_000) });
           await res.arrayBuffer();
           if (res.ok) latencies.push(performance.now() - t);
           else {

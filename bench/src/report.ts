@@ -154,6 +154,6 @@ export function markdown(backend: Backend, results: Results, scenarios: Scenario
       );
     lines.push('');
   }
-  lines.push(`Plans: \`plans/<scenario>.txt\` — ${notes.planSource}`, '');
+  lines.push(`Plans: \`${backend === 'pglite' ? 'plans-pglite' : 'plans'}/<scenario>.txt\` — ${notes.planSource}`, '');
   return lines.join('\n');
 }

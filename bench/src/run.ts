@@ -375,7 +375,7 @@ async function savePlans(
       writeFileSync(join(dir, `${w.name}.txt`), out.join('\n'));
     }
   }
-  return "the service's own statements, recorded in the service process during one request per scenario (a `pg` query hook preloaded by the benchmark), then run here with EXPLAIN (ANALYZE, BUFFERS), warm.";
+  return `the service's own statements, recorded in the service process during one request per scenario (a query hook on \`pg\` and PGlite preloaded by the benchmark), then run ${c.backend === 'pglite' ? "on the kept embedded database, in the benchmark's process," : 'here'} with EXPLAIN (ANALYZE, BUFFERS), warm; statements of the service's background work (outbox relay, table upkeep) that fell in the same moment are listed too.`;
 }
 
 async function serverSettings(c: BenchSql): Promise<Record<string, string>> {

@@ -10,6 +10,7 @@ import { Migration20261202000000Outbox } from './Migration20261202000000Outbox';
 import { Migration20261202010000TenantKeys } from './Migration20261202010000TenantKeys';
 import { Migration20261207000000Analytics } from './Migration20261207000000Analytics';
 import { Migration20261207000000AnalyticsActiveDays } from './Migration20261207000000AnalyticsActiveDays';
+import { Migration20261207000000AnalyticsZoneDays } from './Migration20261207000000AnalyticsZoneDays';
 
 /**
  * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
@@ -27,4 +28,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202010000TenantKeys', class: Migration20261202010000TenantKeys },
   { name: 'Migration20261207000000Analytics', class: Migration20261207000000Analytics },
   { name: 'Migration20261207000000AnalyticsActiveDays', class: Migration20261207000000AnalyticsActiveDays },
+  { name: 'Migration20261207000000AnalyticsZoneDays', class: Migration20261207000000AnalyticsZoneDays },
 ];

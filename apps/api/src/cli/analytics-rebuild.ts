@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const r = await app.get(AnalyticsRebuild).rebuild(appId);
     process.stdout.write(
-      `Rebuilt the analytics of app "${appId}": ${r.customers} customer(s), ${r.activities} activit(ies) in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+      `Rebuilt the analytics of app "${appId}": ${r.customers} customer(s), ${r.activities} activities in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
     );
   } finally {
     await app.close();

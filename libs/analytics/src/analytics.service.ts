@@ -16,7 +16,7 @@ import type {
   CustomersAnalyticsQueryDto,
   GroupBy,
 } from './dto/analytics.dto';
-import { intervalsOf, rangeIssues, type Interval, type IntervalBucket } from './intervals';
+import { intervalsOf, mondayOf, nextDay, rangeIssues, type Interval, type IntervalBucket } from './intervals';
 import { ActiveDays } from './rollups/active-days';
 
 export const SOURCE_LABELS: Record<CustomerSource, string> = {
@@ -57,7 +57,7 @@ export class AnalyticsService {
   async customers(appId: string, q: CustomersAnalyticsQueryDto): Promise<CustomersAnalyticsDto> {
     const range = await this.range(appId, q);
     const groupBy: GroupBy = q.groupBy ?? 'source';
-    const [rows, channels] = await Promise.all([this.repo.customerCounts(appId, range.bounds), this.channels.list(appId)]);
+    const [rows, channels] = await Promise.all([this.customerCounts(appId, range), this.channels.list(appId)]);
     const channelById = new Map(channels.map((c) => [c.id, c]));
     const typeNames = new Map(this.channels.types().map((t) => [t.type, t.name]));
     const keyOf = (r: { channel_id: string; source: string }): string =>
@@ -80,7 +80,7 @@ export class AnalyticsService {
     const range = await this.range(appId, q);
     if (types) await this.activityTypes.requireKnown(appId, types, 'types');
     const [rows, active, names] = await Promise.all([
-      this.repo.activityCounts(appId, range.bounds, types),
+      this.activityCounts(appId, range, types),
       this.active(appId, range, types),
       this.activityTypes.names(appId),
     ]);
@@ -94,6 +94,21 @@ export class AnalyticsService {
     return { ...this.head(range), total: sumSeries(series), series, activeCustomers: this.points(range, active) };
   }
 
+  /** Customers created per interval and (channel, source): from the zone's day rows once ready, else hours and quarter hours. */
+  private async customerCounts(appId: string, range: Range) {
+    if (!(await this.activeDays.ready(appId, range.timezone))) return this.repo.customerCounts(appId, range.bounds);
+    const index = dayIndex(range);
+    const rows = await this.activeDays.customerDays(appId, range.timezone, range.from, range.to);
+    return rows.map((r) => ({ i: index.get(r.day) ?? 0, channel_id: r.channel_id, source: r.source, n: Number(r.n) }));
+  }
+
+  private async activityCounts(appId: string, range: Range, types: string[] | null) {
+    if (!(await this.activeDays.ready(appId, range.timezone))) return this.repo.activityCounts(appId, range.bounds, types);
+    const index = dayIndex(range);
+    const rows = await this.activeDays.activityDays(appId, range.timezone, range.from, range.to, types);
+    return rows.map((r) => ({ i: index.get(r.day) ?? 0, type: r.type, n: Number(r.n) }));
+  }
+
   /**
    * Distinct active customers per interval: by day over all types from the zone's day counts once it is
    * ready; otherwise (weeks, months, chosen types, a zone not back-filled yet) from the quarter-hour presence.
@@ -101,8 +116,10 @@ export class AnalyticsService {
   private async active(appId: string, range: Range, types: string[] | null): Promise<{ i: number; n: number }[]> {
     if (range.interval === 'day' && !types) {
       const days = range.buckets.map((b) => b.start);
-      const counts = await this.activeDays.counts(appId, range.timezone, days);
-      if (counts) return days.map((d, j) => ({ i: j + 1, n: counts.get(d) ?? 0 }));
+      if (await this.activeDays.ready(appId, range.timezone)) {
+        const counts = await this.activeDays.counts(appId, range.timezone, days);
+        return days.map((d, j) => ({ i: j + 1, n: counts.get(d) ?? 0 }));
+      }
     }
     return this.repo.activeCustomers(appId, range.bounds, types);
   }
@@ -167,6 +184,17 @@ export class AnalyticsService {
     for (const row of rows) if (row.i >= 1 && row.i <= r.buckets.length) counts[row.i - 1] += row.n;
     return r.buckets.map((b, j) => ({ start: b.start, count: counts[j] }));
   }
+}
+
+/** Each day of the range → the 1-based number of its interval. */
+function dayIndex(r: Range): Map<string, number> {
+  const byStart = new Map(r.buckets.map((b, j) => [b.start, j + 1]));
+  const out = new Map<string, number>();
+  for (let d = r.from; d <= r.to; d = nextDay(d)) {
+    const name = r.interval === 'day' ? d : r.interval === 'week' ? mondayOf(d) : `${d.slice(0, 8)}01`;
+    out.set(d, byStart.get(name) ?? 0);
+  }
+  return out;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

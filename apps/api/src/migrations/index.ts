@@ -14,6 +14,7 @@ import { Migration20261205000000Webhooks } from './Migration20261205000000Webhoo
 import { Migration20261206000000ConsentPrivacy } from './Migration20261206000000ConsentPrivacy';
 import { Migration20261207000000Analytics } from './Migration20261207000000Analytics';
 import { Migration20261207000000AnalyticsActiveDays } from './Migration20261207000000AnalyticsActiveDays';
+import { Migration20261207000000AnalyticsZoneDays } from './Migration20261207000000AnalyticsZoneDays';
 import { Migration20261208000000PropertySlots } from './Migration20261208000000PropertySlots';
 
 /**
@@ -36,5 +37,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206000000ConsentPrivacy', class: Migration20261206000000ConsentPrivacy },
   { name: 'Migration20261207000000Analytics', class: Migration20261207000000Analytics },
   { name: 'Migration20261207000000AnalyticsActiveDays', class: Migration20261207000000AnalyticsActiveDays },
+  { name: 'Migration20261207000000AnalyticsZoneDays', class: Migration20261207000000AnalyticsZoneDays },
   { name: 'Migration20261208000000PropertySlots', class: Migration20261208000000PropertySlots },
 ];

@@ -27,16 +27,17 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
     private readonly jobs: JobRunner,
   ) {}
 
-  /** Counts per day of `days` when the zone is ready; otherwise `null`, and the zone is tracked (within the limit). */
-  async counts(appId: string, zone: string, days: string[]): Promise<Map<string, number> | null> {
+  /** Whether the zone's day rows are complete; a zone asked for the first time is tracked (within the limit). */
+  async ready(appId: string, zone: string): Promise<boolean> {
     const state = await this.db.one<{ ready: boolean }>(
       sql`select ready from analytics_active_zones where app_id = ${appId} and zone = ${zone}`,
     );
-    if (!state) {
-      await this.track(appId, zone);
-      return null;
-    }
-    if (!state.ready) return null;
+    if (!state) await this.track(appId, zone);
+    return !!state?.ready;
+  }
+
+  /** Active customers per day of `days` (the zone ready). */
+  async counts(appId: string, zone: string, days: string[]): Promise<Map<string, number>> {
     const rows = await this.db.query<{ day: string; n: number }>(sql`
       select day::text as day, n from analytics_active_day_counts
       where app_id = ${appId} and zone = ${zone} and day >= ${days[0]}::date and day <= ${days[days.length - 1]}::date`);
@@ -59,8 +60,10 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
 
   async run(data: ActiveDaysJob): Promise<void> {
     await this.db.transaction(async (tx) => {
-      // Writers take these in this order too (presence, then the day rows), so the lock cannot deadlock with them.
-      await tx.run(sql`lock table analytics_activity_presence, analytics_active_days, analytics_active_day_counts in exclusive mode`);
+      // Writers take these in this order too, so the lock cannot deadlock with them.
+      await tx.run(sql`
+        lock table analytics_activity_presence, analytics_zone_activity_days, analytics_active_days, analytics_active_day_counts,
+          analytics_customer_ledger, analytics_zone_customer_days in exclusive mode`);
       await this.backfill(tx, data.appId, data.zone);
     });
   }
@@ -69,8 +72,13 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
   async backfill(tx: Tx, appId: string, zone: string): Promise<void> {
     await tx.run(sql`delete from analytics_active_days where app_id = ${appId} and zone = ${zone}`);
     await tx.run(sql`delete from analytics_active_day_counts where app_id = ${appId} and zone = ${zone}`);
+    await tx.run(sql`delete from analytics_zone_activity_days where app_id = ${appId} and zone = ${zone}`);
+    await tx.run(sql`delete from analytics_zone_customer_days where app_id = ${appId} and zone = ${zone}`);
     const span = await tx.one<{ lo: Date | string | null; hi: Date | string | null }>(sql`
-      select min(bucket) as lo, max(bucket) as hi from analytics_activity_presence where app_id = ${appId}`);
+      select least((select min(bucket) from analytics_activity_presence where app_id = ${appId}),
+                   (select min(created_at) from analytics_customer_ledger where app_id = ${appId})) as lo,
+             greatest((select max(bucket) from analytics_activity_presence where app_id = ${appId}),
+                      (select max(created_at) from analytics_customer_ledger where app_id = ${appId})) as hi`);
     if (span?.lo && span.hi) {
       const days: string[] = [];
       const last = localDayOf(new Date(span.hi).getTime(), zone);
@@ -83,6 +91,14 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
       await tx.run(sql`
         insert into analytics_active_day_counts (app_id, zone, day, n)
         select app_id, zone, day, count(*) from analytics_active_days where app_id = ${appId} and zone = ${zone} group by 1, 2, 3`);
+      await tx.run(sql`
+        insert into analytics_zone_activity_days (app_id, zone, day, type, n)
+        select ${appId}, ${zone}, (${sqlArray(days, 'text')})[width_bucket(bucket, ${sqlArray(bounds, 'timestamptz')})]::date, type, sum(n)
+        from analytics_activity_presence where app_id = ${appId} group by 3, 4`);
+      await tx.run(sql`
+        insert into analytics_zone_customer_days (app_id, zone, day, channel_id, source, n)
+        select ${appId}, ${zone}, (${sqlArray(days, 'text')})[width_bucket(created_at, ${sqlArray(bounds, 'timestamptz')})]::date, channel_id, source, count(*)
+        from analytics_customer_ledger where app_id = ${appId} group by 3, 4, 5`);
     }
     await tx.run(sql`update analytics_active_zones set ready = true where app_id = ${appId} and zone = ${zone}`);
   }
@@ -120,6 +136,72 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
     }
   }
 
+  /** Activities added (+) or taken away (−) at instants: the tracked zones' day counts per type. */
+  async activitiesCounted(tx: Tx, appId: string, deltas: readonly { at: number; type: string; d: number }[]): Promise<void> {
+    for (const zone of await this.zones(tx, appId)) {
+      const per = new Map<string, { day: string; type: string; n: number }>();
+      for (const x of deltas) {
+        const day = localDayOf(x.at, zone);
+        const k = `${day}\n${x.type}`;
+        const cur = per.get(k);
+        if (cur) cur.n += x.d;
+        else per.set(k, { day, type: x.type, n: x.d });
+      }
+      const rows = [...per.entries()]
+        .sort(([a], [b]) => byText(a, b))
+        .map(([, r]) => r)
+        .filter((r) => r.n !== 0);
+      if (rows.length)
+        await tx.run(sql`
+          insert into analytics_zone_activity_days (app_id, zone, day, type, n)
+          select ${appId}, ${zone}, x.day, x.type, x.n from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(day date, type text, n integer)
+          on conflict (app_id, zone, day, type) do update set n = analytics_zone_activity_days.n + excluded.n`);
+    }
+  }
+
+  /** Customers added (+) or taken away (−) at their creation instants: the tracked zones' day counts. */
+  async customersCounted(
+    tx: Tx,
+    appId: string,
+    deltas: readonly { at: number; channelId: string; source: string; d: number }[],
+  ): Promise<void> {
+    for (const zone of await this.zones(tx, appId)) {
+      const per = new Map<string, { day: string; channel_id: string; source: string; n: number }>();
+      for (const x of deltas) {
+        const day = localDayOf(x.at, zone);
+        const k = `${day}\n${x.channelId}\n${x.source}`;
+        const cur = per.get(k);
+        if (cur) cur.n += x.d;
+        else per.set(k, { day, channel_id: x.channelId, source: x.source, n: x.d });
+      }
+      const rows = [...per.entries()]
+        .sort(([a], [b]) => byText(a, b))
+        .map(([, r]) => r)
+        .filter((r) => r.n !== 0);
+      if (rows.length)
+        await tx.run(sql`
+          insert into analytics_zone_customer_days (app_id, zone, day, channel_id, source, n)
+          select ${appId}, ${zone}, x.day, x.channel_id, x.source, x.n
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(day date, channel_id uuid, source text, n integer)
+          on conflict (app_id, zone, day, channel_id, source) do update set n = analytics_zone_customer_days.n + excluded.n`);
+    }
+  }
+
+  /** Customers created per day of [from, to] in a ready zone. */
+  customerDays(appId: string, zone: string, from: string, to: string) {
+    return this.db.query<{ day: string; channel_id: string; source: string; n: number }>(sql`
+      select day::text as day, channel_id, source, n from analytics_zone_customer_days
+      where app_id = ${appId} and zone = ${zone} and day >= ${from}::date and day <= ${to}::date and n <> 0`);
+  }
+
+  /** Activities per type and day of [from, to] in a ready zone. */
+  activityDays(appId: string, zone: string, from: string, to: string, types: string[] | null) {
+    return this.db.query<{ day: string; type: string; n: number }>(sql`
+      select day::text as day, type, n from analytics_zone_activity_days
+      where app_id = ${appId} and zone = ${zone} and day >= ${from}::date and day <= ${to}::date and n <> 0
+        ${types ? sql`and type = any(${sqlArray(types, 'text')})` : sql``}`);
+  }
+
   /** Customers removed: their days are taken away. */
   async forget(tx: Tx, appId: string, customerIds: readonly string[]): Promise<void> {
     const gone = await tx.query<{ zone: string; day: string }>(sql`
@@ -154,6 +236,7 @@ const jobKey = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
  */
 export async function lockReadModels(tx: Tx): Promise<void> {
   await tx.run(sql`
-    lock table analytics_activity_presence, analytics_activity_counts, analytics_active_days, analytics_active_day_counts,
-      analytics_customer_ledger, analytics_customer_counts, analytics_customer_totals in exclusive mode`);
+    lock table analytics_activity_presence, analytics_activity_counts, analytics_zone_activity_days, analytics_active_days,
+      analytics_active_day_counts, analytics_customer_ledger, analytics_customer_counts, analytics_customer_totals,
+      analytics_zone_customer_days in exclusive mode`);
 }

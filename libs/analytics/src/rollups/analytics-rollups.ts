@@ -155,6 +155,11 @@ export class AnalyticsRollups {
         select ${appId}, x.channel_id, x.source, x.n
         from jsonb_to_recordset(${JSON.stringify(totals)}::jsonb) as x(channel_id uuid, source text, n integer)
         on conflict (app_id, channel_id, source) do update set n = analytics_customer_totals.n + excluded.n`);
+    await this.activeDays.customersCounted(
+      tx,
+      appId,
+      deltas.map((x) => ({ at: x.createdAt, channelId: x.channelId, source: x.source, d: x.d })),
+    );
   }
 
   private async addActivities(tx: Tx, appId: string, deltas: PresenceDelta[]): Promise<void> {
@@ -177,5 +182,10 @@ export class AnalyticsRollups {
       select ${appId}, x.grain, x.bucket, x.type, x.n
       from jsonb_to_recordset(${JSON.stringify(counts)}::jsonb) as x(grain smallint, bucket timestamptz(3), type text, n integer)
       on conflict (app_id, grain, bucket, type) do update set n = analytics_activity_counts.n + excluded.n`);
+    await this.activeDays.activitiesCounted(
+      tx,
+      appId,
+      deltas.map((x) => ({ at: x.quarter, type: x.type, d: x.d })),
+    );
   }
 }

@@ -108,13 +108,27 @@ describe('Fuzzed input never breaks the service (issue 11 item 7)', () => {
   });
   afterAll(() => t.close());
 
-  /** What a refused request must leave as it was: the customers (with their fields), imports and activities. */
+  /** What a refused request must leave as it was: the customers (with their fields), the imports and the activities made. */
   async function state(): Promise<unknown> {
     const customers = await t.http().get('/v1/customers?limit=100').set(admin);
     const imports = await t.http().get('/v1/customers/imports?limit=100').set(admin);
     const activities = await t.http().get(`/v1/customers/${customerId}/activities?limit=100`).set(admin);
     for (const r of [customers, imports, activities]) expect(r.status).toBe(200);
-    return { customers: customers.body.data, imports: imports.body.data, activities: activities.body.data };
+    // What requests write; an accepted import's status and a customer's last activity move on by themselves.
+    type Row = Record<string, unknown>;
+    return {
+      customers: customers.body.data.map(({ id, name, email, phoneNumber, tags, properties, updatedAt }: Row) => ({
+        id,
+        name,
+        email,
+        phoneNumber,
+        tags,
+        properties,
+        updatedAt,
+      })),
+      imports: imports.body.data.map((i: Row) => i.id),
+      activities: activities.body.data.map((a: Row) => a.id),
+    };
   }
 
   /** The answer is a success or a problem with a listed code; never a 5xx. Answers whether it was refused. */

@@ -6,6 +6,7 @@ import { installSegmentHttp } from '@cdp/activities';
 import { AppModule, type AppOptions } from './app.module';
 import type { Env } from './config/env';
 import { defaultConsoleDir, serveConsole } from './http/console';
+import { clientErrorHandler, frameworkErrors, installInputGuards, installJsonParser, MAX_PARAM_LENGTH } from './http/hostile-input';
 import { lingerOnEarlyAnswers } from './http/lingering-close';
 import { setupOpenApi } from './http/openapi';
 import { requestId } from './http/request-id';
@@ -20,6 +21,10 @@ export async function createApp(env: Env, opts: AppOptions & { consoleDir?: stri
     trustProxy: true,
     return503OnClosing: true,
     genReqId: requestId,
+    maxParamLength: MAX_PARAM_LENGTH,
+    // The router's and the HTTP parser's errors answer problems too (API.md "Errors").
+    frameworkErrors,
+    clientErrorHandler,
   });
   const fastify = adapter.getInstance();
   // The request id reaches the logs (pino-http reads `req.id`) and the caller (`X-Request-Id`).
@@ -29,6 +34,8 @@ export async function createApp(env: Env, opts: AppOptions & { consoleDir?: stri
   });
   // A 413 (or any answer given before the body was read) reaches a client that is still sending.
   lingerOnEarlyAnswers(fastify);
+  // NUL characters in bodies, queries and paths are refused for every route (http/hostile-input.ts).
+  installInputGuards(fastify);
   // Per-route body limits: Nest passes `@RouteConfig()` into the route's config.
   fastify.addHook('onRoute', (route) => {
     const limit = (route.config as { bodyLimit?: number } | undefined)?.bodyLimit;
@@ -50,6 +57,8 @@ export async function createApp(env: Env, opts: AppOptions & { consoleDir?: stri
   // Customer import uploads: one CSV file of at most 2 MB (413 past it).
   await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 10 } });
   await app.init();
+  // JSON bodies nested deeper than 32 levels are refused before parsing (replaces the parser Nest adds in init).
+  installJsonParser(fastify);
   // The console at `/` (after the API's routes and its 404 problem handler, which unknown API paths keep).
   await serveConsole(fastify, opts.consoleDir ?? defaultConsoleDir());
   await fastify.ready();

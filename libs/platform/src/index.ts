@@ -31,3 +31,4 @@ export { JobHandlerError } from './jobs/job-handler.registry';
 export type { JobHandlerContract, JobContext, EnqueueOptions, JobsOptions } from './jobs/jobs.types';
 export { MailService } from './mail/mail.service';
 export type { MailMessage, MailAttachment, MailOptions } from './mail/mail.types';
+export * from './input';

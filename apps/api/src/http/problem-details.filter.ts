@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorKind, type FieldIssue } from '@cdp/platform';
+import { clip, DomainError, type ErrorKind, type FieldIssue } from '@cdp/platform';
 
 export interface Problem {
   type: string;
@@ -37,10 +37,23 @@ const FASTIFY: Record<string, { status: number; code: string; detail: string }> 
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'malformed_json', detail: 'The Content-Length does not match the body' },
 };
 
+/** Bounds of what one problem says: a hostile request must not make its own answer huge (issue 11). */
+export const MAX_DETAIL_LENGTH = 1000;
+export const MAX_FIELD_ISSUES = 50;
+const MAX_ISSUE_TEXT = 300;
+
 export function problem(status: number, code: string, detail?: string, errors?: FieldIssue[]): Problem {
   const p: Problem = { type: `urn:cdp:problem:${code}`, title: STATUS_CODES[status] ?? 'Error', status, code };
-  if (detail) p.detail = detail;
-  if (errors?.length) p.errors = errors;
+  if (detail) p.detail = clip(detail, MAX_DETAIL_LENGTH);
+  if (errors?.length) {
+    p.errors = errors.slice(0, MAX_FIELD_ISSUES).map((e) => ({
+      field: clip(e.field, MAX_ISSUE_TEXT),
+      code: e.code,
+      message: clip(e.message, MAX_ISSUE_TEXT),
+    }));
+    if (errors.length > MAX_FIELD_ISSUES)
+      p.detail = clip(`${p.detail ?? ''} (${MAX_FIELD_ISSUES} of ${errors.length} issues listed)`.trim(), MAX_DETAIL_LENGTH);
+  }
   return p;
 }
 

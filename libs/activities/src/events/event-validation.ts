@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
+import { nulFields } from '@cdp/platform';
 import { CONVERSATION_TYPES } from '../activity-types/available-types';
 import { EventDto, type EventCustomerDto } from './event.dto';
 
@@ -51,6 +52,9 @@ const fail = (message: string): EventCheck => ({ message });
  */
 export async function validateEvent(raw: unknown, now = Date.now()): Promise<EventCheck> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('an event must be a JSON object');
+  // The database cannot store NUL in text: refused here so that this event alone is rejected.
+  const nul = nulFields(raw);
+  if (nul.length) return fail(`${nul[0]} must not contain the NUL character (\u0000)`);
   const dto = plainToInstance(EventDto, raw);
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length) return fail(messages(errors).slice(0, 3).join('; '));

@@ -23,7 +23,8 @@ export class EventsController {
   @Post()
   @HttpCode(200)
   @AllowApiKey()
-  @RouteConfig({ bodyLimit: EVENTS_BODY_LIMIT })
+  // perItemBody: the HTTP pipeline leaves the events to `validateEvent`, which rejects a bad one and keeps the rest.
+  @RouteConfig({ bodyLimit: EVENTS_BODY_LIMIT, perItemBody: 'events' })
   @Can('create', 'Event')
   @ApiOperation({
     operationId: 'ingestEvents',

@@ -31,3 +31,15 @@ export class ExportNotFoundError extends NotFoundError {
     super('Export');
   }
 }
+
+/**
+ * A multipart body that cannot be read to its end (cut before its closing boundary, or garbled): 400 with
+ * `malformed_json`, API.md's code for a request body that cannot be read.
+ */
+export class MalformedUploadError extends DomainError {
+  readonly code = 'malformed_json';
+  readonly kind = 'bad_request' as const;
+  constructor() {
+    super('The multipart body could not be read to its end: it is cut short or malformed');
+  }
+}

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { ValidationFailedError, type FieldIssue } from '@cdp/platform';
+import { clip, ValidationFailedError, type FieldIssue } from '@cdp/platform';
 import { ImportInvalidHeaderError, ImportTooManyRowsError } from './import-export.errors';
 
 export const SEPARATORS = { comma: ',', semicolon: ';' } as const;
@@ -32,6 +32,10 @@ export const IGNORED_COLUMNS = [
   'created_at',
   'error',
 ] as const;
+
+/** How many unknown or repeated column names a refused header lists (then a count), and how much of each. */
+const MAX_NAMED_COLUMNS = 10;
+const MAX_COLUMN_NAME_SHOWN = 64;
 
 export interface ParsedImportFile {
   /** The header as written (trimmed), in the file's order. */
@@ -72,6 +76,7 @@ export function parseImportFile(content: Buffer, separator: Separator): ParsedIm
     throw new ImportInvalidHeaderError('The file is empty: the first line must be the header', [
       { field: 'file', code: 'missing_header', message: 'no header row' },
     ]);
+  refuseNul(nonBlank);
   const [header, ...rows] = nonBlank;
   const columns = header.map((c) => c.trim());
   mapHeader(columns);
@@ -99,17 +104,50 @@ export function mapHeader(columns: string[]): HeaderMap {
   });
   const missing = REQUIRED_COLUMNS.filter((c) => map[c] === undefined);
   if (!missing.length && !unknown.length && !repeated.length) return map;
+  // A header of 20,000 junk columns is answered with the first few names of each kind and how many there are.
+  const few = (names: string[]) => names.slice(0, MAX_NAMED_COLUMNS).map((n) => clip(n, MAX_COLUMN_NAME_SHOWN));
+  const more = (names: string[], what: string): FieldIssue[] =>
+    names.length > MAX_NAMED_COLUMNS ? [{ field: 'file', code: what, message: `and ${names.length - MAX_NAMED_COLUMNS} more` }] : [];
+  const list = (names: string[]) =>
+    few(names).join(', ') +
+    (names.length > MAX_NAMED_COLUMNS ? ` and ${names.length - MAX_NAMED_COLUMNS} more (${names.length} in all)` : '');
   const issues: FieldIssue[] = [
     ...missing.map((c) => ({ field: 'file', code: 'missing_column', message: `required column "${c}" is missing` })),
-    ...unknown.map((c) => ({ field: 'file', code: 'unknown_column', message: `column "${c}" is not known` })),
-    ...repeated.map((c) => ({ field: 'file', code: 'repeated_column', message: `column "${c}" appears more than once` })),
+    ...few(unknown).map((c) => ({ field: 'file', code: 'unknown_column', message: `column "${c}" is not known` })),
+    ...more(unknown, 'unknown_column'),
+    ...few(repeated).map((c) => ({ field: 'file', code: 'repeated_column', message: `column "${c}" appears more than once` })),
+    ...more(repeated, 'repeated_column'),
   ];
   const parts = [
     missing.length ? `missing required columns: ${missing.join(', ')}` : '',
-    unknown.length ? `unknown columns: ${unknown.join(', ')}` : '',
-    repeated.length ? `repeated columns: ${repeated.join(', ')}` : '',
+    unknown.length ? `unknown columns: ${list(unknown)}` : '',
+    repeated.length ? `repeated columns: ${list(repeated)}` : '',
   ].filter(Boolean);
   throw new ImportInvalidHeaderError(`The header is not valid (${parts.join('; ')}). Expected ${IMPORT_COLUMNS.join(',')}`, issues);
+}
+
+/**
+ * A NUL character (`\u0000`) in any cell refuses the file (422 `validation_failed`), naming where: the
+ * database cannot store it, and a file is taken whole or not at all when it cannot be read.
+ */
+function refuseNul(records: string[][]): void {
+  const found: FieldIssue[] = [];
+  let total = 0;
+  records.forEach((record, r) =>
+    record.forEach((cell, c) => {
+      if (!cell.includes('\u0000')) return;
+      total++;
+      if (found.length >= MAX_NAMED_COLUMNS) return;
+      const column =
+        r === 0
+          ? `column ${c + 1} of the header`
+          : `row ${r}, column "${clip((records[0][c] ?? String(c + 1)).trim(), MAX_COLUMN_NAME_SHOWN)}"`;
+      found.push({ field: 'file', code: 'invalid_character', message: `${column} contains the NUL character (\\u0000)` });
+    }),
+  );
+  if (!found.length) return;
+  const more = total > found.length ? ` (${found.length} of ${total} listed)` : '';
+  throw new ValidationFailedError(`The file holds the NUL character (\\u0000), which no field may contain${more}`, found);
 }
 
 function invalidFile(code: string, message: string): ValidationFailedError {

@@ -3,8 +3,9 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { Can, CurrentIdentity, type Identity } from '@cdp/access';
-import { ApiProblems, PageQueryDto, PayloadTooLargeError, ValidationFailedError } from '@cdp/platform';
+import { ApiProblems, DomainError, nulIssues, PageQueryDto, PayloadTooLargeError, ValidationFailedError } from '@cdp/platform';
 import { ImportDto, ImportPageDto, TemplateQueryDto, UPLOAD_BODY_SCHEMA, UploadQueryDto } from './import-export.dto';
+import { MalformedUploadError } from './import-export.errors';
 import { MAX_IMPORT_BYTES } from './import-file';
 import { ImportsService } from './imports.service';
 
@@ -48,7 +49,7 @@ export class ImportsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: UPLOAD_BODY_SCHEMA })
   @ApiAcceptedResponse({ type: ImportDto, description: 'Stored and queued; poll GET /v1/customers/imports/:id' })
-  @ApiProblems(401, 403, 413, 415, 422)
+  @ApiProblems(400, 401, 403, 413, 415, 422)
   async upload(@CurrentIdentity() id: Identity, @Query() q: UploadQueryDto, @Req() req: FastifyRequest): Promise<ImportDto> {
     const upload = await readUpload(req);
     return this.imports.request(id, { ...upload, dryRun: q.dryRun ?? false });
@@ -96,6 +97,17 @@ export class ImportsController {
  * limit is the multipart parser's (registered at start-up): over it, the part is cut and the upload refused.
  */
 async function readUpload(req: FastifyRequest): Promise<{ content: Buffer; fileName: string | null; separator: unknown }> {
+  try {
+    return await readParts(req);
+  } catch (err) {
+    // Our own refusals and the multipart parser's coded limits (413) stand; anything else the parser throws
+    // (a body cut before its closing boundary: "Unexpected end of form") is a body that cannot be read.
+    if (err instanceof DomainError || typeof (err as { code?: unknown }).code === 'string') throw err;
+    throw new MalformedUploadError();
+  }
+}
+
+async function readParts(req: FastifyRequest): Promise<{ content: Buffer; fileName: string | null; separator: unknown }> {
   let content: Buffer | undefined;
   let fileName: string | null = null;
   let separator: unknown;
@@ -110,6 +122,7 @@ async function readUpload(req: FastifyRequest): Promise<{ content: Buffer; fileN
       content = await part.toBuffer();
       if (part.file.truncated || content.length > MAX_IMPORT_BYTES) throw new PayloadTooLargeError('The file is larger than 2 MB');
       fileName = (part.filename || '').slice(0, 255) || null;
+      if (fileName?.includes('\u0000')) throw new ValidationFailedError('The upload is not valid', nulIssues(['file']));
     } else if (part.fieldname === 'separator') {
       separator = part.value;
     } else {

@@ -116,7 +116,7 @@ export class ExportsRepository {
       await this.db.run(sql`update exports set interrupted_count = interrupted_count + 1, updated_at = now() where status = 'processing'`);
       await this.db.run(sql`
         update exports set status = 'failed', token_hash = null, completed_at = now(), updated_at = now(),
-          failure_reason = 'The export was stopped ' || interrupted_count || ' times by a restart of the service while it ran, and was ended. Ask for it again.'
+          failure_reason = concat('The export was stopped ', interrupted_count::text, ' times by a restart of the service while it ran, and was ended. Ask for it again.')
         where status = 'processing' and interrupted_count >= ${MAX_INTERRUPTIONS}`);
     }
     return this.db.query(sql`

@@ -144,9 +144,9 @@ export class ImportsRepository {
       await this.db.run(sql`update imports set interrupted_count = interrupted_count + 1, updated_at = now() where status = 'processing'`);
       await this.db.run(sql`
         update imports i set status = 'failed', completed_at = now(), updated_at = now(),
-          failure_reason = 'The import was stopped ' || i.interrupted_count || ' times by a restart of the service while it ran, and was ended. '
-            || (select count(*) from import_rows r where r.app_id = i.app_id and r.import_id = i.id) || ' of ' || i.total_rows
-            || ' rows were processed (see the row report); upload the other rows again.'
+          failure_reason = concat('The import was stopped ', i.interrupted_count::text, ' times by a restart of the service while it ran, and was ended. ',
+            (select count(*) from import_rows r where r.app_id = i.app_id and r.import_id = i.id)::text, ' of ', i.total_rows::text,
+            ' rows were processed (see the row report); upload the other rows again.')
         where i.status = 'processing' and i.interrupted_count >= ${MAX_INTERRUPTIONS}`);
     }
     return this.db.query(sql`

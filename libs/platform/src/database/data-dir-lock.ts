@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import * as lockfile from 'proper-lockfile';
@@ -25,6 +25,9 @@ const STALE_MS = 7 * 24 * 3600_000;
 const lockPath = (dir: string) => `${resolve(dir)}.lock`;
 // Inside the lock's folder: a new lock never shows a killed holder's details (the folder is new).
 const ownerPath = (dir: string) => `${lockPath(dir)}/owner.json`;
+
+/** Folders this process holds (its own pid in a lock is otherwise a dead holder's, reused). */
+const held = new Set<string>();
 
 function readOwner(dir: string): Owner | undefined {
   try {
@@ -73,7 +76,7 @@ export async function lockDataDir(
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
     const owner = readOwner(target);
-    const gone = owner && owner.host === hostname() && (owner.pid === process.pid || !isAlive(owner.pid));
+    const gone = !held.has(target) && owner && owner.host === hostname() && (owner.pid === process.pid || !isAlive(owner.pid));
     if (!gone) throw new DataDirLockedError(lockedMessage(target, owner));
     // Its holder was killed without releasing it: nobody uses the folder.
     rmSync(lockPath(target), { recursive: true, force: true });
@@ -85,10 +88,18 @@ export async function lockDataDir(
     }
   }
   const owner: Owner = { pid: process.pid, host: hostname(), command: opts.command, since: new Date().toISOString() };
+  // proper-lockfile checks that the folder's mtime is still the one it set: writing a file into the folder
+  // changes it, so it is put back.
+  const { atime, mtime } = statSync(lockPath(target));
   writeFileSync(ownerPath(target), JSON.stringify(owner) + '\n');
+  utimesSync(lockPath(target), atime, mtime);
+  held.add(target);
   return async () => {
+    held.delete(target);
     try {
+      const times = statSync(lockPath(target));
       unlinkSync(ownerPath(target));
+      utimesSync(lockPath(target), times.atime, times.mtime);
     } catch {
       /* already gone */
     }
@@ -114,6 +125,6 @@ function lockedMessage(dir: string, owner: Owner | undefined): string {
 export function assertDataDirFree(dir: string): void {
   if (!existsSync(lockPath(dir))) return;
   const owner = readOwner(dir);
-  if (owner && owner.host === hostname() && (owner.pid === process.pid || !isAlive(owner.pid))) return;
+  if (!held.has(resolve(dir)) && owner && owner.host === hostname() && (owner.pid === process.pid || !isAlive(owner.pid))) return;
   throw new DataDirLockedError(lockedMessage(resolve(dir), owner));
 }

@@ -112,22 +112,26 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.timer);
     if (this.holder.embedded) {
       await this.snapshotting;
-      await this.snapshot('shutdown');
+      // Every other part has stopped by now (HTTP, jobs, the relay) and the ORM's pool may be closed already:
+      // nothing else uses the database, so the snapshot goes to it directly.
+      await this.snapshot('shutdown', false, true);
     }
     await this.orm.close(true);
     await closeHolder(this.holder);
   }
 
   /** One snapshot at a time; `ifChanged` skips it when nothing was written since the last one. */
-  private snapshot(why: string, ifChanged = false): Promise<void> {
+  private snapshot(why: string, ifChanged = false, direct = false): Promise<void> {
     if (this.snapshotting) return this.snapshotting;
-    this.snapshotting = this.takeSnapshot(why, ifChanged).finally(() => (this.snapshotting = undefined));
+    this.snapshotting = this.takeSnapshot(why, ifChanged, direct).finally(() => (this.snapshotting = undefined));
     return this.snapshotting;
   }
 
-  private async takeSnapshot(why: string, ifChanged: boolean): Promise<void> {
+  private async takeSnapshot(why: string, ifChanged: boolean, direct: boolean): Promise<void> {
     const embedded = this.holder.embedded!;
-    const client = (this.orm.em as unknown as SqlEntityManager).getConnection().getKnex().client as KnexClient;
+    const client: KnexClient = direct
+      ? { acquireConnection: async () => undefined, releaseConnection: async () => undefined }
+      : ((this.orm.em as unknown as SqlEntityManager).getConnection().getKnex().client as KnexClient);
     try {
       const conn = await client.acquireConnection();
       try {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite. Embedded PGlite by default; with DATABASE_URL (and REDIS_URL) set, the same
 // suite against those servers, in a fresh database created and dropped by the run (apps/api/test/support).
-// Then the console's component tests (Vitest in a DOM emulation). Paths given narrow the run: paths under
-// apps/console go to Vitest, the others to Jest; options go to Jest.
+// Then the console's component tests (Vitest in a DOM emulation; they use no database, so the pass against
+// DATABASE_URL leaves them out). Paths given narrow the run: paths under apps/console go to Vitest, the
+// others to Jest; options go to Jest.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
@@ -13,7 +14,7 @@ const consolePaths = paths.filter((p) => p.replace(/\\/g, '/').includes('apps/co
 const jestPaths = paths.filter((p) => !consolePaths.includes(p));
 const options = args.filter((a) => a.startsWith('-'));
 const runJest = paths.length === 0 || jestPaths.length > 0;
-const runVitest = paths.length === 0 || consolePaths.length > 0;
+const runVitest = (paths.length === 0 && !process.env.DATABASE_URL) || consolePaths.length > 0;
 
 let status = 0;
 if (runJest) {

@@ -9,7 +9,7 @@ export default defineConfig({
     include: ['**/*.e2e.ts'],
     globalSetup: ['./service.ts'],
     fileParallelism: false,
-    testTimeout: 60_000,
+    testTimeout: 180_000,
     hookTimeout: 240_000,
   },
 });

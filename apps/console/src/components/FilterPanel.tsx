@@ -111,7 +111,11 @@ export function FilterPanel({ value, onApply }: { value: CustomerFilter; onApply
     return [...byType.entries()].map(([type, list]) => ({ type, name: typeName(type), list }));
   }, [channels.data, types.data]);
 
-  const onChannels = (ids: string[]) => void normalize({ ...draft, channelIds: ids }, true);
+  const onChannels = (ids: string[]) => {
+    const next = { ...draft, channelIds: ids };
+    setDraft(next);
+    void normalize(next, true);
+  };
   const conditions = draft.properties?.conditions ?? [];
   const setConditions = (list: Condition[]) =>
     setDraft({ ...draft, properties: { match: draft.properties?.match ?? 'all', conditions: list } });

@@ -58,7 +58,7 @@ describe('The data export of a person streams (API.md "Data rights"; X10)', () =
       .get(`/v1/customers/${customer.id}/data-export`)
       .set(t.auth(appId))
       .buffer(true)
-      .parse(counting('"type":"purchase.completed"'));
+      .parse(counting('"type":"purchase.completed"') as unknown as Parameters<request.Test['parse']>[0]);
     const ms = Date.now() - started;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);

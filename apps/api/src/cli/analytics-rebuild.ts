@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { join } from 'node:path';
+import { assertDataDirFree } from '@cdp/platform';
 import { AnalyticsRebuild } from '@cdp/analytics';
 import { AppModule } from '../app.module';
 import { APP_ID_PATTERN } from '../auth/auth.guard';
 import { ConfigError, loadEnv } from '../config/env';
-import { resolveJwtSecret } from '../config/secret';
+import { resolveJwtSecret, resolveSuppressionSecret } from '../config/secret';
 import { parseArgs } from './args';
 
 /**
@@ -17,8 +19,12 @@ async function main(): Promise<void> {
   const appId = typeof args.app === 'string' ? args.app : '';
   if (!APP_ID_PATTERN.test(appId)) throw new ConfigError(`--app must match ${APP_ID_PATTERN}`);
   const env = loadEnv({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  if (!env.DATABASE_URL) assertDataDirFree(join(env.DATA_DIR, 'pglite'));
   const { secret } = resolveJwtSecret(env);
-  const app = await NestFactory.createApplicationContext(AppModule.register(env, { jwtSecret: secret }), { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.register(env, { jwtSecret: secret, suppressionSecret: resolveSuppressionSecret(env), owner: 'npm run analytics:rebuild' }),
+    { logger: ['error', 'warn'], abortOnError: false },
+  );
   try {
     const started = Date.now();
     const r = await app.get(AnalyticsRebuild).rebuild(appId);

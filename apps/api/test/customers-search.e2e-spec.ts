@@ -128,9 +128,12 @@ describe('Customer search, sorts and pages', () => {
       expect(r.body.data.map((c: { id: string }) => c.id)).toEqual([...made].reverse());
       expect(r.body.nextCursor).toBeNull();
       const c = r.body.data[0];
+      // The Customer of API.md, with `consent` (API.md "Consent": a new customer is unknown).
+      expect(c.consent).toEqual({ status: 'unknown', updatedAt: null, source: null });
       expect(Object.keys(c).sort()).toEqual(
         [
           'channel',
+          'consent',
           'createdAt',
           'email',
           'id',

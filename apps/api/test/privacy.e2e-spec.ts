@@ -11,7 +11,8 @@ const mobile = () => `62813${String(randomInt(1e7)).padStart(7, '0')}`;
 describe('Consent and the rights of a person (API.md "Consent", "Data rights"; X9, X10)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    // Webhooks to a local address that never answers: their deliveries stay pending, holding copies of the person.
+    t = await createTestApp({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
   });
   afterAll(() => t.close());
 
@@ -172,6 +173,25 @@ describe('Consent and the rights of a person (API.md "Consent", "Data rights"; X
     expect(exp.body).toMatchObject({ conversations: [], mergeHistory: [] });
     const exported = await t.http().get('/v1/audit-log?action=customer.data_exported').set(A);
     expect(exported.body.data[0]).toMatchObject({ subject: `customer:${budi.id}`, details: { customerIds: [budi.id], scope: 'self' } });
+
+    // Copies of the person outside the tables that reference customers: a rejected event naming their e-mail (the
+    // dead-letter list, X13) and a webhook delivery carrying their row (X12). Erasure removes both.
+    const hook = await t
+      .http()
+      .post('/v1/webhooks')
+      .set(A)
+      .send({ url: 'http://127.0.0.1:9/never', events: ['customer.updated'] });
+    expect(hook.status).toBe(201);
+    await t
+      .http()
+      .patch(`/v1/customers/${budi.id}`)
+      .set(A)
+      .send({ tags: ['vip'] })
+      .expect(200);
+    const rejected = await f.events([{ type: 'no.such.type', customerId: budi.id, data: { contact: person.email } }]);
+    expect(rejected.rejected).toHaveLength(1);
+    await t.app.get(OutboxRelay).settle();
+    expect(await tablesHolding(person.email)).toEqual(expect.arrayContaining(['event_rejections.payload', 'webhook_deliveries.body']));
 
     // Erasure: one call, the person gone with everything that referenced it, three suppressions left.
     const erase = await t.http().post(`/v1/customers/${budi.id}/erase`).set(A).send({});

@@ -19,6 +19,7 @@ import { CustomerCreatedHandler } from './events/customer-created.handler';
 import { EventIngestionService } from './events/event-ingestion.service';
 import { EventsController } from './events/events.controller';
 import { ActivityFilterCondition } from './filter/activity-filter.condition';
+import { ErasedCopies } from './rejections/erased-copies';
 import { EventRejectionsController } from './rejections/event-rejections.controller';
 import { PurgeRejectionsJob, PurgeRejectionsScheduler } from './rejections/event-rejections.purge';
 import { EventRejectionsService } from './rejections/event-rejections.service';
@@ -66,6 +67,7 @@ export class ActivitiesModule {
         TimelineService,
         ActivityFilterCondition,
         EventRejectionsService,
+        ErasedCopies,
         PurgeRejectionsJob,
         PurgeRejectionsScheduler,
         SegmentIngestionService,

@@ -28,3 +28,30 @@ export class CustomerDeletionHooks {
     for (const hook of this.hooks) await hook(tx, appId, customer);
   }
 }
+
+/** What an erasure hook learns: the erased customers' ids and the personal values they held (lower-cased). */
+export interface ErasedPeople {
+  ids: string[];
+  /** Identifiers, e-mail addresses and phone numbers of the erased customers, lower-cased, without empties. */
+  values: string[];
+}
+
+export type CustomerErasureHook = (tx: Tx, appId: string, people: ErasedPeople) => Promise<void>;
+
+/**
+ * Erasure (X10) goes further than a deletion: copies of the person kept outside the tables that reference the
+ * customers — a rejected event's payload, a webhook delivery's body — must go too. Libs above customers that
+ * keep such copies register a hook; each runs in the erasure's transaction, before the customers are deleted.
+ */
+@Injectable()
+export class CustomerErasureHooks {
+  private readonly hooks: CustomerErasureHook[] = [];
+
+  register(hook: CustomerErasureHook): void {
+    this.hooks.push(hook);
+  }
+
+  async run(tx: Tx, appId: string, people: ErasedPeople): Promise<void> {
+    for (const hook of this.hooks) await hook(tx, appId, people);
+  }
+}

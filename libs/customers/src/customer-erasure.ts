@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isUuid, sql, sqlArray, type Tx } from '@cdp/platform';
-import { CustomerDeletionHooks } from './customer-deletion.hooks';
+import { CustomerDeletionHooks, CustomerErasureHooks } from './customer-deletion.hooks';
 import { CustomersRepository } from './customers.repository';
 import type { CustomerRow } from './dto/customer.dto';
 
@@ -10,13 +10,15 @@ import type { CustomerRow } from './dto/customer.dto';
  * groups lib keeps member counts — then the row, and every row that references it cascades), and what this
  * lib keeps about them elsewhere is made unreadable: their rows of earlier import files are blanked (the row
  * that created or matched them, and any row naming their identifier, e-mail or phone number), and export
- * files that list them are withdrawn (their link stops working).
+ * files that list them are withdrawn (their link stops working). Libs above keep copies of their own (rejected
+ * events, webhook deliveries): their erasure hooks run first, with the ids and the values.
  */
 @Injectable()
 export class CustomerErasure {
   constructor(
     private readonly repo: CustomersRepository,
     private readonly deletionHooks: CustomerDeletionHooks,
+    private readonly erasureHooks: CustomerErasureHooks,
   ) {}
 
   /** Locks the app's customers among `ids` (in id order) and answers their rows; unknown ids are left out. */
@@ -33,6 +35,7 @@ export class CustomerErasure {
   /** Erases locked customers (`lock` first); answers how many were removed. */
   async erase(tx: Tx, appId: string, rows: readonly CustomerRow[]): Promise<number> {
     let erased = 0;
+    await this.erasureHooks.run(tx, appId, { ids: rows.map((r) => r.id), values: personalValues(rows) });
     await this.scrubImports(tx, appId, rows);
     await this.withdrawExports(
       tx,
@@ -87,4 +90,16 @@ export class CustomerErasure {
         update exports set csv = null, token_hash = null, token_expires_at = null, updated_at = now()
         where app_id = ${appId} and csv is not null and position(convert_to(${id}, 'UTF8') in csv) > 0`);
   }
+}
+
+/** The identifiers, e-mail addresses and phone numbers of erased rows, lower-cased and without repeats. */
+function personalValues(rows: readonly CustomerRow[]): string[] {
+  return [
+    ...new Set(
+      rows
+        .flatMap((r) => [r.identifier, r.email, r.phone_number])
+        .filter((v): v is string => !!v)
+        .map((v) => v.toLowerCase()),
+    ),
+  ];
 }

@@ -7,7 +7,7 @@ import { Suppressions } from './suppression/suppressions';
 import { SuppressionsController } from './suppression/suppressions.controller';
 import { CustomerActivityStore } from './customer-activity.store';
 import { CustomerChannelUsage } from './customer-channel-usage';
-import { CustomerDeletionHooks } from './customer-deletion.hooks';
+import { CustomerDeletionHooks, CustomerErasureHooks } from './customer-deletion.hooks';
 import { CustomerLinks } from './customer-links';
 import { CustomerTallies } from './customer-tallies';
 import { CustomersController } from './customers.controller';
@@ -43,6 +43,7 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
     PropertyDefinitionsRepository,
     PropertyDefinitionsService,
     CustomerDeletionHooks,
+    CustomerErasureHooks,
     CustomerLinks,
     CustomerActivityStore,
     CustomerChannelUsage,
@@ -58,6 +59,7 @@ import { PropertyDefinitionsService } from './properties/property-definitions.se
     CustomerIntake,
     PropertyDefinitionsService,
     CustomerDeletionHooks,
+    CustomerErasureHooks,
     CustomerLinks,
     CustomerActivityStore,
     CustomerConsent,

@@ -14,7 +14,14 @@ export type {
   IntakeOptions,
 } from './intake/new-customer';
 export { PropertyDefinitionsService } from './properties/property-definitions.service';
-export { CustomerDeletionHooks, type CustomerDeletionHook, type DeletedCustomerRef } from './customer-deletion.hooks';
+export {
+  CustomerDeletionHooks,
+  CustomerErasureHooks,
+  type CustomerDeletionHook,
+  type CustomerErasureHook,
+  type DeletedCustomerRef,
+  type ErasedPeople,
+} from './customer-deletion.hooks';
 export { CustomerLinks, type CustomerLinkRow, type CustomerLinkChange } from './customer-links';
 export { CustomerActivityStore, type ActivityTouch } from './customer-activity.store';
 export { CustomerTallies, type CreatedCustomerRef } from './customer-tallies';

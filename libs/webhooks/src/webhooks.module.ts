@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CustomersModule } from '@cdp/customers';
 import { DeliveryJobHandler } from './delivery.job';
+import { ErasedDeliveries } from './erased-deliveries';
 import { UrlGuard } from './url-guard';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEventsHandler } from './webhook-events.handler';
@@ -30,6 +31,7 @@ export class WebhooksModule {
         WebhookEventsHandler,
         DeliveryJobHandler,
         WebhooksService,
+        ErasedDeliveries,
       ],
       exports: [WebhooksService],
     };

@@ -13,9 +13,9 @@ export const theme = createTheme({
   },
 });
 
-/** Dimmed text (descriptions, secondary lines) one shade darker than Mantine's, for a 4.5:1 contrast. */
+/** Dimmed text (descriptions, secondary lines) and field errors darker than Mantine's, for a 4.5:1 contrast. */
 export const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-error': 'var(--mantine-color-red-8)' },
   dark: {},
 });

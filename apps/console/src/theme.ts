@@ -1,4 +1,4 @@
-import { createTheme, Drawer, Modal, NavLink, type CSSVariablesResolver } from '@mantine/core';
+import { createTheme, Drawer, FileInput, Modal, NavLink, type CSSVariablesResolver } from '@mantine/core';
 
 // Colours chosen for contrast (axe: no serious violation): a darker primary shade on light backgrounds.
 export const theme = createTheme({
@@ -10,12 +10,17 @@ export const theme = createTheme({
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     NavLink: NavLink.extend({ defaultProps: { variant: 'filled' } }),
+    FileInput: FileInput.extend({ defaultProps: { clearButtonProps: { 'aria-label': 'Remove the file' } } }),
   },
 });
 
-/** Dimmed text (descriptions, secondary lines) one shade darker than Mantine's, for a 4.5:1 contrast. */
+/** Dimmed text (descriptions, secondary lines) and field errors darker than Mantine's, for a 4.5:1 contrast. */
 export const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-error': 'var(--mantine-color-red-8)',
+    '--mantine-color-blue-light-color': 'var(--mantine-color-blue-9)',
+  },
   dark: {},
 });

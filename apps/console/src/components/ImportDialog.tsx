@@ -90,7 +90,7 @@ export function ImportDialog({ opened, onClose }: { opened: boolean; onClose: ()
           placeholder="Choose a .csv file"
         />
         <Group>
-          <Button variant="light" disabled={!file || busy} onClick={() => send(true)}>
+          <Button variant="default" disabled={!file || busy} onClick={() => send(true)}>
             Check file
           </Button>
           <Button disabled={!file || busy} onClick={() => send(false)}>

@@ -385,6 +385,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the customer's consent on its channel (kept in the history; the request time is the change's time) */
+        put: operations["setCustomerConsent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/consent-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every change of the customer's consent, newest first */
+        get: operations["listCustomerConsentHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Suppressions left by erasures (kinds only: the values are kept as keyed hashes) */
+        get: operations["listSuppressions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Lift a suppression: the person may be added again */
+        delete: operations["deleteSuppression"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/customer-properties": {
         parameters: {
             query?: never;
@@ -659,7 +727,7 @@ export interface paths {
         /** The app's active API keys (admin) */
         get: operations["listApiKeys"];
         put?: never;
-        /** Create an API key for event ingestion (admin); the key is shown only in this response */
+        /** Create an API key for event ingestion (admin), optionally bound to a channel; the key is shown only in this response */
         post: operations["createApiKey"];
         delete?: never;
         options?: never;
@@ -750,6 +818,356 @@ export interface paths {
         };
         /** One conversation, with its additional information, notes and the link to the inbox */
         get: operations["getConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/event-rejections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rejected events and Segment messages of the last 30 days, newest first (admin)
+         * @description Every event of POST /v1/events and every Segment message that was rejected, with its code, message and what was sent.
+         */
+        get: operations["listEventRejections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ingest a batch of Segment-spec messages
+         * @description Segment HTTP Tracking API: send with @segment/analytics-node, @rudderstack/rudder-sdk-node or any Segment-spec sender by pointing its host at this service. Write key: an API key bound to a channel, as Basic auth user name (or `writeKey` in the body). Bodies up to 500 KB (gzip accepted), messages up to 32 KB. A message rejected on its own is listed in `rejected` (and in GET /v1/event-rejections); the answer is 400 only for what a retry cannot fix, 429 above the per-key rate.
+         */
+        post: operations["ingestSegmentBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Segment identify: who the customer is, and their traits
+         * @description Segment HTTP Tracking API: send with @segment/analytics-node, @rudderstack/rudder-sdk-node or any Segment-spec sender by pointing its host at this service. Write key: an API key bound to a channel, as Basic auth user name (or `writeKey` in the body). Bodies up to 500 KB (gzip accepted), messages up to 32 KB. A message rejected on its own is listed in `rejected` (and in GET /v1/event-rejections); the answer is 400 only for what a retry cannot fix, 429 above the per-key rate.
+         */
+        post: operations["identifySegmentUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Segment track: an activity named after the event
+         * @description Segment HTTP Tracking API: send with @segment/analytics-node, @rudderstack/rudder-sdk-node or any Segment-spec sender by pointing its host at this service. Write key: an API key bound to a channel, as Basic auth user name (or `writeKey` in the body). Bodies up to 500 KB (gzip accepted), messages up to 32 KB. A message rejected on its own is listed in `rejected` (and in GET /v1/event-rejections); the answer is 400 only for what a retry cannot fix, 429 above the per-key rate.
+         */
+        post: operations["trackSegmentEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Segment page: a page.viewed activity
+         * @description Segment HTTP Tracking API: send with @segment/analytics-node, @rudderstack/rudder-sdk-node or any Segment-spec sender by pointing its host at this service. Write key: an API key bound to a channel, as Basic auth user name (or `writeKey` in the body). Bodies up to 500 KB (gzip accepted), messages up to 32 KB. A message rejected on its own is listed in `rejected` (and in GET /v1/event-rejections); the answer is 400 only for what a retry cannot fix, 429 above the per-key rate.
+         */
+        post: operations["recordSegmentPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/screen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Segment screen: a screen.viewed activity
+         * @description Segment HTTP Tracking API: send with @segment/analytics-node, @rudderstack/rudder-sdk-node or any Segment-spec sender by pointing its host at this service. Write key: an API key bound to a channel, as Basic auth user name (or `writeKey` in the body). Bodies up to 500 KB (gzip accepted), messages up to 32 KB. A message rejected on its own is listed in `rejected` (and in GET /v1/event-rejections); the answer is 400 only for what a retry cannot fix, 429 above the per-key rate.
+         */
+        post: operations["recordSegmentScreen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Segment group: an account.associated activity
+         * @description Segment HTTP Tracking API: send with @segment/analytics-node, @rudderstack/rudder-sdk-node or any Segment-spec sender by pointing its host at this service. Write key: an API key bound to a channel, as Basic auth user name (or `writeKey` in the body). Bodies up to 500 KB (gzip accepted), messages up to 32 KB. A message rejected on its own is listed in `rejected` (and in GET /v1/event-rejections); the answer is 400 only for what a retry cannot fix, 429 above the per-key rate.
+         */
+        post: operations["groupSegmentUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alias": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Segment alias: two ids of one person (a duplicate suggestion, never a merge)
+         * @description Segment HTTP Tracking API: send with @segment/analytics-node, @rudderstack/rudder-sdk-node or any Segment-spec sender by pointing its host at this service. Write key: an API key bound to a channel, as Basic auth user name (or `writeKey` in the body). Bodies up to 500 KB (gzip accepted), messages up to 32 KB. A message rejected on its own is listed in `rejected` (and in GET /v1/event-rejections); the answer is 400 only for what a retry cannot fix, 429 above the per-key rate.
+         */
+        post: operations["aliasSegmentUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/data-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything held about a person (the customer, or its linked set), streamed as one JSON document; audited */
+        get: operations["exportCustomerData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase a person (the customer, or its linked set) and everything that references it, in one transaction; suppress it */
+        post: operations["eraseCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The app's webhooks, oldest first (secrets are never listed) */
+        get: operations["listWebhooks"];
+        put?: never;
+        /** Register an endpoint for signed event deliveries; its secret is shown only here */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook and its delivery log */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Change the URL, events or description, or disable and enable deliveries */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the signing secret; the new one is shown only here */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a signed webhook.test delivery to the endpoint */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log, newest first */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again: same body and webhook-id, fresh attempts */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customers created per day, week or month, by source, channel type or channel (every role) */
+        get: operations["getCustomerAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Activities per type and distinct active customers per day, week or month (every role) */
+        get: operations["getActivityAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customers by source and channel type, linked, groups, active, consent (every role) */
+        get: operations["getAnalyticsSummary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -993,6 +1411,23 @@ export interface components {
             /** @example WhatsApp Jakarta */
             name: string;
         };
+        ConsentDto: {
+            /**
+             * @example opted_in
+             * @enum {string}
+             */
+            status: "opted_in" | "opted_out" | "unknown";
+            /**
+             * Format: date-time
+             * @description When the current status was given
+             */
+            updatedAt: string | null;
+            /**
+             * @description Where the current status came from
+             * @enum {string|null}
+             */
+            source: "api" | "import" | "event" | "console" | null;
+        };
         CustomerResponseDto: {
             /** Format: uuid */
             id: string;
@@ -1034,6 +1469,8 @@ export interface components {
              * @description The linked set it belongs to
              */
             profileId: string | null;
+            /** @description Consent to business-initiated messages on this channel (X9) */
+            consent: components["schemas"]["ConsentDto"];
             /** Format: date-time */
             lastActivityAt: string | null;
             /** Format: date-time */
@@ -1115,6 +1552,14 @@ export interface components {
             tags?: string[];
             /** @description Member of a linked set (true) or not (false) */
             linked?: boolean;
+            /**
+             * @description Consent status, any of them
+             * @example [
+             *       "opted_in",
+             *       "unknown"
+             *     ]
+             */
+            consent?: ("opted_in" | "opted_out" | "unknown")[];
             properties?: components["schemas"]["PropertyFilterDto"];
             activity?: components["schemas"]["ActivityFilterDto"];
             /**
@@ -1345,6 +1790,8 @@ export interface components {
              * @description The linked set it belongs to
              */
             profileId: string | null;
+            /** @description Consent to business-initiated messages on this channel (X9) */
+            consent: components["schemas"]["ConsentDto"];
             /** Format: date-time */
             lastActivityAt: string | null;
             /** Format: date-time */
@@ -1377,6 +1824,73 @@ export interface components {
             tag: string;
             /** @example 12 */
             count: number;
+        };
+        SetConsentDto: {
+            /**
+             * @example opted_out
+             * @enum {string}
+             */
+            status: "opted_in" | "opted_out";
+            /** @example Asked by phone to stop promotions */
+            note?: string;
+            /**
+             * @description The console says it is the console; anything else is the API
+             * @default api
+             * @enum {string}
+             */
+            source: "api" | "console";
+        };
+        ConsentChangeDto: {
+            /** @enum {string} */
+            status: "opted_in" | "opted_out" | "unknown";
+            /** @enum {string} */
+            source: "api" | "import" | "event" | "console";
+            note: string | null;
+            /** @description Who made the change: a person of the business (null for events) */
+            actor?: {
+                userId: string;
+                role: string;
+                /** @enum {string} */
+                via: "token" | "api_key";
+            } | null;
+            /**
+             * Format: date-time
+             * @description When the change happened (an event: its occurredAt)
+             */
+            at: string;
+            /** @description Whether it became the current status (an older change is kept but does not win) */
+            applied: boolean;
+        };
+        ConsentHistoryPageDto: {
+            data: components["schemas"]["ConsentChangeDto"][];
+            nextCursor: string | null;
+        };
+        ActorDto: {
+            /** @example user-7 */
+            userId: string;
+            /** @example admin */
+            role: string;
+            /** @enum {string} */
+            via: "token" | "api_key";
+        };
+        SuppressionDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "identity" | "email" | "phone";
+            /**
+             * Format: uuid
+             * @description The channel of an identity suppression
+             */
+            channelId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Who erased the person */
+            actor: components["schemas"]["ActorDto"];
+        };
+        SuppressionPageDto: {
+            data: components["schemas"]["SuppressionDto"][];
+            nextCursor: string | null;
         };
         PropertyDefinitionDto: {
             /** @example city */
@@ -1461,7 +1975,7 @@ export interface components {
         };
         DuplicateSuggestionDto: {
             customer: components["schemas"]["CustomerResponseDto"];
-            reasons: ("same_phone" | "same_email" | "similar_name")[];
+            reasons: ("alias" | "same_phone" | "same_email" | "similar_name")[];
             /**
              * @description How likely the two are the same person (higher is likelier)
              * @example 0.93
@@ -1543,10 +2057,12 @@ export interface components {
             identifier: string;
         };
         BroadcastAudienceDto: {
-            /** @description One per person: a linked set is reduced to its main channel, else its most recently active member in the group */
+            /** @description One per person, opted-out customers left out: a linked set is reduced to its main channel (another opted-in member when the main one opted out), else its most recently active member in the group */
             recipients: components["schemas"]["RecipientDto"][];
             memberCount: number;
             recipientCount: number;
+            /** @description Group members left out because they opted out (X9) */
+            excludedOptedOut: number;
         };
         ActivityTypeDto: {
             /** @example purchase.completed */
@@ -1573,6 +2089,11 @@ export interface components {
         CreateApiKeyDto: {
             /** @example Shop back end */
             name: string;
+            /**
+             * Format: uuid
+             * @description One of the app's channels: Segment-spec messages sent with this key name customers of that channel by their userId
+             */
+            channelId?: string | null;
         };
         CreatedApiKeyDto: {
             id: string;
@@ -1582,6 +2103,11 @@ export interface components {
              * @example cdp_3q2-7wE…
              */
             key: string;
+            /**
+             * Format: uuid
+             * @description The channel the key is bound to (Segment-compatible ingestion)
+             */
+            channelId: string | null;
         };
         ApiKeyDto: {
             id: string;
@@ -1591,6 +2117,11 @@ export interface components {
              * @example cdp_3q2-7wE
              */
             prefix: string;
+            /**
+             * Format: uuid
+             * @description The channel the key is bound to (Segment-compatible ingestion)
+             */
+            channelId: string | null;
             /** Format: date-time */
             createdAt: string;
             /**
@@ -1658,7 +2189,7 @@ export interface components {
             /** @description Position of the event in `events`, from 0 */
             index: number;
             /** @enum {string} */
-            code: "validation_failed" | "unknown_activity_type" | "customer_not_found" | "invalid_identifier" | "source_requires_whatsapp";
+            code: "validation_failed" | "unknown_activity_type" | "customer_not_found" | "invalid_identifier" | "source_requires_whatsapp" | "identity_suppressed";
             message: string;
         };
         IngestResultDto: {
@@ -1735,6 +2266,356 @@ export interface components {
         ConversationPageDto: {
             data: components["schemas"]["ConversationDto"][];
             nextCursor: string | null;
+        };
+        EventRejectionDto: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the request arrived
+             */
+            receivedAt: string;
+            /**
+             * @description `events`: POST /v1/events; `segment`: the Segment-compatible API (/v1/batch, /v1/track, …)
+             * @enum {string}
+             */
+            via: "events" | "segment";
+            /**
+             * Format: uuid
+             * @description The API key of the request; null when an admin token sent it
+             */
+            apiKeyId: string | null;
+            /** @description Position of the item in its request (`events[i]`, `batch[i]`; 0 for a single message) */
+            index: number;
+            /**
+             * @description The rejection code the sender was answered with
+             * @example invalid_identifier
+             */
+            code: string;
+            /** @example identifier: not a valid phone number */
+            message: string;
+            /**
+             * @description The JSON text of what was sent for this item, cut at 32 KB (a cut payload is not valid JSON)
+             * @example {"type":"purchase.completed","occurredAt":"2026-11-05T10:00:00Z","channelId":"…","identifier":"12"}
+             */
+            payload: string;
+        };
+        EventRejectionPageDto: {
+            data: components["schemas"]["EventRejectionDto"][];
+            nextCursor: string | null;
+        };
+        SegmentRejectedDto: {
+            /** @description Position of the message in batch (0 on the single-message paths) */
+            index: number;
+            messageId: string | null;
+            /** @enum {string} */
+            code: "validation_failed" | "message_too_large" | "unknown_activity_type" | "invalid_identifier" | "customer_not_found" | "source_requires_whatsapp" | "identity_suppressed";
+            message: string;
+        };
+        SegmentResultDto: {
+            /** @enum {boolean} */
+            success: true;
+            /** @description Messages stored (or held under their anonymousId) by this request */
+            accepted: number;
+            /** @description Messages whose messageId was already stored */
+            duplicates: number;
+            /** @description Also kept in GET /v1/event-rejections */
+            rejected: components["schemas"]["SegmentRejectedDto"][];
+        };
+        ExportedActivityDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            customerId: string;
+            /** @example purchase.completed */
+            type: string;
+            /** Format: date-time */
+            occurredAt: string;
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        ExportedGroupDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example VIP Jakarta */
+            name: string;
+            /**
+             * Format: uuid
+             * @description The member of the group
+             */
+            customerId: string;
+        };
+        ExportedConsentChangeDto: {
+            /** @enum {string} */
+            status: "opted_in" | "opted_out" | "unknown";
+            /** @enum {string} */
+            source: "api" | "import" | "event" | "console";
+            note: string | null;
+            /** @description Who made the change: a person of the business (null for events) */
+            actor?: {
+                userId: string;
+                role: string;
+                /** @enum {string} */
+                via: "token" | "api_key";
+            } | null;
+            /**
+             * Format: date-time
+             * @description When the change happened (an event: its occurredAt)
+             */
+            at: string;
+            /** @description Whether it became the current status (an older change is kept but does not win) */
+            applied: boolean;
+            /** Format: uuid */
+            customerId: string;
+        };
+        MergeHistoryActorDto: {
+            userId: string;
+            role: string;
+            email?: string;
+            via: string;
+        };
+        MergeHistoryEntryDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            action: "customer.merged" | "customer.unmerged" | "customer.main_channel_changed";
+            actor: components["schemas"]["MergeHistoryActorDto"];
+            /** Format: date-time */
+            at: string;
+            subject: string;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        DataExportDto: {
+            /** Format: date-time */
+            generatedAt: string;
+            customers: components["schemas"]["CustomerResponseDto"][];
+            /** @description Newest first, customer by customer */
+            activities: components["schemas"]["ExportedActivityDto"][];
+            conversations: components["schemas"]["ConversationDto"][];
+            groups: components["schemas"]["ExportedGroupDto"][];
+            /** @description Oldest first */
+            consentHistory: components["schemas"]["ExportedConsentChangeDto"][];
+            /** @description Merges, unmerges and main-channel changes that involved them, oldest first */
+            mergeHistory: components["schemas"]["MergeHistoryEntryDto"][];
+        };
+        EraseCustomerDto: {
+            /**
+             * @description linked: every member of its linked set
+             * @default self
+             * @enum {string}
+             */
+            scope: "self" | "linked";
+            /**
+             * @description Leave keyed-hash suppressions so the person cannot come back
+             * @default true
+             */
+            suppress: boolean;
+        };
+        ErasureResultDto: {
+            erasedCustomers: number;
+            erasedActivities: number;
+            /** @description The suppressions left (GET /v1/suppressions) */
+            suppressionIds: string[];
+        };
+        CreateWebhookDto: {
+            /**
+             * @description https:// or http://, a public host
+             * @example https://example.com/cdp-webhooks
+             */
+            url: string;
+            /**
+             * @description The event types to receive, or ["*"] for all of them (those added later included)
+             * @example [
+             *       "customer.created",
+             *       "customer.merged"
+             *     ]
+             */
+            events: ("*" | "customer.created" | "customer.updated" | "customer.deleted" | "customer.erased" | "customer.merged" | "customer.unmerged" | "customer.main_channel_changed" | "customer.consent_changed" | "group.created" | "group.updated" | "group.deleted" | "group.members_added" | "group.members_removed" | "import.completed" | "export.completed")[];
+            description?: string | null;
+        };
+        CreatedWebhookDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example https://example.com/cdp-webhooks */
+            url: string;
+            events: ("*" | "customer.created" | "customer.updated" | "customer.deleted" | "customer.erased" | "customer.merged" | "customer.unmerged" | "customer.main_channel_changed" | "customer.consent_changed" | "group.created" | "group.updated" | "group.deleted" | "group.members_added" | "group.members_removed" | "import.completed" | "export.completed")[];
+            description: string | null;
+            enabled: boolean;
+            /** @description Why deliveries stopped, when the service disabled it (a 410 answer) */
+            disabledReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The signing secret, shown only now (and at rotation)
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example https://example.com/cdp-webhooks */
+            url: string;
+            events: ("*" | "customer.created" | "customer.updated" | "customer.deleted" | "customer.erased" | "customer.merged" | "customer.unmerged" | "customer.main_channel_changed" | "customer.consent_changed" | "group.created" | "group.updated" | "group.deleted" | "group.members_added" | "group.members_removed" | "import.completed" | "export.completed")[];
+            description: string | null;
+            enabled: boolean;
+            /** @description Why deliveries stopped, when the service disabled it (a 410 answer) */
+            disabledReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        UpdateWebhookDto: {
+            url?: string;
+            events?: ("*" | "customer.created" | "customer.updated" | "customer.deleted" | "customer.erased" | "customer.merged" | "customer.unmerged" | "customer.main_channel_changed" | "customer.consent_changed" | "group.created" | "group.updated" | "group.deleted" | "group.members_added" | "group.members_removed" | "import.completed" | "export.completed")[];
+            /** @description null clears it */
+            description?: string | null;
+            /** @description false stops deliveries (pending ones wait); true resumes them */
+            enabled?: boolean;
+        };
+        WebhookSecretDto: {
+            /**
+             * @description The new signing secret, shown only now
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookDeliveryDto: {
+            /**
+             * Format: uuid
+             * @description Also the `webhook-id` header of every attempt
+             */
+            id: string;
+            /** @example customer.created */
+            eventType: string;
+            /**
+             * Format: uuid
+             * @description The domain event (null for a test delivery)
+             */
+            eventId: string | null;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            /** @description Attempts made */
+            attempts: number;
+            /** @description The last attempt's HTTP status (null: no answer) */
+            lastStatusCode: number | null;
+            /** @description Why the last attempt failed */
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it is tried next (pending only)
+             */
+            nextAttemptAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it succeeded or failed for good
+             */
+            finishedAt: string | null;
+        };
+        WebhookDeliveryPageDto: {
+            data: components["schemas"]["WebhookDeliveryDto"][];
+            nextCursor: string | null;
+        };
+        AnalyticsPointDto: {
+            /**
+             * @description First day of the interval (a Monday for weeks, the 1st for months)
+             * @example 2026-11-02
+             */
+            start: string;
+            /** @example 42 */
+            count: number;
+        };
+        AnalyticsSeriesDto: {
+            /**
+             * @description The source, channel type, channel id or activity type
+             * @example organic
+             */
+            key: string;
+            /**
+             * @description For people: the source's or type's name, the channel's name
+             * @example Organic
+             */
+            label: string;
+            /** @description One point for every interval of the range, zeros included */
+            points: components["schemas"]["AnalyticsPointDto"][];
+        };
+        CustomersAnalyticsDto: {
+            /** @example 2026-09-01 */
+            from: string;
+            /** @example 2026-11-29 */
+            to: string;
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            /** @example Asia/Jakarta */
+            timezone: string;
+            /**
+             * @description Customers created in the range
+             * @example 1250
+             */
+            total: number;
+            series: components["schemas"]["AnalyticsSeriesDto"][];
+        };
+        ActivitiesAnalyticsDto: {
+            /** @example 2026-09-01 */
+            from: string;
+            /** @example 2026-11-29 */
+            to: string;
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            /** @example Asia/Jakarta */
+            timezone: string;
+            /**
+             * @description Activities of the types in the range
+             * @example 30210
+             */
+            total: number;
+            /** @description One series per activity type */
+            series: components["schemas"]["AnalyticsSeriesDto"][];
+            /** @description Distinct customers with an activity of the types, per interval */
+            activeCustomers: components["schemas"]["AnalyticsPointDto"][];
+        };
+        SourceCountsDto: {
+            admin: number;
+            ads: number;
+            organic: number;
+            broadcast: number;
+        };
+        ConsentCountsDto: {
+            opted_in: number;
+            opted_out: number;
+            unknown: number;
+        };
+        AnalyticsSummaryDto: {
+            /** @example 1000000 */
+            customers: number;
+            bySource: components["schemas"]["SourceCountsDto"];
+            /**
+             * @description Customers per channel type of the app's channels
+             * @example {
+             *       "wa": 600000,
+             *       "line": 250000,
+             *       "ig": 150000
+             *     }
+             */
+            byChannelType: {
+                [key: string]: number;
+            };
+            /** @description Customers that belong to a linked set */
+            linkedCustomers: number;
+            groups: number;
+            /** @description Customers with an activity in the last 7 × 24 hours */
+            activeLast7Days: number;
+            /** @description Customers with an activity in the last 30 × 24 hours */
+            activeLast30Days: number;
+            consent: components["schemas"]["ConsentCountsDto"];
         };
         HealthIndicatorDto: {
             /**
@@ -2964,6 +3845,8 @@ export interface operations {
                 tag?: string[];
                 /** @description Members of a linked set (true) or not (false) */
                 linked?: boolean;
+                /** @description Consent statuses, any of them (repeated, or comma-separated in one) */
+                consent?: ("opted_in" | "opted_out" | "unknown")[];
                 sort?: "-createdAt" | "name" | "-lastActivityAt";
             };
             header?: never;
@@ -5239,6 +6122,507 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    setCustomerConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetConsentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerResponseDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this app (not_found; also for the resources of another app) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request breaks a rule (validation_failed with per-field errors, or a rule code of API.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listCustomerConsentHistory: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentHistoryPageDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this app (not_found; also for the resources of another app) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request breaks a rule (validation_failed with per-field errors, or a rule code of API.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listSuppressions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionPageDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request breaks a rule (validation_failed with per-field errors, or a rule code of API.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    deleteSuppression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Lifted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this app (not_found; also for the resources of another app) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -9162,6 +10546,3160 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listEventRejections: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Only rejections of POST /v1/events (`events`) or of the Segment-compatible API (`segment`) */
+                via?: "events" | "segment";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventRejectionPageDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request breaks a rule (validation_failed with per-field errors, or a rule code of API.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ingestSegmentBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The body is at most 500 KB, each message at most 32 KB */
+                    batch: ({
+                        /**
+                         * @description The call; on /v1/identify, /v1/track, … the path decides it
+                         * @enum {string}
+                         */
+                        type?: "identify" | "track" | "page" | "screen" | "group" | "alias";
+                        /**
+                         * @description The idempotency key: a repeat is a duplicate
+                         * @example ajs-next-1733112000000-3f1c
+                         */
+                        messageId?: string;
+                        /**
+                         * @description The customer's identifier on the write key's channel
+                         * @example 6281234567890
+                         */
+                        userId?: string | number;
+                        /** @description Held until a message ties it to a userId */
+                        anonymousId?: string | number;
+                        /** Format: date-time */
+                        timestamp?: string;
+                        /** Format: date-time */
+                        originalTimestamp?: string;
+                        /**
+                         * Format: date-time
+                         * @description When the sender sent it (by its clock); the batch's sentAt when absent
+                         */
+                        sentAt?: string;
+                        /** @description Merged over the batch's context */
+                        context?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description identify and group */
+                        traits?: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * @description track: the activity type is its key (order_completed)
+                         * @example Order Completed
+                         */
+                        event?: string;
+                        /** @description track, page and screen */
+                        properties?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description page and screen */
+                        name?: string | null;
+                        /** @description group */
+                        groupId?: string | number;
+                        /** @description alias: the other id of the person */
+                        previousId?: string | number;
+                        /** @description The API key, when not sent as Basic auth */
+                        writeKey?: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    /** @description Merged under each message's context */
+                    context?: {
+                        [key: string]: unknown;
+                    };
+                    integrations?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Format: date-time
+                     * @description Taken by each message without its own
+                     */
+                    sentAt?: string;
+                    /** Format: date-time */
+                    timestamp?: string;
+                    /** @description The API key, when not sent as Basic auth */
+                    writeKey?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentResultDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (rate_limited; Retry-After says in how many seconds to try again) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    identifySegmentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The call; on /v1/identify, /v1/track, … the path decides it
+                     * @enum {string}
+                     */
+                    type?: "identify" | "track" | "page" | "screen" | "group" | "alias";
+                    /**
+                     * @description The idempotency key: a repeat is a duplicate
+                     * @example ajs-next-1733112000000-3f1c
+                     */
+                    messageId?: string;
+                    /**
+                     * @description The customer's identifier on the write key's channel
+                     * @example 6281234567890
+                     */
+                    userId?: string | number;
+                    /** @description Held until a message ties it to a userId */
+                    anonymousId?: string | number;
+                    /** Format: date-time */
+                    timestamp?: string;
+                    /** Format: date-time */
+                    originalTimestamp?: string;
+                    /**
+                     * Format: date-time
+                     * @description When the sender sent it (by its clock); the batch's sentAt when absent
+                     */
+                    sentAt?: string;
+                    /** @description Merged over the batch's context */
+                    context?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description identify and group */
+                    traits?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * @description track: the activity type is its key (order_completed)
+                     * @example Order Completed
+                     */
+                    event?: string;
+                    /** @description track, page and screen */
+                    properties?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description page and screen */
+                    name?: string | null;
+                    /** @description group */
+                    groupId?: string | number;
+                    /** @description alias: the other id of the person */
+                    previousId?: string | number;
+                    /** @description The API key, when not sent as Basic auth */
+                    writeKey?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentResultDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (rate_limited; Retry-After says in how many seconds to try again) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    trackSegmentEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The call; on /v1/identify, /v1/track, … the path decides it
+                     * @enum {string}
+                     */
+                    type?: "identify" | "track" | "page" | "screen" | "group" | "alias";
+                    /**
+                     * @description The idempotency key: a repeat is a duplicate
+                     * @example ajs-next-1733112000000-3f1c
+                     */
+                    messageId?: string;
+                    /**
+                     * @description The customer's identifier on the write key's channel
+                     * @example 6281234567890
+                     */
+                    userId?: string | number;
+                    /** @description Held until a message ties it to a userId */
+                    anonymousId?: string | number;
+                    /** Format: date-time */
+                    timestamp?: string;
+                    /** Format: date-time */
+                    originalTimestamp?: string;
+                    /**
+                     * Format: date-time
+                     * @description When the sender sent it (by its clock); the batch's sentAt when absent
+                     */
+                    sentAt?: string;
+                    /** @description Merged over the batch's context */
+                    context?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description identify and group */
+                    traits?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * @description track: the activity type is its key (order_completed)
+                     * @example Order Completed
+                     */
+                    event?: string;
+                    /** @description track, page and screen */
+                    properties?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description page and screen */
+                    name?: string | null;
+                    /** @description group */
+                    groupId?: string | number;
+                    /** @description alias: the other id of the person */
+                    previousId?: string | number;
+                    /** @description The API key, when not sent as Basic auth */
+                    writeKey?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentResultDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (rate_limited; Retry-After says in how many seconds to try again) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    recordSegmentPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The call; on /v1/identify, /v1/track, … the path decides it
+                     * @enum {string}
+                     */
+                    type?: "identify" | "track" | "page" | "screen" | "group" | "alias";
+                    /**
+                     * @description The idempotency key: a repeat is a duplicate
+                     * @example ajs-next-1733112000000-3f1c
+                     */
+                    messageId?: string;
+                    /**
+                     * @description The customer's identifier on the write key's channel
+                     * @example 6281234567890
+                     */
+                    userId?: string | number;
+                    /** @description Held until a message ties it to a userId */
+                    anonymousId?: string | number;
+                    /** Format: date-time */
+                    timestamp?: string;
+                    /** Format: date-time */
+                    originalTimestamp?: string;
+                    /**
+                     * Format: date-time
+                     * @description When the sender sent it (by its clock); the batch's sentAt when absent
+                     */
+                    sentAt?: string;
+                    /** @description Merged over the batch's context */
+                    context?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description identify and group */
+                    traits?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * @description track: the activity type is its key (order_completed)
+                     * @example Order Completed
+                     */
+                    event?: string;
+                    /** @description track, page and screen */
+                    properties?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description page and screen */
+                    name?: string | null;
+                    /** @description group */
+                    groupId?: string | number;
+                    /** @description alias: the other id of the person */
+                    previousId?: string | number;
+                    /** @description The API key, when not sent as Basic auth */
+                    writeKey?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentResultDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (rate_limited; Retry-After says in how many seconds to try again) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    recordSegmentScreen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The call; on /v1/identify, /v1/track, … the path decides it
+                     * @enum {string}
+                     */
+                    type?: "identify" | "track" | "page" | "screen" | "group" | "alias";
+                    /**
+                     * @description The idempotency key: a repeat is a duplicate
+                     * @example ajs-next-1733112000000-3f1c
+                     */
+                    messageId?: string;
+                    /**
+                     * @description The customer's identifier on the write key's channel
+                     * @example 6281234567890
+                     */
+                    userId?: string | number;
+                    /** @description Held until a message ties it to a userId */
+                    anonymousId?: string | number;
+                    /** Format: date-time */
+                    timestamp?: string;
+                    /** Format: date-time */
+                    originalTimestamp?: string;
+                    /**
+                     * Format: date-time
+                     * @description When the sender sent it (by its clock); the batch's sentAt when absent
+                     */
+                    sentAt?: string;
+                    /** @description Merged over the batch's context */
+                    context?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description identify and group */
+                    traits?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * @description track: the activity type is its key (order_completed)
+                     * @example Order Completed
+                     */
+                    event?: string;
+                    /** @description track, page and screen */
+                    properties?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description page and screen */
+                    name?: string | null;
+                    /** @description group */
+                    groupId?: string | number;
+                    /** @description alias: the other id of the person */
+                    previousId?: string | number;
+                    /** @description The API key, when not sent as Basic auth */
+                    writeKey?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentResultDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (rate_limited; Retry-After says in how many seconds to try again) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    groupSegmentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The call; on /v1/identify, /v1/track, … the path decides it
+                     * @enum {string}
+                     */
+                    type?: "identify" | "track" | "page" | "screen" | "group" | "alias";
+                    /**
+                     * @description The idempotency key: a repeat is a duplicate
+                     * @example ajs-next-1733112000000-3f1c
+                     */
+                    messageId?: string;
+                    /**
+                     * @description The customer's identifier on the write key's channel
+                     * @example 6281234567890
+                     */
+                    userId?: string | number;
+                    /** @description Held until a message ties it to a userId */
+                    anonymousId?: string | number;
+                    /** Format: date-time */
+                    timestamp?: string;
+                    /** Format: date-time */
+                    originalTimestamp?: string;
+                    /**
+                     * Format: date-time
+                     * @description When the sender sent it (by its clock); the batch's sentAt when absent
+                     */
+                    sentAt?: string;
+                    /** @description Merged over the batch's context */
+                    context?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description identify and group */
+                    traits?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * @description track: the activity type is its key (order_completed)
+                     * @example Order Completed
+                     */
+                    event?: string;
+                    /** @description track, page and screen */
+                    properties?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description page and screen */
+                    name?: string | null;
+                    /** @description group */
+                    groupId?: string | number;
+                    /** @description alias: the other id of the person */
+                    previousId?: string | number;
+                    /** @description The API key, when not sent as Basic auth */
+                    writeKey?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentResultDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (rate_limited; Retry-After says in how many seconds to try again) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    aliasSegmentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The call; on /v1/identify, /v1/track, … the path decides it
+                     * @enum {string}
+                     */
+                    type?: "identify" | "track" | "page" | "screen" | "group" | "alias";
+                    /**
+                     * @description The idempotency key: a repeat is a duplicate
+                     * @example ajs-next-1733112000000-3f1c
+                     */
+                    messageId?: string;
+                    /**
+                     * @description The customer's identifier on the write key's channel
+                     * @example 6281234567890
+                     */
+                    userId?: string | number;
+                    /** @description Held until a message ties it to a userId */
+                    anonymousId?: string | number;
+                    /** Format: date-time */
+                    timestamp?: string;
+                    /** Format: date-time */
+                    originalTimestamp?: string;
+                    /**
+                     * Format: date-time
+                     * @description When the sender sent it (by its clock); the batch's sentAt when absent
+                     */
+                    sentAt?: string;
+                    /** @description Merged over the batch's context */
+                    context?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description identify and group */
+                    traits?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * @description track: the activity type is its key (order_completed)
+                     * @example Order Completed
+                     */
+                    event?: string;
+                    /** @description track, page and screen */
+                    properties?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description page and screen */
+                    name?: string | null;
+                    /** @description group */
+                    groupId?: string | number;
+                    /** @description alias: the other id of the person */
+                    previousId?: string | number;
+                    /** @description The API key, when not sent as Basic auth */
+                    writeKey?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentResultDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests (rate_limited; Retry-After says in how many seconds to try again) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    exportCustomerData: {
+        parameters: {
+            query?: {
+                /** @description linked: every member of its linked set */
+                scope?: "self" | "linked";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataExportDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this app (not_found; also for the resources of another app) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request breaks a rule (validation_failed with per-field errors, or a rule code of API.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    eraseCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EraseCustomerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureResultDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this app (not_found; also for the resources of another app) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request breaks a rule (validation_failed with per-field errors, or a rule code of API.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"][];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request breaks a rule (validation_failed with per-field errors, or a rule code of API.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this app (not_found; also for the resources of another app) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this app (not_found; also for the resources of another app) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this app (not_found; also for the resources of another app) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request breaks a rule (validation_failed with per-field errors, or a rule code of API.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this app (not_found; also for the resources of another app) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this app (not_found; also for the resources of another app) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor: `nextCursor` of the previous page */
+                cursor?: string;
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPageDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this app (not_found; also for the resources of another app) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request breaks a rule (validation_failed with per-field errors, or a rule code of API.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description The body could not be read (malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:malformed_json",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "malformed_json"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this app (not_found; also for the resources of another app) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body is larger than this operation accepts (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The body has a content type this operation does not accept (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "code": "unsupported_media_type"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getCustomerAnalytics: {
+        parameters: {
+            query: {
+                /** @description First day, inclusive (YYYY-MM-DD, 2000-01-01 or later) */
+                from: string;
+                /** @description Last day, inclusive. At most 366 days by day; 5 years by week or month */
+                to: string;
+                /** @description Weeks start on Monday; months on the 1st */
+                interval?: "day" | "week" | "month";
+                /** @description IANA time zone of the days; default: the app's */
+                timezone?: string;
+                /** @description One series per source, channel type or channel */
+                groupBy?: "source" | "channelType" | "channel";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomersAnalyticsDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request breaks a rule (validation_failed with per-field errors, or a rule code of API.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getActivityAnalytics: {
+        parameters: {
+            query: {
+                /** @description First day, inclusive (YYYY-MM-DD, 2000-01-01 or later) */
+                from: string;
+                /** @description Last day, inclusive. At most 366 days by day; 5 years by week or month */
+                to: string;
+                /** @description Weeks start on Monday; months on the 1st */
+                interval?: "day" | "week" | "month";
+                /** @description IANA time zone of the days; default: the app's */
+                timezone?: string;
+                /** @description Activity types (comma-separated or repeated); default: every type of the app */
+                types?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivitiesAnalyticsDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The request breaks a rule (validation_failed with per-field errors, or a rule code of API.md) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "code": "validation_failed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Something failed on the server (internal_error; no detail of it is given) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:internal_error",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "code": "internal_error"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    getAnalyticsSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsSummaryDto"];
+                };
+            };
+            /** @description No valid credential (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The role may not do this (forbidden; the detail names what would grant it), or the plan does not include it (plan_required) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:cdp:problem:forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];

@@ -252,6 +252,11 @@ describe('Hostile patterns and input (issue 11)', () => {
       expect(r.rejected[0].message).toMatch(/data\.note.*NUL/);
       const timeline = await t.http().get(`/v1/customers/${c.id}/activities?types=purchase.completed`).set(t.auth(appId));
       expect(timeline.body.data.map((a: { data: { orderId: string } }) => a.data.orderId)).toEqual(['o-3', 'o-1']);
+      // Both refused events are kept in the dead-letter list (X13), the NUL written out as its JSON escape.
+      const kept = await t.http().get('/v1/event-rejections').set(t.auth(appId));
+      expect(kept.status).toBe(200);
+      expect(kept.body.data.map((x: { index: number }) => x.index).sort()).toEqual([1, 3]);
+      expect(kept.body.data.find((x: { index: number }) => x.index === 1).payload).toContain('a\\u0000b');
     });
 
     it('IE2, issue 11 item 4: a NUL character in a CSV cell is 422 validation_failed naming row and column; no import is made', async () => {

@@ -39,6 +39,13 @@ interface Row {
   payload: string;
 }
 
+/**
+ * A text column cannot hold NUL (U+0000), and a message may quote the very value that was refused for holding
+ * one (issue 11): it is kept written out as the JSON escape `\u0000`, so the entry is stored and still says
+ * what came.
+ */
+const withoutNul = (text: string): string => text.split('\u0000').join('\\u0000');
+
 /** The JSON text of a payload, cut at 32 KB on a character boundary (a cut payload is no longer valid JSON). */
 export function keptPayload(payload: unknown): string {
   let text: string;
@@ -80,8 +87,8 @@ export class EventRejectionsService {
       id: newId(),
       index: r.index,
       code: r.code,
-      message: r.message.slice(0, 1000),
-      payload: keptPayload(r.payload),
+      message: withoutNul(r.message).slice(0, 1000),
+      payload: withoutNul(keptPayload(r.payload)),
     }));
     await this.db.run(sql`
       insert into event_rejections (app_id, id, received_at, via, api_key_id, index, code, message, payload)

@@ -423,6 +423,14 @@ describe(`Customer export (IE5, IE6) — jobs ${transport}`, () => {
     await f.customer(await f.channel('line'));
     const first = await exportOf(appId, { email: 'ops@example.com' });
     expect(first.done.status).toBe('completed');
+    // The first run records its mail as sent just after the mail went out: wait for that, then stand for a
+    // process that died before the mail was recorded (mail_sent_at back to null).
+    await eventually(async () => {
+      const row = await t.app
+        .get(Db)
+        .one<{ sent: boolean }>(sql`select mail_sent_at is not null as sent from exports where id = ${first.done.id}::uuid`);
+      expect(row?.sent).toBe(true);
+    });
     const before = smtp.inbox.length;
     await t.app.get(Db).run(sql`update exports set mail_sent_at = null where id = ${first.done.id}::uuid`);
     await t.app

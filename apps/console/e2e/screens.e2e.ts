@@ -139,7 +139,7 @@ describe('The console screens, as a user clicks through them (UI2–UI11)', () =
     await expectAccessible(page, 'Import');
     await screenshot(page, 'import-report');
     expect((await api<Page_<Customer>>('POST', '/customers/search', { filter: { search: `Imported ${t}` } })).data).toHaveLength(0);
-    await dialog.getByRole('button', { name: 'Upload' }).click();
+    await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
     await dialog.getByText('Created', { exact: true }).waitFor({ timeout: 30_000 });
     await expect
       .poll(async () => (await api<Page_<Customer>>('POST', '/customers/search', { filter: { search: `Imported ${t}` } })).data.length)
@@ -328,9 +328,9 @@ describe('The console screens, as a user clicks through them (UI2–UI11)', () =
     const page = await (await browser.context()).newPage();
     await page.goto(`${base()}/`);
     const press = (key: string) => page.keyboard.press(key);
-    const tabTo = async (accept: () => Promise<boolean>, max = 40) => {
+    const tabTo = async (accept: () => Promise<boolean>, max = 40, key = 'Tab') => {
       for (let i = 0; i < max; i++) {
-        await press('Tab');
+        await press(key);
         if (await accept()) return;
       }
       throw new Error('Not reachable with Tab');
@@ -364,7 +364,8 @@ describe('The console screens, as a user clicks through them (UI2–UI11)', () =
     await page.getByText('0 customers', { exact: true }).waitFor();
     await tabTo(focused('Filter (1)'));
     await press('Enter');
-    await tabTo(focused('Reset'));
+    // The drawer keeps the focus inside: backwards from its first control, its last buttons come first.
+    await tabTo(focused('Reset'), 40, 'Shift+Tab');
     await press('Enter');
     await expect.poll(() => rows(page).count()).toBe(1);
     await tabTo(focused(`Keys ${t}`));

@@ -92,7 +92,8 @@ export function FilterPanel({ value, onApply }: { value: CustomerFilter; onApply
     try {
       const r = await ok(api.POST('/v1/customers/filter/normalize', { body: { filter: compact(f) } }));
       setOptions(r.sourceOptions);
-      setDraft({ ...f, sources: r.filter.sources ?? [] });
+      // Only the draft that was sent takes the answer: a change the user made meanwhile is never overwritten.
+      setDraft((current) => (current === f ? { ...f, sources: r.filter.sources ?? [] } : current));
       if (report) setChanges(r.changes);
       setError(null);
     } catch (e) {
@@ -271,10 +272,11 @@ export function FilterPanel({ value, onApply }: { value: CustomerFilter; onApply
         <Button
           variant="default"
           onClick={() => {
-            setDraft({});
+            const empty: CustomerFilter = {};
+            setDraft(empty);
             setChanges([]);
             setOneDay(false);
-            void normalize({}, false);
+            void normalize(empty, false);
             onApply({});
           }}
         >

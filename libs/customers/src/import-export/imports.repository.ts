@@ -142,11 +142,13 @@ export class ImportsRepository {
   async unfinished(atStart: boolean): Promise<Array<{ app_id: string; id: string }>> {
     if (atStart) {
       await this.db.run(sql`update imports set interrupted_count = interrupted_count + 1, updated_at = now() where status = 'processing'`);
+      // No semicolon in this statement's text, not even in a literal: the embedded driver would take it for a
+      // script of several statements and send it without its parameters.
       await this.db.run(sql`
         update imports i set status = 'failed', completed_at = now(), updated_at = now(),
           failure_reason = concat('The import was stopped ', i.interrupted_count::text, ' times by a restart of the service while it ran, and was ended. ',
             (select count(*) from import_rows r where r.app_id = i.app_id and r.import_id = i.id)::text, ' of ', i.total_rows::text,
-            ' rows were processed (see the row report); upload the other rows again.')
+            ' rows were processed (see the row report). Upload the other rows again.')
         where i.status = 'processing' and i.interrupted_count >= ${MAX_INTERRUPTIONS}`);
     }
     return this.db.query(sql`

@@ -36,6 +36,9 @@ export interface ErasedPeople {
   values: string[];
 }
 
+/** What to look for in a kept copy: the erased ids (lower-cased) and the personal values. */
+export const erasureNeedles = (people: ErasedPeople): string[] => [...people.ids.map((id) => id.toLowerCase()), ...people.values];
+
 export type CustomerErasureHook = (tx: Tx, appId: string, people: ErasedPeople) => Promise<void>;
 
 /**

@@ -17,6 +17,7 @@ export { PropertyDefinitionsService } from './properties/property-definitions.se
 export {
   CustomerDeletionHooks,
   CustomerErasureHooks,
+  erasureNeedles,
   type CustomerDeletionHook,
   type CustomerErasureHook,
   type DeletedCustomerRef,

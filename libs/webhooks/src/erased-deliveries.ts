@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { CustomerErasureHooks, type ErasedPeople } from '@cdp/customers';
+import { CustomerErasureHooks, erasureNeedles, type ErasedPeople } from '@cdp/customers';
 import { sql, sqlArray, type Tx } from '@cdp/platform';
 
 /**
@@ -16,7 +16,7 @@ export class ErasedDeliveries implements OnModuleInit {
   }
 
   async forget(tx: Tx, appId: string, people: ErasedPeople): Promise<void> {
-    const needles = [...people.ids.map((id) => id.toLowerCase()), ...people.values];
+    const needles = erasureNeedles(people);
     if (!needles.length) return;
     await tx.run(sql`
       delete from webhook_deliveries d

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { CustomerErasureHooks, type ErasedPeople } from '@cdp/customers';
+import { CustomerErasureHooks, erasureNeedles, type ErasedPeople } from '@cdp/customers';
 import { sql, sqlArray, type Tx } from '@cdp/platform';
 
 /**
@@ -17,7 +17,7 @@ export class ErasedCopies implements OnModuleInit {
   }
 
   async forget(tx: Tx, appId: string, people: ErasedPeople): Promise<void> {
-    const needles = [...people.ids.map((id) => id.toLowerCase()), ...people.values];
+    const needles = erasureNeedles(people);
     if (!needles.length) return;
     const list = sqlArray(needles, 'text');
     await tx.run(sql`

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     const done = await orm.getMigrator().up();
     process.stdout.write(done.length ? `Applied: ${done.map((m) => m.name).join(', ')}\n` : 'Nothing to migrate\n');
     if (holder.embedded && (done.length || holder.embedded.restored || !holder.embedded.snapshots.newest())) {
-      const snap = await holder.embedded.snapshots.take(holder.embedded.pglite);
+      const snap = await holder.embedded.snapshots.take(holder.embedded.pglite, holder.embedded.dataDir);
       process.stdout.write(`Snapshot: ${snap.file}\n`);
     }
   } finally {

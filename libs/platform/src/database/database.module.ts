@@ -138,7 +138,7 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
         const lsn = (await embedded.pglite.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn')).rows[0].lsn;
         if (ifChanged && lsn === this.lastLsn) return;
         const started = Date.now();
-        const snap = await embedded.snapshots.take(embedded.pglite);
+        const snap = await embedded.snapshots.take(embedded.pglite, embedded.dataDir);
         this.lastLsn = (await embedded.pglite.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn')).rows[0].lsn;
         log.log(`Snapshot of the embedded database (${why}) in ${Date.now() - started} ms: ${snap.file}`);
       } finally {

@@ -21,6 +21,8 @@ export interface EmbeddedOptions {
 /** The embedded database of this process: the folder held by its lock, the open instance and its snapshots. */
 export interface EmbeddedDatabase {
   pglite: PGlite;
+  /** The folder it keeps its files in. */
+  dataDir: string;
   snapshots: SnapshotStore;
   /** When start-up had to restore a snapshot: the snapshot, and where the broken folder was moved. */
   restored?: { snapshot: Snapshot; movedTo: string };
@@ -66,6 +68,7 @@ export async function openEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDatab
     const db = pglite;
     return {
       pglite: db,
+      dataDir: opts.dataDir,
       snapshots,
       restored: restored && { snapshot: restored.snapshot, movedTo: restored.movedTo },
       close: async () => {
@@ -105,8 +108,7 @@ export async function restoreFromSnapshot(
   // no half folder that the next start would take for a database.
   const loading = `${resolve(dataDir)}.restoring`;
   if (existsSync(loading)) rmSync(loading, { recursive: true, force: true });
-  const loaded = await openPglite({ dataDir: loading, loadDataDir: await store.read(snapshot) });
-  await loaded.close();
+  await store.extract(snapshot, loading);
   renameSync(loading, dataDir);
   const pglite = await openPglite({ dataDir });
   return { pglite, snapshot, movedTo };

@@ -1,22 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
-
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
+import * as tar from 'tar';
 
 const NAME = /^pglite-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z\.tar\.gz$/;
 
@@ -29,9 +15,13 @@ export interface Snapshot {
 const stamp = (at: Date) => at.toISOString().replace(/[-:]/g, '').replace('.', '');
 
 /**
- * Restorable copies of the embedded database (`pglite-<UTC time>.tar.gz`, PGlite's `dumpDataDir` tarball,
- * gzipped off the event loop), newest last. A snapshot is written under a temporary name, flushed to disk
- * and then renamed, so a process killed while writing one never leaves a half file under a real name.
+ * Restorable copies of the embedded database (`pglite-<UTC time>.tar.gz`: the database folder's files,
+ * paths relative to the folder), newest last. The files are streamed from disk through gzip into the
+ * snapshot, so taking one costs a little memory whatever the database's size (PGlite's own `dumpDataDir`
+ * builds the whole folder in memory: gigabytes at 100,000 customers). A snapshot is written under a
+ * temporary name, flushed to disk and then renamed, so a process killed while writing one never leaves a
+ * half file under a real name. Snapshots made by `dumpDataDir` (the same layout, paths starting with `/`)
+ * restore the same way.
  */
 export class SnapshotStore {
   constructor(
@@ -57,32 +47,35 @@ export class SnapshotStore {
   }
 
   /**
-   * Writes a snapshot of `pglite`. Call it at a clean point (no transaction open: see `EmbeddedDatabase`):
-   * a checkpoint first, then the files as they are in that instant. Keeps the newest `keep`.
+   * Writes a snapshot of `pglite`, whose files are in `dataDir`. Call it at a clean point, holding the
+   * database's only connection so that nothing writes meanwhile (see `EmbeddedDatabase`): a checkpoint
+   * first (every change is then in the files), then the files as they are. Keeps the newest `keep`.
    */
-  async take(pglite: PGlite): Promise<Snapshot> {
+  async take(pglite: PGlite, dataDir: string): Promise<Snapshot> {
     const at = new Date();
     await pglite.exec('checkpoint');
-    const tar = Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
-    const gz = await gzipAsync(tar, { level: 1 });
     mkdirSync(this.dir, { recursive: true });
     const file = join(this.dir, `pglite-${stamp(at)}.tar.gz`);
     const partial = `${file}.partial`;
-    const fd = openSync(partial, 'w');
+    // The lock file of the folder's lock sits beside it, not in it; postmaster.pid is PGlite's own.
+    await tar.create({ gzip: { level: 1 }, cwd: dataDir, file: partial, portable: true, filter: (path) => path !== './postmaster.pid' }, [
+      '.',
+    ]);
+    const fd = await open(partial, 'r+');
     try {
-      writeSync(fd, gz);
-      fsyncSync(fd);
+      await fd.sync();
     } finally {
-      closeSync(fd);
+      await fd.close();
     }
-    renameSync(partial, file);
+    await rename(partial, file);
     this.prune();
     return { file, at };
   }
 
-  /** The tarball of a snapshot, ready for PGlite's `loadDataDir`. */
-  async read(snapshot: Snapshot): Promise<Blob> {
-    return new Blob([await gunzipAsync(readFileSync(snapshot.file))]);
+  /** Unpacks a snapshot into `dir` (a new, empty folder): a database folder PGlite opens. */
+  async extract(snapshot: Snapshot, dir: string): Promise<void> {
+    mkdirSync(dir, { recursive: true });
+    await tar.extract({ file: snapshot.file, cwd: dir });
   }
 
   private prune(): void {

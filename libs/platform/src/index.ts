@@ -15,7 +15,7 @@ export { openPglite } from './database/pglite';
 export { openEmbedded, restoreFromSnapshot, type EmbeddedDatabase, type EmbeddedOptions } from './database/embedded';
 export { assertDataDirFree, lockDataDir, DataDirLockedError } from './database/data-dir-lock';
 export { SnapshotStore, type Snapshot } from './database/snapshots';
-export { Db, Tx, isUniqueViolation } from './database/db';
+export { Db, EMBEDDED_PART_SIZE, Tx, isUniqueViolation } from './database/db';
 export { EmbeddedMaintenance, upkeepOf, type TableState, type Upkeep } from './database/embedded-maintenance';
 export { retrying, isRetryableConflict, isForeignKeyViolation } from './database/retry';
 export { DomainEvent, EventType } from './outbox/domain-event';

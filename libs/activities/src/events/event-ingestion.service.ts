@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CustomerIntake, CustomersService, type CustomerIssue, type NewCustomer, type RawCustomer } from '@cdp/customers';
-import { Db, newId, type FieldIssue } from '@cdp/platform';
+import { Db, newId, type FieldIssue, type Tx } from '@cdp/platform';
 import { BatchTooLargeError } from '../activities.errors';
 import { ActivityTypesService } from '../activity-types/activity-types.service';
 import { ActivityWriter, type ActivityToWrite } from './activity-writer';
@@ -36,7 +36,8 @@ const describe = (issues: FieldIssue[]) =>
 
 /**
  * `POST /v1/events` (FEATURES.md A2): each event checked on its own, the good ones stored in one
- * transaction in a few statements, the bad ones listed with their index and code. Customers named by
+ * transaction in a few statements (on the embedded database: in parts of 100 events, one short transaction
+ * each, so that other requests are not held; see `Db.inParts`), the bad ones listed with their index and code. Customers named by
  * channel + identifier that do not exist are created (source `organic` unless the event says otherwise),
  * with their `customer.created` activity in the same transaction.
  */
@@ -74,59 +75,71 @@ export class EventIngestionService {
     );
     candidates = await this.resolveChannelCustomers(appId, candidates, reject);
 
-    const result = await this.db.transaction(async (tx) => {
-      const ids = [...new Set(candidates.filter((c) => c.event.customerId).map((c) => c.event.customerId!))];
-      const existingIds = new Set(await this.customers.holdExisting(tx, appId, ids));
-      candidates = candidates.filter(
-        (c) =>
-          !c.event.customerId ||
-          existingIds.has(c.event.customerId) ||
-          reject(c, 'customer_not_found', 'customerId is not a customer of this app'),
-      );
-      for (const c of candidates) if (c.event.customerId) c.customerId = c.event.customerId;
-
-      // Customers named by channel + identifier: found, else created once however many events name them.
-      const byKey = candidates.filter((c) => c.key);
-      const pairs = new Map<string, NewCustomer>();
-      for (const c of byKey) if (!pairs.has(c.key!)) pairs.set(c.key!, c.newCustomer!);
-      const found = await this.customers.holdByIdentifiers(tx, appId, [...pairs.values()]);
-      const toCreate = [...pairs.entries()].filter(([k]) => !found.has(k)).map(([, input]) => input);
-      const { created, existing, suppressed } = await this.customers.createMany(tx, appId, toCreate);
-      for (const c of created) found.set(customerKey(c.channel_id, c.identifier), c.id);
-      for (const e of existing) if (e.id) found.set(customerKey(e.channelId, e.identifier), e.id);
-      const refused = new Set(suppressed.map((s) => customerKey(s.channelId, s.identifier)));
-      candidates = candidates.filter((c) => {
-        if (!c.key) return true;
-        if (refused.has(c.key))
-          return reject(c, 'identity_suppressed', 'the customer was erased and is suppressed; it cannot be created again');
-        c.customerId = found.get(c.key);
-        return !!c.customerId || reject(c, 'customer_not_found', 'the customer could not be found or created');
-      });
-
-      const rows: ActivityToWrite[] = created.map((c) => ({
-        id: newId(),
-        customerId: c.id,
-        type: 'customer.created',
-        occurredAt: new Date(c.created_at),
-        data: { source: c.source, via: 'event' },
-        idempotencyKey: customerCreatedKey(c.id),
-      }));
-      const eventRows: ActivityToWrite[] = candidates.map((c) => ({
-        id: newId(),
-        customerId: c.customerId!,
-        type: c.event.type,
-        occurredAt: c.event.occurredAt,
-        data: c.event.data,
-        idempotencyKey: c.event.idempotencyKey ?? null,
-        conversation: c.event.conversation,
-      }));
-      const inserted = await this.writer.write(tx, appId, [...rows, ...eventRows]);
-      const eventIds = new Set(eventRows.map((r) => r.id));
-      const accepted = inserted.filter((a) => eventIds.has(a.id)).length;
-      return { accepted, duplicates: eventRows.length - accepted };
+    const parts = await this.db.inParts(candidates, (tx, part) => this.store(tx, appId, part, reject));
+    const result = parts.reduce((a, b) => ({ accepted: a.accepted + b.accepted, duplicates: a.duplicates + b.duplicates }), {
+      accepted: 0,
+      duplicates: 0,
     });
     rejected.sort((a, b) => a.index - b.index);
     return { ...result, rejected };
+  }
+
+  /** Stores `candidates` in `tx`: the customers they name (found or created), then their activities. */
+  private async store(
+    tx: Tx,
+    appId: string,
+    candidates: Candidate[],
+    reject: (c: Candidate, code: RejectionCode, message: string) => boolean,
+  ): Promise<{ accepted: number; duplicates: number }> {
+    const ids = [...new Set(candidates.filter((c) => c.event.customerId).map((c) => c.event.customerId!))];
+    const existingIds = new Set(await this.customers.holdExisting(tx, appId, ids));
+    candidates = candidates.filter(
+      (c) =>
+        !c.event.customerId ||
+        existingIds.has(c.event.customerId) ||
+        reject(c, 'customer_not_found', 'customerId is not a customer of this app'),
+    );
+    for (const c of candidates) if (c.event.customerId) c.customerId = c.event.customerId;
+
+    // Customers named by channel + identifier: found, else created once however many events name them.
+    const byKey = candidates.filter((c) => c.key);
+    const pairs = new Map<string, NewCustomer>();
+    for (const c of byKey) if (!pairs.has(c.key!)) pairs.set(c.key!, c.newCustomer!);
+    const found = await this.customers.holdByIdentifiers(tx, appId, [...pairs.values()]);
+    const toCreate = [...pairs.entries()].filter(([k]) => !found.has(k)).map(([, input]) => input);
+    const { created, existing, suppressed } = await this.customers.createMany(tx, appId, toCreate);
+    for (const c of created) found.set(customerKey(c.channel_id, c.identifier), c.id);
+    for (const e of existing) if (e.id) found.set(customerKey(e.channelId, e.identifier), e.id);
+    const refused = new Set(suppressed.map((s) => customerKey(s.channelId, s.identifier)));
+    candidates = candidates.filter((c) => {
+      if (!c.key) return true;
+      if (refused.has(c.key))
+        return reject(c, 'identity_suppressed', 'the customer was erased and is suppressed; it cannot be created again');
+      c.customerId = found.get(c.key);
+      return !!c.customerId || reject(c, 'customer_not_found', 'the customer could not be found or created');
+    });
+
+    const rows: ActivityToWrite[] = created.map((c) => ({
+      id: newId(),
+      customerId: c.id,
+      type: 'customer.created',
+      occurredAt: new Date(c.created_at),
+      data: { source: c.source, via: 'event' },
+      idempotencyKey: customerCreatedKey(c.id),
+    }));
+    const eventRows: ActivityToWrite[] = candidates.map((c) => ({
+      id: newId(),
+      customerId: c.customerId!,
+      type: c.event.type,
+      occurredAt: c.event.occurredAt,
+      data: c.event.data,
+      idempotencyKey: c.event.idempotencyKey ?? null,
+      conversation: c.event.conversation,
+    }));
+    const inserted = await this.writer.write(tx, appId, [...rows, ...eventRows]);
+    const eventIds = new Set(eventRows.map((r) => r.id));
+    const accepted = inserted.filter((a) => eventIds.has(a.id)).length;
+    return { accepted, duplicates: eventRows.length - accepted };
   }
 
   /**

@@ -1,9 +1,27 @@
 import { EntityManager } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DomainEvent } from '../outbox/domain-event';
 import { insertOutboxRows } from '../outbox/outbox.store';
+import { DATABASE_OPTIONS } from './database.module';
+import type { DatabaseOptions } from './database.options';
 import { Sql } from './sql';
+
+/** Items per part of a bulk write on the embedded database (`Db.inParts`). */
+export const EMBEDDED_PART_SIZE = 100;
+
+/** At most this long a part of a bulk write waits for other work to leave the embedded database. */
+const YIELD_AT_MOST_MS = 100;
+
+/** Lets the event loop turn once through its I/O phase: requests that arrived meanwhile are read and queued. */
+const turn = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
+const pause = () => new Promise<void>((r) => setTimeout(r, 1));
+
+/** The part of knex's pool (tarn) that says whether anyone holds or waits for the connection. */
+interface PoolState {
+  numUsed(): number;
+  numPendingAcquires(): number;
+}
 
 /**
  * A Postgres array literal (`{"a","b"}`) for an array value: knex would otherwise spread an array binding
@@ -90,8 +108,18 @@ export class Tx {
 @Injectable()
 export class Db {
   private readonly committedListeners: (() => void)[] = [];
+  /** The embedded database's bulk writers, one part at a time (`inParts`). */
+  private lane: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    @Optional() @Inject(DATABASE_OPTIONS) private readonly opts?: DatabaseOptions,
+  ) {}
+
+  /** The embedded PGlite: in this process, on its event loop, with one connection. */
+  get embedded(): boolean {
+    return !!this.opts && !this.opts.databaseUrl;
+  }
 
   private get sqlEm(): SqlEntityManager {
     return this.em as unknown as SqlEntityManager;
@@ -129,6 +157,43 @@ export class Db {
     });
     if (recorded) for (const listener of this.committedListeners) listener();
     return out;
+  }
+
+  /**
+   * A bulk write of `items` (an event batch): on PostgreSQL, one transaction over all of them. On the embedded
+   * database, parts of `EMBEDDED_PART_SIZE` items, each its own short transaction: PGlite runs on this
+   * process's event loop with one connection, so one long transaction would hold every other request (a
+   * health check, a list) for seconds. The parts of all bulk writers go one at a time, in arrival order, and
+   * other work goes first between two parts (`yieldToOthers`), so a request waits for one part at most.
+   * What a part committed stays committed if a later part fails (the caller's items must make a retry safe,
+   * e.g. by idempotency keys). Answers each part's result, in order.
+   */
+  async inParts<T, R>(items: readonly T[], fn: (tx: Tx, part: T[]) => Promise<R>): Promise<R[]> {
+    if (!this.embedded || items.length <= EMBEDDED_PART_SIZE) return [await this.transaction((tx) => fn(tx, [...items]))];
+    const results: R[] = [];
+    for (let i = 0; i < items.length; i += EMBEDDED_PART_SIZE) {
+      const part = items.slice(i, i + EMBEDDED_PART_SIZE);
+      const run = this.lane.then(() => this.transaction((tx) => fn(tx, part)));
+      this.lane = run.then(
+        () => this.yieldToOthers(),
+        () => this.yieldToOthers(),
+      );
+      results.push(await run);
+    }
+    return results;
+  }
+
+  /**
+   * Between two parts of bulk writes: the event loop turns (requests that arrived meanwhile reach the
+   * database's queue), then the next part waits while anyone else holds or waits for the connection, for
+   * `YIELD_AT_MOST_MS` at most (so bulk writes are never starved): reads go first.
+   */
+  private async yieldToOthers(): Promise<void> {
+    await turn();
+    const pool = (this.sqlEm.getConnection().getKnex().client as { pool?: PoolState }).pool;
+    if (!pool) return;
+    const until = Date.now() + YIELD_AT_MOST_MS;
+    while ((pool.numUsed() > 0 || pool.numPendingAcquires() > 0) && Date.now() < until) await pause();
   }
 
   /** Calls `listener` after every commit that recorded domain events (the outbox relay wakes up on it). */

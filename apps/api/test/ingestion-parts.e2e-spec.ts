@@ -65,7 +65,11 @@ describe('Event batches in parts on the embedded database (issue 11 item 6; A2, 
     expect(r.status).toBe(200);
     // Events 340–349 repeat the keys of events 0–9 (0 has none: it names the new customer).
     expect(r.body).toEqual({ accepted: 341, duplicates: 9, rejected: [] });
-    const named = await t.http().post('/v1/customers/search').set(t.auth(appId)).send({ filter: { search: '6281299990000' } });
+    const named = await t
+      .http()
+      .post('/v1/customers/search')
+      .set(t.auth(appId))
+      .send({ filter: { search: '6281299990000' } });
     expect(named.body.data).toHaveLength(1);
     const timeline = await t.http().get(`/v1/customers/${named.body.data[0].id}/activities?limit=10`).set(t.auth(appId));
     expect(timeline.body.data.map((a: { type: string }) => a.type).sort()).toEqual([

@@ -48,6 +48,18 @@ async function plan(p: 'standard' | 'enterprise') {
   expect(r.status, await r.text()).toBe(200);
 }
 
+/** An admin of another app, through the API: its data must never show in the demo app's console. */
+async function otherApp<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const r = await fetch(`${base()}/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token('admin', { app: 'privacy-other' })}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  expect(r.ok, `${method} ${path}: ${r.status} ${text}`).toBe(true);
+  return JSON.parse(text) as T;
+}
+
 const rows = (page: Page) => page.locator('tbody tr');
 
 describe('Consent, data rights and adding customers to a group, as a user clicks through them (UI3, UI6, UI9, UI10; X9, X10)', () => {
@@ -101,7 +113,7 @@ describe('Consent, data rights and adding customers to a group, as a user clicks
     await page.getByLabel('Search customer').fill(`Consenting ${t}`);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect.poll(() => rows(page).count()).toBe(3);
-    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
     const drawer = page.getByRole('dialog', { name: 'Filter' });
     await drawer.getByRole('checkbox', { name: 'Opted out', exact: true }).check();
     await drawer.getByRole('checkbox', { name: 'Unknown', exact: true }).check();
@@ -154,7 +166,13 @@ describe('Consent, data rights and adding customers to a group, as a user clicks
       name: `Erase ${t}`,
       email: `erase.${t}@example.com`,
     });
+    // Another app erases its own customer of the same identifier: its suppressions are its own (and never block this app).
+    const elsewhere = await otherApp<Channel>('POST', '/channels', { type: 'wa', name: `Elsewhere ${t}` });
+    const stranger = await otherApp<Customer>('POST', '/customers', { channelId: elsewhere.id, identifier, name: `Stranger ${t}` });
+    const strangerErased = await otherApp<{ suppressionIds: string[] }>('POST', `/customers/${stranger.id}/erase`, { scope: 'self' });
+    expect(strangerErased.suppressionIds.length).toBeGreaterThan(0);
     const before = new Set((await suppressions()).map((s) => s.id));
+    for (const id of strangerErased.suppressionIds) expect(before.has(id)).toBe(false);
     const page = await signedIn(await browser.context(), 'admin', `/customers/${c.id}`);
     await page.getByRole('button', { name: 'Erase' }).click();
     const dialog = page.getByRole('dialog', { name: 'Erase customer' });
@@ -162,6 +180,7 @@ describe('Consent, data rights and adding customers to a group, as a user clicks
       `Erase ${t} (${wa().name} ${identifier})`,
     ]);
     await dialog.getByText(/their activities, conversations, group memberships/).waitFor();
+    await dialog.getByText(/Their channel identity and e-mail are suppressed/).waitFor();
     await expectAccessible(page, 'Erase');
     await screenshot(page, 'erase');
     await dialog.getByRole('button', { name: 'Erase customer' }).click();

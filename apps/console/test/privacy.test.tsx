@@ -158,6 +158,7 @@ describe('Erase (UI6, X10)', () => {
       'cannot be undone',
     ])
       expect(held).toContain(word);
+    expect(held).toContain('Their channel identity, e-mail and phone number are suppressed');
     expect(within(dialog).getByRole('button', { name: 'Erase customer' })).toBeTruthy();
 
     fireEvent.click(within(dialog).getByRole('radio', { name: 'This customer and its 1 linked customers' }));

@@ -73,13 +73,8 @@ export function ConsentSection({ customer, refresh }: { customer: CustomerDetail
               { value: 'opted_out', label: CONSENT_LABELS.opted_out },
             ]}
           />
-          <TextInput
-            label="Reason for the change"
-            placeholder="Optional, e.g. asked by phone"
-            value={note}
-            onChange={(e) => setNote(e.currentTarget.value)}
-          />
-          <Button type="submit" variant="light" loading={change.isPending}>
+          <TextInput label="Reason for the change" placeholder="Optional" value={note} onChange={(e) => setNote(e.currentTarget.value)} />
+          <Button type="submit" loading={change.isPending}>
             Save consent
           </Button>
         </Group>

@@ -2,7 +2,7 @@ import { Alert, Button, Group, List, Menu, Modal, Radio, Stack, Text } from '@ma
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { ApiError, ok, type Customer, type CustomerDetail } from '../api/client';
+import { ok, type Customer, type CustomerDetail } from '../api/client';
 import { useApi } from '../context';
 import { saveBlob } from '../download';
 import { ProblemAlert } from './Problem';
@@ -21,16 +21,10 @@ export function DataRights({ customer }: { customer: CustomerDetail }) {
   const [erasing, setErasing] = useState(false);
   const download = useMutation({
     mutationFn: async (scope: Scope) => {
-      const r = await api.GET('/v1/customers/{id}/data-export', {
-        params: { path: { id: customer.id }, query: { scope } },
-        parseAs: 'blob',
-      });
-      if (!r.response.ok) {
-        // The problem body came as a blob too: read it back for its detail.
-        const problem = r.error ? (JSON.parse(await (r.error as unknown as Blob).text()) as ApiError['problem']) : undefined;
-        throw new ApiError(r.response.status, problem);
-      }
-      saveBlob(r.data as Blob, `customer-data-${customer.id}${scope === 'linked' ? '-linked' : ''}.json`);
+      const file = await ok(
+        api.GET('/v1/customers/{id}/data-export', { params: { path: { id: customer.id }, query: { scope } }, parseAs: 'blob' }),
+      );
+      saveBlob(file as Blob, `customer-data-${customer.id}${scope === 'linked' ? '-linked' : ''}.json`);
     },
   });
   return (
@@ -65,14 +59,19 @@ export function DataRights({ customer }: { customer: CustomerDetail }) {
   );
 }
 
-/** What an erasure takes, in words: the customers by name, and everything held about them. */
+/** What an erasure takes, in words: the customers by name, everything held about them, and what is suppressed. */
 export function erasureText(customer: CustomerDetail, scope: Scope): { customers: string[]; held: string } {
-  const customers = [named(customer), ...(scope === 'linked' ? customer.linkedCustomers.map(named) : [])];
+  const set = [customer, ...(scope === 'linked' ? customer.linkedCustomers : [])];
+  const kept = [
+    'channel identity',
+    ...(set.some((c) => c.email) ? ['e-mail'] : []),
+    ...(set.some((c) => c.phoneNumber) ? ['phone number'] : []),
+  ];
   const held =
     'their activities, conversations, group memberships, consent history, merge history and every other record that references them. ' +
-    'Their channel identity, e-mail and phone number are suppressed, so they cannot be added again (by hand, import or events) ' +
-    'until the suppression is lifted in Settings. This cannot be undone.';
-  return { customers, held };
+    `Their ${kept.join(', ').replace(/, ([^,]*)$/, ' and $1')} ${kept.length === 1 ? 'is' : 'are'} suppressed, so they cannot be ` +
+    'added again (by hand, import or events) until the suppression is lifted in Settings. This cannot be undone.';
+  return { customers: set.map(named), held };
 }
 
 export function EraseDialog({ customer, onClose }: { customer: CustomerDetail; onClose: () => void }) {

@@ -74,8 +74,7 @@ export function Suppressions() {
                 <Table.Td>
                   <Button
                     size="xs"
-                    variant="outline"
-                    color="red"
+                    variant="default"
                     aria-label={`Lift ${KIND_LABELS[s.kind]} suppression of ${new Date(s.createdAt).toLocaleString()}`}
                     onClick={() => {
                       lift.reset();

@@ -269,6 +269,31 @@ describe('Consent, data rights and adding customers to a group, as a user clicks
     expect(held.data.map((m) => m.id).sort()).toEqual([first.id, ...more.map((m) => m.id)].sort());
   });
 
+  it('UI12 by keyboard alone: consent saved with Enter; the erase confirmation opens, holds the focus and closes with Escape', async () => {
+    const t = tag();
+    const c = await customer(`Keyboard ${t}`);
+    const page = await signedIn(await browser.context(), 'admin', `/customers/${c.id}`);
+    await page.getByRole('heading', { name: `Keyboard ${t}` }).waitFor();
+    const inDialog = () => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'));
+    // The default choice of an unknown status is "Opted in": type the reason and submit the form with Enter.
+    await page.getByLabel('Change consent to').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(`Said yes ${t}`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('status', { name: 'Consent status' }).textContent()).toContain('Opted in');
+    expect((await api<Customer>('GET', `/customers/${c.id}`)).consent.status).toBe('opted_in');
+
+    await page.getByRole('button', { name: 'Erase' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Erase customer' }).waitFor();
+    await expect.poll(inDialog).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await inDialog()).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Erase customer' }).waitFor({ state: 'detached' });
+    expect((await api<Customer>('GET', `/customers/${c.id}`)).name).toBe(`Keyboard ${t}`);
+  });
+
   it('UI12 an agent changes consent but sees no "Erase", no "Download data" and no suppressions; the API refuses them too', async () => {
     const t = tag();
     const c = await customer(`Agent view ${t}`);

@@ -11,10 +11,10 @@ export type Role = 'admin' | 'supervisor' | 'agent';
 export const base = () => inject('base');
 export const signInLink = () => inject('link');
 
-/** A token of app `demo`, signed with the secret the first start generated into DATA_DIR. */
-export function token(role: Role = 'admin', claims: { email?: string; ttl?: number } = {}): string {
+/** A token of app `demo` (or `claims.app`), signed with the secret the first start generated into DATA_DIR. */
+export function token(role: Role | 'operator' = 'admin', claims: { email?: string; ttl?: number; app?: string } = {}): string {
   const secret = readFileSync(join(inject('dataDir'), 'jwt-secret'), 'utf8').trim();
-  return sign({ app: 'demo', role, sub: `e2e-${role}`, ...(claims.email ? { email: claims.email } : {}) }, secret, {
+  return sign({ app: claims.app ?? 'demo', role, sub: `e2e-${role}`, ...(claims.email ? { email: claims.email } : {}) }, secret, {
     algorithm: 'HS256',
     expiresIn: claims.ttl ?? 3600,
   });

@@ -20,6 +20,8 @@ export interface Abilities {
   deleteCustomers: boolean;
   importExport: boolean;
   manageSettings: boolean;
+  /** A person's data export, erasure and the suppressions it leaves (X10). */
+  personalData: boolean;
 }
 
 export function abilities(
@@ -31,6 +33,7 @@ export function abilities(
     deleteCustomers: admin || claims.role === 'supervisor',
     importExport: admin || (!!settings?.agentCanImportExport && (claims.role === 'supervisor' || claims.role === 'agent')),
     manageSettings: admin,
+    personalData: admin,
   };
 }
 

@@ -20,6 +20,7 @@ const customer = {
   linked: false,
   mainChannel: false,
   profileId: null,
+  consent: { status: 'unknown', updatedAt: null, source: null },
   lastActivityAt: null,
   createdAt: '2026-11-01T00:00:00.000Z',
   updatedAt: '2026-11-01T00:00:00.000Z',
@@ -37,6 +38,7 @@ const routes = (agentCanImportExport: boolean) => ({
   'GET /v1/customers/cu1/linked': { profileId: null, mainCustomerId: 'cu1', customers: [customer], profile: { tags: [], properties: {} } },
   'GET /v1/customers/cu1/duplicates': [],
   'GET /v1/customers/cu1/activities': { data: [], nextCursor: null },
+  'GET /v1/customers/cu1/consent-history': { data: [], nextCursor: null },
   'GET /v1/api-keys': [],
   'GET /v1/audit-log': { data: [], nextCursor: null },
 });

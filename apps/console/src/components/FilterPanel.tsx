@@ -15,6 +15,7 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { ok, SOURCE_LABELS, type CustomerFilter, type PropertyDefinition, type Schemas } from '../api/client';
 import { useActivityTypes, useApi, useChannels, useChannelTypes, usePropertyDefinitions, useTags } from '../context';
+import { CONSENT_LABELS, CONSENT_STATUSES } from './Consent';
 
 type Condition = Schemas['PropertyConditionDto'];
 type Operator = Condition['operator'];
@@ -56,6 +57,7 @@ export function compact(f: CustomerFilter): CustomerFilter {
   if (f.platforms?.length) out.platforms = f.platforms;
   if (f.tags?.length) out.tags = f.tags;
   if (typeof f.linked === 'boolean') out.linked = f.linked;
+  if (f.consent?.length) out.consent = f.consent;
   if (f.properties?.conditions.length) out.properties = f.properties;
   const a = f.activity;
   if (a && (a.types?.length || a.from || a.to || a.on)) {
@@ -71,7 +73,7 @@ export function compact(f: CustomerFilter): CustomerFilter {
 }
 
 /**
- * UI3 "Filter": channel, customer properties, source, activity, tags, linked. The source rules are the API's
+ * UI3 "Filter": channel, customer properties, source, activity, tags, linked, consent. The source rules are the API's
  * (`POST /customers/filter/normalize`): after a channel change the draft is normalised there and the screen
  * says what changed; the options it answers disabled are shown disabled.
  */
@@ -268,6 +270,21 @@ export function FilterPanel({ value, onApply }: { value: CustomerFilter; onApply
           { value: 'no', label: 'Not linked only' },
         ]}
       />
+      <Fieldset legend="Consent">
+        <Checkbox.Group
+          value={draft.consent ?? []}
+          onChange={(v) => setDraft({ ...draft, consent: v as NonNullable<CustomerFilter['consent']> })}
+        >
+          <Group gap="sm">
+            {CONSENT_STATUSES.map((s) => (
+              <Checkbox key={s} value={s} label={CONSENT_LABELS[s]} />
+            ))}
+          </Group>
+        </Checkbox.Group>
+        <Text size="xs" c="dimmed" mt={4}>
+          None checked means any consent status.
+        </Text>
+      </Fieldset>
       <Group justify="flex-end">
         <Button
           variant="default"

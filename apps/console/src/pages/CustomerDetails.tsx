@@ -3,6 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ok, SOURCE_LABELS, type CustomerDetail } from '../api/client';
+import { ConsentSection } from '../components/Consent';
+import { DataRights } from '../components/DataRights';
 import { ActivityTab, ConversationsTab } from '../components/History';
 import { EditableField } from '../components/EditableField';
 import { LinkedCustomers } from '../components/LinkedCustomers';
@@ -87,11 +89,14 @@ function Details({ c, refresh }: { c: CustomerDetail; refresh: () => Promise<unk
             {c.mainChannel && <Badge color="yellow">Main channel</Badge>}
           </Group>
         </Stack>
-        {can.deleteCustomers && (
-          <Button color="red" variant="outline" onClick={() => setConfirmDelete(true)}>
-            Delete
-          </Button>
-        )}
+        <Group gap="xs">
+          {can.personalData && <DataRights customer={c} />}
+          {can.deleteCustomers && (
+            <Button color="red" variant="outline" onClick={() => setConfirmDelete(true)}>
+              Delete
+            </Button>
+          )}
+        </Group>
       </Group>
       {errors._ && <ProblemAlert error={new Error(errors._)} />}
       <Grid>
@@ -161,7 +166,7 @@ function Details({ c, refresh }: { c: CustomerDetail; refresh: () => Promise<unk
                   ))}
                 </Group>
               )}
-              {/* The consent status and its control (UI6) belong here; they arrive with the consent API. */}
+              <ConsentSection customer={c} refresh={refresh} />
             </Stack>
           </Card>
         </Grid.Col>

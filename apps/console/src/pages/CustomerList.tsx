@@ -1,7 +1,7 @@
 import { Badge, Button, Drawer, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useLocation, useSearchParams } from 'react-router';
 import { ok, type CustomerFilter } from '../api/client';
 import { CustomerTable } from '../components/CustomerTable';
 import { ExportDialog } from '../components/ExportDialog';
@@ -25,6 +25,7 @@ export default function CustomerList() {
   const settings = useSettings();
   const can = abilities(claims!, settings.data);
   const [params, setParams] = useSearchParams();
+  const notice = (useLocation().state as { notice?: string } | null)?.notice;
   const { filter, search, sort } = readListState(params);
   const [searchText, setSearchText] = useState(search);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -136,6 +137,7 @@ export default function CustomerList() {
           </>
         )}
       </Group>
+      {notice && <Text role="status">{notice}</Text>}
       <ProblemAlert error={pages.error} onRetry={() => void pages.refetch()} />
       <CustomerTable rows={rows} selected={selected} onSelect={select} caption="Customers" />
       {pages.isSuccess && rows.length === 0 && <Text>No customers match.</Text>}

@@ -3,6 +3,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ok } from '../api/client';
+import { AddCustomersDialog } from '../components/AddCustomersDialog';
 import { CustomerTable } from '../components/CustomerTable';
 import { ProblemAlert } from '../components/Problem';
 import { useApi, useSettings } from '../context';
@@ -102,17 +103,7 @@ export default function GroupPage() {
       {dialog === 'info' && (
         <InfoDialog id={id} name={g.name} description={g.description ?? ''} onClose={() => setDialog(null)} onSaved={refresh} />
       )}
-      <Modal opened={dialog === 'add'} onClose={() => setDialog(null)} title="Add Customers">
-        <Stack>
-          <Text size="sm">
-            In the Customer List, check customers and press “Add to Existing Group”, or apply a filter and press “Add All Result Filter”;
-            then choose {g.name}.
-          </Text>
-          <Button component={Link} to="/customers">
-            Go to the Customer List
-          </Button>
-        </Stack>
-      </Modal>
+      {dialog === 'add' && <AddCustomersDialog groupId={id} groupName={g.name} onClose={() => setDialog(null)} onAdded={refresh} />}
       <Modal opened={dialog === 'delete'} onClose={() => setDialog(null)} title="Delete Group">
         <Stack>
           <Alert color="red">The group {g.name} will be deleted. Its customers stay; only the group goes.</Alert>
@@ -172,7 +163,7 @@ function InfoDialog(props: { id: string; name: string; description: string; onCl
   );
 }
 
-/** "Send Broadcast": the audience after linked sets are reduced to one; only on the Enterprise plan. */
+/** "Send Broadcast": the audience after linked sets are reduced to one and opted-out customers left out; only on the Enterprise plan. */
 function BroadcastDialog({ id, enterprise, onClose }: { id: string; enterprise: boolean; onClose: () => void }) {
   const api = useApi();
   const audience = useQuery({
@@ -191,6 +182,12 @@ function BroadcastDialog({ id, enterprise, onClose }: { id: string; enterprise: 
             <Text role="status">
               {audience.data.recipientCount.toLocaleString('en-US')} recipients from {audience.data.memberCount.toLocaleString('en-US')}{' '}
               members (merged customers count once).
+            </Text>
+          )}
+          {audience.data && (
+            <Text>
+              {audience.data.excludedOptedOut.toLocaleString('en-US')} opted-out{' '}
+              {audience.data.excludedOptedOut === 1 ? 'customer was' : 'customers were'} left out.
             </Text>
           )}
         </Stack>

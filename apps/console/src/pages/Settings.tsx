@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ok } from '../api/client';
 import { ProblemAlert } from '../components/Problem';
+import { Suppressions } from '../components/Suppressions';
 import { abilities, useApi, useChannels, useChannelTypes, usePropertyDefinitions, useSettings } from '../context';
 import { useSession } from '../session';
 
@@ -22,6 +23,7 @@ export default function Settings() {
           {admin && <Tabs.Tab value="api-keys">API keys</Tabs.Tab>}
           {/* The webhooks and rejected events pages (UI10) take their place here with the integrations API. */}
           {admin && <Tabs.Tab value="audit">Audit log</Tabs.Tab>}
+          {admin && <Tabs.Tab value="suppressions">Suppressions</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="customers" pt="md">
           <CustomerSettings admin={admin} />
@@ -40,6 +42,11 @@ export default function Settings() {
         {admin && (
           <Tabs.Panel value="audit" pt="md">
             <Audit />
+          </Tabs.Panel>
+        )}
+        {admin && (
+          <Tabs.Panel value="suppressions" pt="md">
+            <Suppressions />
           </Tabs.Panel>
         )}
       </Tabs>

@@ -14,6 +14,10 @@ import { openPglite } from './pglite';
 export const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
 export const SNAPSHOT_DEFAULTS = { keep: 3, intervalMinutes: 15 } as const;
 const PGLITE_HOLDER = Symbol('PGLITE_HOLDER');
+/** How often the interval snapshot looks whether the database is idle (at most; less with a shorter interval). */
+const IDLE_CHECK_MS = 30_000;
+/** Intervals after which a database that is never idle gets its snapshot anyway. */
+const FORCE_AFTER = 4;
 
 export interface PgliteHolder {
   instance?: PGlite;
@@ -76,14 +80,17 @@ export async function buildOrmOptions(opts: DatabaseOptions, holder: PgliteHolde
 /**
  * Runs the migrations at start-up and, for an embedded database in a folder, keeps its snapshots: one after
  * migrations (and whenever there is none yet), one every `snapshotIntervalMinutes` when the database changed
- * since the last, one at a graceful shutdown. Each is taken at a clean point: holding the pool's only
+ * since the last (taken when it is idle: `intervalTick`), one at a graceful shutdown. Each is taken at a clean point: holding the pool's only
  * connection, so between two transactions, after a checkpoint.
  */
 @Injectable()
 class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private snapshotting?: Promise<void>;
+  /** The database's position at the last snapshot, and at the last idle check. */
   private lastLsn?: string;
+  private lastSeenLsn?: string;
+  private lastSnapshotAt = Date.now();
 
   constructor(
     private readonly orm: MikroORM,
@@ -103,7 +110,8 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
     if (applied || embedded.restored || !embedded.snapshots.newest()) await this.snapshot('start-up');
     const minutes = this.opts.embedded?.snapshotIntervalMinutes ?? SNAPSHOT_DEFAULTS.intervalMinutes;
     if (minutes > 0) {
-      this.timer = setInterval(() => void this.snapshot('interval', true), minutes * 60_000);
+      const every = minutes * 60_000;
+      this.timer = setInterval(() => void this.intervalTick(every), Math.min(every, IDLE_CHECK_MS));
       this.timer.unref();
     }
   }
@@ -118,6 +126,33 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
     }
     await this.orm.close(true);
     await closeHolder(this.holder);
+  }
+
+  /**
+   * Interval snapshots are taken while the database is idle: a snapshot holds the database while the files
+   * are copied (seconds for a large one), so it waits until the database changed since the last snapshot but
+   * not since the previous check. A database written without pause gets one anyway once `FORCE_AFTER`
+   * intervals have passed, so the time a restore can go back stays bounded.
+   */
+  private async intervalTick(every: number): Promise<void> {
+    if (this.snapshotting) return;
+    try {
+      const lsn = await this.currentLsn();
+      const quiet = lsn === this.lastSeenLsn;
+      this.lastSeenLsn = lsn;
+      if (lsn === this.lastLsn) return;
+      const since = Date.now() - this.lastSnapshotAt;
+      if (since >= every && (quiet || since >= FORCE_AFTER * every)) await this.snapshot(quiet ? 'interval, idle' : 'interval, busy', true);
+    } catch (err) {
+      log.warn(`Snapshot check failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private async currentLsn(): Promise<string> {
+    const rows = await (this.orm.em as unknown as SqlEntityManager)
+      .getConnection()
+      .execute<{ lsn: string }[]>('select pg_current_wal_insert_lsn()::text as lsn');
+    return rows[0].lsn;
   }
 
   /** One snapshot at a time; `ifChanged` skips it when nothing was written since the last one. */
@@ -140,6 +175,7 @@ class DatabaseLifecycle implements OnModuleInit, OnApplicationShutdown {
         const started = Date.now();
         const snap = await embedded.snapshots.take(embedded.pglite, embedded.dataDir);
         this.lastLsn = (await embedded.pglite.query<{ lsn: string }>('select pg_current_wal_insert_lsn()::text as lsn')).rows[0].lsn;
+        this.lastSnapshotAt = Date.now();
         log.log(`Snapshot of the embedded database (${why}) in ${Date.now() - started} ms: ${snap.file}`);
       } finally {
         await client.releaseConnection(conn);

@@ -172,6 +172,89 @@ describe('Signed outgoing webhooks (X12, API.md "Webhooks")', () => {
     }
   });
 
+  it('X12 group, import and export events: group.created/updated/members_added/members_removed/deleted, import.completed, export.completed', async () => {
+    const appId = newAppId();
+    const f = factories(t, appId);
+    const hook = await createWebhook(t, appId, {
+      url: rx.url,
+      events: [
+        'group.created',
+        'group.updated',
+        'group.deleted',
+        'group.members_added',
+        'group.members_removed',
+        'import.completed',
+        'export.completed',
+      ],
+    });
+    rx.secret = hook.secret;
+    const ch = await f.channel('line');
+    const [a, b, c] = await f.customers(ch, 3);
+    const http = () => t.http();
+    const group = (
+      await http()
+        .post('/v1/groups')
+        .set(t.auth(appId))
+        .send({ name: 'VIP', customerIds: [a.id] })
+        .expect(201)
+    ).body;
+    await http().patch(`/v1/groups/${group.id}`).set(t.auth(appId)).send({ description: 'Best buyers' }).expect(200);
+    await http()
+      .post(`/v1/groups/${group.id}/members`)
+      .set(t.auth(appId))
+      .send({ customerIds: [a.id, b.id] })
+      .expect(200);
+    await http()
+      .post(`/v1/groups/${group.id}/members`)
+      .set(t.auth(appId))
+      .send({ filter: { search: c.name } })
+      .expect(200);
+    await http()
+      .post(`/v1/groups/${group.id}/members/remove`)
+      .set(t.auth(appId))
+      .send({ customerIds: [b.id, '00000000-0000-4000-8000-000000000000'] })
+      .expect(200);
+    await http().delete(`/v1/groups/${group.id}`).set(t.auth(appId)).expect(204);
+    const csv = `name,identifier,email,phone_number,channel_id,source,channel_name\nImported,U${'a'.repeat(32)},,,${ch},line,\n`;
+    const imp = await http()
+      .post('/v1/customers/imports')
+      .set(t.auth(appId))
+      .field('separator', 'comma')
+      .attach('file', Buffer.from(csv), 'c.csv')
+      .expect(202);
+    const exp = await http().post('/v1/customers/exports').set(t.auth(appId)).send({ filter: {}, email: 'ops@example.com' }).expect(202);
+
+    const types = ['group.created', 'group.updated', 'group.members_added', 'group.members_added', 'group.members_removed'];
+    const got = await eventually(() => {
+      const seen = rx.received.map((r) => r.payload.type);
+      expect(seen.slice(0, 6)).toEqual([...types, 'group.deleted']);
+      expect(seen).toContain('import.completed');
+      expect(seen).toContain('export.completed');
+      return rx.received.slice();
+    }, 15_000);
+    expectAllVerified(got);
+    const data = got.map((r) => r.payload.data);
+    expect(data[0]).toMatchObject({ groupId: group.id, group: { id: group.id, name: 'VIP', memberCount: 1 } });
+    expect(data[1]).toMatchObject({ groupId: group.id, changed: ['description'], group: { description: 'Best buyers' } });
+    expect(data[2]).toEqual({ groupId: group.id, added: 1, memberCount: 2, customerIds: [b.id], filter: null });
+    expect(data[3]).toEqual({ groupId: group.id, added: 1, memberCount: 3, customerIds: null, filter: { search: c.name } });
+    expect(data[4]).toEqual({ groupId: group.id, customerIds: [b.id], memberCount: 2 });
+    expect(data[5]).toEqual({ groupId: group.id });
+    const imported = got.find((r) => r.payload.type === 'import.completed')!.payload.data;
+    expect(imported).toEqual({
+      importId: imp.body.id,
+      dryRun: false,
+      totalRows: 1,
+      createdCount: 1,
+      skippedCount: 0,
+      failedCount: 0,
+    });
+    const exported = got.find((r) => r.payload.type === 'export.completed')!.payload.data;
+    expect(exported).toEqual({ exportId: exp.body.id, rowCount: expect.any(Number) });
+    // Ids and totals only: neither the file, its link nor the recipient leaves with the event.
+    expect(JSON.stringify(exported)).not.toMatch(/token|ops@example|download/);
+  });
+
   it('X12 a 500 is retried on the schedule with the same webhook-id, each attempt freshly signed, until a 2xx', async () => {
     const appId = newAppId();
     const f = factories(t, appId);

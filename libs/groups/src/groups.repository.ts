@@ -46,11 +46,12 @@ export class GroupsRepository {
   }
 
   update(
+    tx: Tx,
     appId: string,
     id: string,
     p: { name: string; description: string | null; searchName: string; at: Date },
   ): Promise<GroupRow | undefined> {
-    return this.db.one<GroupRow>(sql`
+    return tx.one<GroupRow>(sql`
       update groups set name = ${p.name}, description = ${p.description}, search_name = ${p.searchName}, updated_at = ${p.at}
       where app_id = ${appId} and id = ${id}::uuid returning ${GROUP_COLUMNS}`);
   }
@@ -60,8 +61,8 @@ export class GroupsRepository {
     return Number(row?.n ?? 0);
   }
 
-  async delete(appId: string, id: string): Promise<boolean> {
-    return (await this.db.run(sql`delete from groups where app_id = ${appId} and id = ${id}::uuid`)) > 0;
+  async delete(tx: Tx, appId: string, id: string): Promise<boolean> {
+    return (await tx.run(sql`delete from groups where app_id = ${appId} and id = ${id}::uuid`)) > 0;
   }
 
   async membersAmong(tx: Tx, appId: string, groupId: string, ids: readonly string[]): Promise<string[]> {
@@ -109,10 +110,13 @@ export class GroupsRepository {
       on conflict do nothing`);
   }
 
-  async removeMembers(tx: Tx, appId: string, groupId: string, ids: readonly string[]): Promise<number> {
-    if (!ids.length) return 0;
-    return tx.run(sql`
-      delete from group_members where app_id = ${appId} and group_id = ${groupId}::uuid and customer_id = any(${sqlArray(ids, 'uuid')})`);
+  /** Answers the ids that were members (and are no longer). */
+  async removeMembers(tx: Tx, appId: string, groupId: string, ids: readonly string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows = await tx.query<{ customer_id: string }>(sql`
+      delete from group_members where app_id = ${appId} and group_id = ${groupId}::uuid and customer_id = any(${sqlArray(ids, 'uuid')})
+      returning customer_id`);
+    return rows.map((r) => r.customer_id);
   }
 
   async addToCount(tx: Tx, appId: string, groupId: string, delta: number, at: Date): Promise<number> {

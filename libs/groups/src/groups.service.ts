@@ -37,6 +37,7 @@ import {
   type UpdateGroupDto,
 } from './dto/group.dto';
 import { GroupMemberLimitExceededError, GroupNotFoundError } from './groups.errors';
+import { GroupCreatedEvent, GroupDeletedEvent, GroupMembersAddedEvent, GroupMembersRemovedEvent, GroupUpdatedEvent } from './groups.events';
 import { GroupsRepository } from './groups.repository';
 
 const MAX_ATTEMPTS = 4;
@@ -90,8 +91,9 @@ export class GroupsService implements OnModuleInit {
           added = await this.repo.insertMatches(tx, appId, id, selection.matches, at);
         }
         if (added) await this.repo.addToCount(tx, appId, id, added, at);
-        const row = (await this.repo.get(appId, id, tx))!;
-        return { ...toGroupResponse(row), notFound };
+        const group = toGroupResponse((await this.repo.get(appId, id, tx))!);
+        tx.record(new GroupCreatedEvent(appId, id, group));
+        return { ...group, notFound };
       }),
     );
   }
@@ -121,13 +123,22 @@ export class GroupsService implements OnModuleInit {
     if (!cur) throw new GroupNotFoundError();
     const name = dto.name ?? cur.name;
     const description = dto.description === undefined ? cur.description : dto.description;
-    const row = await this.repo.update(appId, cur.id, { name, description, searchName: foldText(name), at: new Date() });
-    if (!row) throw new GroupNotFoundError();
-    return toGroupResponse(row);
+    return this.db.transaction(async (tx) => {
+      const row = await this.repo.update(tx, appId, cur.id, { name, description, searchName: foldText(name), at: new Date() });
+      if (!row) throw new GroupNotFoundError();
+      const group = toGroupResponse(row);
+      const changed = [...(name !== cur.name ? ['name'] : []), ...(description !== cur.description ? ['description'] : [])];
+      if (changed.length) tx.record(new GroupUpdatedEvent(appId, group.id, group, changed));
+      return group;
+    });
   }
 
   async delete(identity: Identity, id: string): Promise<void> {
-    if (!isUuid(id) || !(await this.repo.delete(identity.appId, id))) throw new GroupNotFoundError();
+    if (!isUuid(id)) throw new GroupNotFoundError();
+    await this.db.transaction(async (tx) => {
+      if (!(await this.repo.delete(tx, identity.appId, id))) throw new GroupNotFoundError();
+      tx.record(new GroupDeletedEvent(identity.appId, id.toLowerCase()));
+    });
   }
 
   async members(appId: string, id: string, q: { limit?: number; cursor?: string }): Promise<Page<CustomerResponseDto>> {
@@ -175,6 +186,7 @@ export class GroupsService implements OnModuleInit {
             throw GroupMemberLimitExceededError.adding(limit, group.member_count, fresh.length, 'customerIds');
           const added = await this.repo.insertMembers(tx, appId, group.id, fresh, at);
           const memberCount = added ? await this.repo.addToCount(tx, appId, group.id, added, at) : group.member_count;
+          if (added) tx.record(new GroupMembersAddedEvent(appId, group.id, added, memberCount, fresh, null));
           return { added, alreadyMembers: already.size, notFound: missing(selection.ids, found), memberCount };
         }
         const seen = await this.repo.get(appId, id, tx);
@@ -189,6 +201,7 @@ export class GroupsService implements OnModuleInit {
         const alreadyMembers = await this.repo.countMembersAmong(tx, appId, group.id, selection.matches);
         const added = matched ? await this.repo.insertMatches(tx, appId, group.id, selection.matches, at) : 0;
         const memberCount = added ? await this.repo.addToCount(tx, appId, group.id, added, at) : group.member_count;
+        if (added) tx.record(new GroupMembersAddedEvent(appId, group.id, added, memberCount, null, dto.filter));
         return { added, alreadyMembers, notFound: [], memberCount };
       }),
     );
@@ -204,8 +217,11 @@ export class GroupsService implements OnModuleInit {
         const group = await this.repo.lock(tx, appId, id);
         if (!group) throw new GroupNotFoundError();
         const removed = await this.repo.removeMembers(tx, appId, group.id, ids);
-        const memberCount = removed ? await this.repo.addToCount(tx, appId, group.id, -removed, new Date()) : group.member_count;
-        return { removed, memberCount };
+        const memberCount = removed.length
+          ? await this.repo.addToCount(tx, appId, group.id, -removed.length, new Date())
+          : group.member_count;
+        if (removed.length) tx.record(new GroupMembersRemovedEvent(appId, group.id, removed, memberCount));
+        return { removed: removed.length, memberCount };
       }),
     );
   }

@@ -6,9 +6,12 @@ import {
   CustomersErasedEvent,
   CustomersService,
   CustomerUpdatedEvent,
+  ExportCompletedEvent,
+  ImportCompletedEvent,
   toCustomerResponse,
   type CustomerResponseDto,
 } from '@cdp/customers';
+import { GroupCreatedEvent, GroupDeletedEvent, GroupMembersAddedEvent, GroupMembersRemovedEvent, GroupUpdatedEvent } from '@cdp/groups';
 import { CustomersMergedEvent, CustomerUnmergedEvent, MainChannelChangedEvent } from '@cdp/merge';
 import { DomainEvent, DomainEventHandler, newId, type DomainEventHandlerContract, type Tx } from '@cdp/platform';
 import { ALL_EVENTS, type WebhookEventType } from './event-types';
@@ -23,9 +26,9 @@ interface Source {
 }
 
 /**
- * The webhook event types that have a domain event today. The others of `WEBHOOK_EVENT_TYPES` (groups, import,
- * export) are accepted in subscriptions and join this table when their lib records the event. `customer.erased`
- * carries ids only (API.md): the person's rows are gone, and nothing personal may leave with the event.
+ * Every webhook event type of API.md and the domain event it comes from. `customer.erased` carries ids only
+ * (API.md): the person's rows are gone, and nothing personal may leave with the event. Group events carry the
+ * group (its name and description) and member ids; import and export events carry ids and totals only.
  */
 const SOURCES = new Map<Type<DomainEvent>, Source>([
   [
@@ -57,6 +60,13 @@ const SOURCES = new Map<Type<DomainEvent>, Source>([
     MainChannelChangedEvent,
     { type: 'customer.main_channel_changed', customers: { key: 'customer', ids: (e) => [(e as MainChannelChangedEvent).customerId] } },
   ],
+  [GroupCreatedEvent, { type: 'group.created' }],
+  [GroupUpdatedEvent, { type: 'group.updated' }],
+  [GroupDeletedEvent, { type: 'group.deleted' }],
+  [GroupMembersAddedEvent, { type: 'group.members_added' }],
+  [GroupMembersRemovedEvent, { type: 'group.members_removed' }],
+  [ImportCompletedEvent, { type: 'import.completed' }],
+  [ExportCompletedEvent, { type: 'export.completed' }],
 ]);
 
 /**

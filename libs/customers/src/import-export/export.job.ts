@@ -5,6 +5,7 @@ import { AuditService, type Identity } from '@cdp/access';
 import { Db, DomainError, JobHandler, MailService, type JobContext, type JobHandlerContract } from '@cdp/platform';
 import { CustomerQueryService, type CustomerFilterDto } from '../filter';
 import { buildExportCsv, MAX_EXPORT_ROWS } from './export-csv';
+import { ExportCompletedEvent } from './import-export.events';
 import { ExportsRepository, type ExportWork } from './exports.repository';
 import { EXPORT_QUEUE, hashToken, type ExportJob } from './exports.service';
 
@@ -53,6 +54,7 @@ export class ExportJobHandler implements JobHandlerContract<ExportJob> {
     const done = await this.db.transaction(async (tx) => {
       const completed = await this.repo.complete(tx, appId, exportId, hashToken(token), expiresAt);
       if (completed?.first) {
+        tx.record(new ExportCompletedEvent(appId, exportId, completed.row_count));
         await this.audit.record(tx, actor(appId, work), {
           action: 'customers.exported',
           subject: `export:${exportId}`,

@@ -7,6 +7,7 @@ import { CustomersService } from '../customers.service';
 import { CustomerIntake } from '../intake/customer-intake';
 import { mapHeader } from './import-file';
 import { planRows, type RowPlan } from './import-rows';
+import { ImportCompletedEvent } from './import-export.events';
 import { ImportsRepository, type ImportWork, type RowOutcome } from './imports.repository';
 import { IMPORT_QUEUE, type ImportJob } from './imports.service';
 
@@ -50,6 +51,17 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
     await this.db.transaction(async (tx) => {
       const totals = await this.repo.complete(tx, appId, importId);
       if (!totals) return;
+      tx.record(
+        new ImportCompletedEvent(
+          appId,
+          importId,
+          work.dry_run,
+          totals.total_rows,
+          totals.created_count,
+          totals.skipped_count,
+          totals.failed_count,
+        ),
+      );
       await this.audit.record(tx, actor(appId, work), {
         action: 'customers.imported',
         subject: `import:${importId}`,

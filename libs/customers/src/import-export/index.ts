@@ -21,6 +21,7 @@ export const IMPORT_EXPORT_CONTROLLERS: Type<unknown>[] = [ImportsController, Ex
 
 export { ImportsService, IMPORT_QUEUE, type ImportJob } from './imports.service';
 export { ExportsService, EXPORT_QUEUE, type ExportJob } from './exports.service';
+export { ExportCompletedEvent, ImportCompletedEvent } from './import-export.events';
 export { EXPORT_LINK_TTL_MS } from './export.job';
 export { IMPORT_BATCH_SIZE } from './import.job';
 export { ImportTooManyRowsError, ImportInvalidHeaderError } from './import-export.errors';

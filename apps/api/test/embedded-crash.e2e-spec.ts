@@ -30,7 +30,8 @@ class Server {
     readonly dataDir: string,
     env: Record<string, string> = {},
   ) {
-    const port = 20000 + randomInt(20000);
+    // Below Linux's ephemeral range (32768 and up), where outgoing connections of this machine take their ports.
+    const port = 12000 + randomInt(20000);
     this.base = `http://127.0.0.1:${port}`;
     const childEnv: Record<string, string> = {
       PATH: process.env.PATH ?? '',

@@ -327,6 +327,52 @@ describe('Consent and the rights of a person (API.md "Consent", "Data rights"; X
     expect(yNow.body).toMatchObject({ linked: false, profileId: null, linkedCustomers: [] });
   });
 
+  it('X9: an import row naming an existing customer records its consent (the row is skipped, the newest change wins; an empty cell changes nothing)', async () => {
+    const appId = newAppId();
+    const f = factories(t, appId);
+    const wa = await f.channel('wa');
+    const [a, b, c] = [mobile(), mobile(), mobile()];
+    for (const [name, phone] of [
+      ['Ayu', a],
+      ['Bayu', b],
+      ['Citra', c],
+    ])
+      await f.customer(wa, { name, identifier: phone });
+    const byPhone = async (phone: string) => (await t.http().get(`/v1/customers?search=${phone}`).set(t.auth(appId))).body.data[0];
+    // Citra's consent is set after the import is requested: newer than the import's time, it stays.
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    await t
+      .http()
+      .post('/v1/events')
+      .set(t.auth(appId))
+      .send({ events: [{ type: 'consent.opted_in', occurredAt: later, customerId: (await byPhone(c)).id }] })
+      .expect(200);
+    const report = await importCsv(
+      appId,
+      `${HEADER}\nAyu,${a},,,${wa},wa,,opted_in\nBayu,${b},,,${wa},wa,,\nCitra,${c},,,${wa},wa,,opted_out\n`,
+    );
+    expect(report).toMatchObject({ createdCount: 0, skippedCount: 3, failedCount: 0 });
+    const errors = report.errors as { row: number; code: string; message: string }[];
+    expect(errors.map((e) => [e.row, e.code])).toEqual([
+      [1, 'customer_exists'],
+      [2, 'customer_exists'],
+      [3, 'customer_exists'],
+    ]);
+    expect(errors[0].message).toMatch(/consent of this row was recorded/);
+    expect(errors[1].message).not.toMatch(/consent/);
+    expect((await byPhone(a)).consent).toMatchObject({ status: 'opted_in', source: 'import' });
+    expect((await byPhone(b)).consent).toMatchObject({ status: 'unknown', source: null });
+    expect((await byPhone(c)).consent).toMatchObject({ status: 'opted_in', source: 'event', updatedAt: later });
+    const hist = await t
+      .http()
+      .get(`/v1/customers/${(await byPhone(c)).id}/consent-history`)
+      .set(t.auth(appId));
+    expect(hist.body.data.map((h: { status: string; source: string; applied: boolean }) => [h.status, h.source, h.applied])).toEqual([
+      ['opted_in', 'event', true],
+      ['opted_out', 'import', false],
+    ]);
+  });
+
   it('X9: the broadcast audience replaces an opted-out main channel by an opted-in member of its set, and leaves out a set with nobody to reach', async () => {
     const appId = newAppId();
     const f = factories(t, appId);

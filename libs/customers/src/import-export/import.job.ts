@@ -132,14 +132,17 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
     const createdIds = new Map(created.map((c) => [key(c.channel_id, c.identifier), c.id]));
     const holders = new Map(existing.map((e) => [key(e.channelId, e.identifier), e.id]));
     const refused = new Set(suppressed.map((s) => key(s.channelId, s.identifier)));
-    // The consent column of the created customers, at the time the import was requested (X9).
+    // The consent column, at the time the import was requested (X9): for the created customers, and for the
+    // existing ones a row names (the row is skipped, its consent is recorded; the newest change wins). An
+    // empty cell changes nothing.
     const at = new Date(work.created_at);
     const by = { userId: work.created_by.userId, role: work.created_by.role, via: work.created_by.via };
     await this.consent.apply(
       tx,
       appId,
       candidates.flatMap((c) => {
-        const id = createdIds.get(key(c.customer.channelId, c.customer.identifier));
+        const k = key(c.customer.channelId, c.customer.identifier);
+        const id = createdIds.get(k) ?? holders.get(k);
         return id && c.consent ? [{ customerId: id, status: c.consent, source: 'import' as const, at, actor: by }] : [];
       }),
     );
@@ -149,7 +152,8 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
       // Candidates are unique within the file, so a created key belongs to this row.
       if (id) return { rowNo: c.rowNo, status: 'created', customerId: id, issues: [] };
       if (refused.has(k)) return { rowNo: c.rowNo, status: 'failed', customerId: null, issues: [suppressedIssue()] };
-      return { rowNo: c.rowNo, status: 'skipped', customerId: holders.get(k) || null, issues: [exists()] };
+      const holder = holders.get(k) || null;
+      return { rowNo: c.rowNo, status: 'skipped', customerId: holder, issues: [exists(!!holder && !!c.consent)] };
     });
   }
 
@@ -174,8 +178,13 @@ export class ImportJobHandler implements JobHandlerContract<ImportJob> {
   }
 }
 
-function exists() {
-  return { column: 'identifier', code: 'customer_exists', message: 'a customer with this identifier exists on this channel' };
+function exists(consentRecorded = false) {
+  const message = 'a customer with this identifier exists on this channel';
+  return {
+    column: 'identifier',
+    code: 'customer_exists',
+    message: consentRecorded ? `${message}; the consent of this row was recorded for it (the newest change wins)` : message,
+  };
 }
 
 function suppressedIssue() {

@@ -16,6 +16,7 @@ import { Migration20261207000000Analytics } from './Migration20261207000000Analy
 import { Migration20261207000000AnalyticsActiveDays } from './Migration20261207000000AnalyticsActiveDays';
 import { Migration20261207000000AnalyticsZoneDays } from './Migration20261207000000AnalyticsZoneDays';
 import { Migration20261208000000PropertySlots } from './Migration20261208000000PropertySlots';
+import { Migration20261209000000AnalyticsCoveringCounts } from './Migration20261209000000AnalyticsCoveringCounts';
 
 /**
  * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
@@ -39,4 +40,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207000000AnalyticsActiveDays', class: Migration20261207000000AnalyticsActiveDays },
   { name: 'Migration20261207000000AnalyticsZoneDays', class: Migration20261207000000AnalyticsZoneDays },
   { name: 'Migration20261208000000PropertySlots', class: Migration20261208000000PropertySlots },
+  { name: 'Migration20261209000000AnalyticsCoveringCounts', class: Migration20261209000000AnalyticsCoveringCounts },
 ];

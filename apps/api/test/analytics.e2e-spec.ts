@@ -379,6 +379,8 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
       ]);
       await f.merge(a.id, [w.id]);
       await f.group({ customerIds: [b.id] });
+      await t.http().put(`/v1/customers/${a.id}/consent`).set(t.auth(appId)).send({ status: 'opted_in' }).expect(200);
+      await t.http().put(`/v1/customers/${b.id}/consent`).set(t.auth(appId)).send({ status: 'opted_out' }).expect(200);
       await settle();
       // b's last activity is its creation; a's too: all four are active now.
       const r = await t.http().get('/v1/analytics/summary').set(t.auth(appId, 'agent'));
@@ -391,11 +393,16 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
         groups: 1,
         activeLast7Days: 4,
         activeLast30Days: 4,
-        consent: { opted_in: 0, opted_out: 0, unknown: 4 },
+        consent: { opted_in: 1, opted_out: 1, unknown: 2 },
       });
       expect((await t.http().delete(`/v1/customers/${b.id}`).set(t.auth(appId))).status).toBe(204);
       const after = await t.http().get('/v1/analytics/summary').set(t.auth(appId));
-      expect(after.body).toMatchObject({ customers: 3, bySource: { admin: 2, ads: 1 }, byChannelType: { line: 1, wa: 2 } });
+      expect(after.body).toMatchObject({
+        customers: 3,
+        bySource: { admin: 2, ads: 1 },
+        byChannelType: { line: 1, wa: 2 },
+        consent: { opted_in: 1, opted_out: 0, unknown: 2 },
+      });
     });
   });
 

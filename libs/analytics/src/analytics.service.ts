@@ -126,13 +126,14 @@ export class AnalyticsService {
 
   async summary(appId: string): Promise<AnalyticsSummaryDto> {
     const now = Date.now();
-    const [totals, channels, linkedCustomers, groups, activeLast7Days, activeLast30Days] = await Promise.all([
+    const [totals, channels, linkedCustomers, groups, activeLast7Days, activeLast30Days, decided] = await Promise.all([
       this.repo.customerTotals(appId),
       this.channels.list(appId),
       this.tallies.countLinked(this.db, appId),
       this.groups.count(appId),
       this.tallies.countActiveSince(this.db, appId, new Date(now - 7 * DAY_MS)),
       this.tallies.countActiveSince(this.db, appId, new Date(now - 30 * DAY_MS)),
+      this.tallies.countConsent(this.db, appId),
     ]);
     const typeOf = new Map(channels.map((c) => [c.id, c.type]));
     const bySource = { admin: 0, ads: 0, organic: 0, broadcast: 0 };
@@ -145,8 +146,8 @@ export class AnalyticsService {
       const type = typeOf.get(t.channel_id);
       if (type) byChannelType[type] = (byChannelType[type] ?? 0) + t.n;
     }
-    // Consent is not recorded yet: every customer's is unknown until it is.
-    const consent = { opted_in: 0, opted_out: 0, unknown: customers };
+    // Opted in and out are counted; unknown is the rest (a new customer's consent is unknown).
+    const consent = { ...decided, unknown: Math.max(0, customers - decided.opted_in - decided.opted_out) };
     return { customers, bySource, byChannelType, linkedCustomers, groups, activeLast7Days, activeLast30Days, consent };
   }
 

@@ -39,6 +39,16 @@ export class CustomerTallies {
     return Number(row?.n ?? 0);
   }
 
+  /** Customers opted in and opted out (index-only on `customers_app_consent_created_idx`); the others are unknown. */
+  async countConsent(db: Db | Tx, appId: string): Promise<{ opted_in: number; opted_out: number }> {
+    const rows = await db.query<{ status: 'opted_in' | 'opted_out'; n: string | number }>(sql`
+      select s.status, (select count(*) from customers where app_id = ${appId} and consent_status = s.status) as n
+      from unnest(array['opted_in', 'opted_out']) as s(status)`);
+    const out = { opted_in: 0, opted_out: 0 };
+    for (const r of rows) out[r.status] = Number(r.n);
+    return out;
+  }
+
   /** Customers whose last activity is at or after `since` (index-only on `customer_activity`, PERFORMANCE.md rule 5). */
   async countActiveSince(db: Db | Tx, appId: string, since: Date): Promise<number> {
     const row = await db.one<{ n: string | number }>(sql`

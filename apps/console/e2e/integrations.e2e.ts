@@ -109,8 +109,8 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     await page.getByRole('button', { name: `Delivery log of ${url}` }).click();
     const log = page.getByRole('region', { name: `Delivery log of ${url}` });
     const row = log.locator('tbody tr').first();
-    await row.getByText('succeeded').waitFor({ timeout: 30_000 });
-    expect(await cells(log.getByRole('table'))).toEqual([['customer.created', 'succeeded', '1', '204', expect.any(String), 'Redeliver']]);
+    await row.getByText('Succeeded').waitFor({ timeout: 30_000 });
+    expect(await cells(log.getByRole('table'))).toEqual([['customer.created', 'Succeeded', '1', '204', expect.any(String), 'Redeliver']]);
     expect(rx.received).toHaveLength(1);
     expect(rx.received[0]).toMatchObject({ verified: true, payload: { type: 'customer.created', data: { customerId: c.id } } });
     const [delivery] = (await api<Page_<Delivery>>('GET', `/webhooks/${hook.id}/deliveries`)).data;
@@ -124,7 +124,7 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     expect(rx.received[1]).toMatchObject({ id: delivery.id, verified: true, body: rx.received[0].body });
 
     // Rotate: a new secret, shown once; the test event is signed with it.
-    await page.getByRole('button', { name: `Rotate the secret of ${url}` }).click();
+    await page.getByRole('button', { name: `Rotate secret of ${url}` }).click();
     await page.getByRole('dialog', { name: 'Rotate secret' }).getByRole('button', { name: 'Rotate secret' }).click();
     const rotated = (await page
       .getByRole('status')
@@ -134,7 +134,7 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     expect(rotated).toMatch(/^whsec_/);
     expect(rotated).not.toBe(secret);
     rx.secret = rotated;
-    await page.getByRole('button', { name: `Send a test event to ${url}` }).click();
+    await page.getByRole('button', { name: `Send test to ${url}` }).click();
     await expect.poll(() => rx!.received.length, { timeout: 30_000 }).toBe(3);
     expect(rx.received[2]).toMatchObject({ verified: true, payload: { type: 'webhook.test' } });
     await log.getByRole('cell', { name: 'webhook.test' }).waitFor();
@@ -209,7 +209,7 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     const ours = [...held.data, ...next.data].filter((h) => h.code === 'invalid_identifier' && h.payload.includes(`not a number ${t}`));
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatchObject({ via: 'events', index: 55 });
-    await table.getByRole('button', { name: 'Payload of item 55, invalid_identifier' }).first().click();
+    await table.getByRole('button', { name: 'View payload of item 55, invalid_identifier' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Rejected payload' });
     await dialog.getByText(`not a number ${t}`).waitFor();
     await expectAccessible(page, 'Rejected payload');
@@ -267,6 +267,11 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     expect(await figure('Groups')).toBe(num(summary.groups));
     expect(await figure('Active in the last 30 days')).toBe(num(summary.activeLast30Days));
     await expectAccessible(page, 'Analytics');
+    // The picture shows the first chart with its figures (the summary above is checked just before).
+    await page.getByRole('region', { name: 'New customers by source' }).evaluate((e) => {
+      e.scrollIntoView();
+      window.scrollBy(0, -72);
+    });
     await screenshot(page, 'analytics');
 
     await page.getByLabel('Interval').selectOption('week');

@@ -69,7 +69,7 @@ describe('Webhooks (UI10): the signing secret is shown once', () => {
       body: { url: 'https://example.com/h', events: ['*'] },
     });
     const view = renderWith(<Webhooks />, { routes });
-    fireEvent.click(await screen.findByRole('button', { name: 'Rotate the secret of https://example.com/h' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Rotate secret of https://example.com/h' }));
     const dialog = await screen.findByRole('dialog', { name: 'Rotate secret' });
     expect(view.calls.some((c) => c.path.endsWith('/rotate-secret'))).toBe(false);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Rotate secret' }));

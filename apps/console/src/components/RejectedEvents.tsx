@@ -84,7 +84,7 @@ export function RejectedEvents() {
                 <Table.Td>{r.message}</Table.Td>
                 <Table.Td>{r.index}</Table.Td>
                 <Table.Td>
-                  <Button size="xs" variant="default" aria-label={`Payload of item ${r.index}, ${r.code}`} onClick={() => setOpen(r)}>
+                  <Button size="xs" variant="default" aria-label={`View payload of item ${r.index}, ${r.code}`} onClick={() => setOpen(r)}>
                     View payload
                   </Button>
                 </Table.Td>

@@ -60,7 +60,7 @@ function urlError(error: unknown): string | undefined {
  */
 export function SecretOnce({ secret, url, onDone }: { secret: string; url: string; onDone: () => void }) {
   return (
-    <Alert color="green" title={`Signing secret of ${url}`} role="status">
+    <Alert color="blue" title={`Signing secret of ${url}`} role="status">
       <Stack gap="xs">
         <Group gap="xs" wrap="nowrap">
           <Code aria-label="Signing secret">{secret}</Code>
@@ -255,13 +255,13 @@ export function Webhooks() {
                     >
                       Delivery log
                     </Button>
-                    <Button size="xs" variant="default" aria-label={`Send a test event to ${h.url}`} onClick={() => test.mutate(h)}>
+                    <Button size="xs" variant="default" aria-label={`Send test to ${h.url}`} onClick={() => test.mutate(h)}>
                       Send test
                     </Button>
                     <Button
                       size="xs"
                       variant="default"
-                      aria-label={`Rotate the secret of ${h.url}`}
+                      aria-label={`Rotate secret of ${h.url}`}
                       onClick={() => setConfirm({ kind: 'rotate', hook: h })}
                     >
                       Rotate secret
@@ -317,7 +317,11 @@ export function Webhooks() {
   );
 }
 
-const STATUS_COLOR = { pending: 'yellow', succeeded: 'green', failed: 'red' } as const;
+const STATUS = {
+  pending: { label: 'Pending', color: 'yellow' },
+  succeeded: { label: 'Succeeded', color: 'green' },
+  failed: { label: 'Failed', color: 'red' },
+} as const;
 
 /** One endpoint's delivery log, newest first, refreshed while it is open (deliveries go out in the background). */
 function Deliveries({ hook }: { hook: Webhook }) {
@@ -365,8 +369,8 @@ function Deliveries({ hook }: { hook: Webhook }) {
               <Table.Tr key={d.id}>
                 <Table.Td>{d.eventType}</Table.Td>
                 <Table.Td>
-                  <Badge color={STATUS_COLOR[d.status]} variant="light">
-                    {d.status}
+                  <Badge color={STATUS[d.status].color} variant="dot" tt="none">
+                    {STATUS[d.status].label}
                   </Badge>
                   {d.lastError && (
                     <Text size="xs" c="dimmed">

@@ -78,7 +78,7 @@ export default function Analytics() {
         <DatePickerInput
           type="range"
           label="Date range"
-          w={300}
+          w={340}
           value={picking ?? [state.from, state.to]}
           onChange={(v) => {
             const [a, b] = v.map((d) => (d ? String(d).slice(0, 10) : null));

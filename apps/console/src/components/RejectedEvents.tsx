@@ -76,8 +76,8 @@ export function RejectedEvents() {
           <Table.Tbody>
             {rows.map((r) => (
               <Table.Tr key={r.id}>
-                <Table.Td>{new Date(r.receivedAt).toLocaleString()}</Table.Td>
-                <Table.Td>{VIA_LABELS[r.via]}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{new Date(r.receivedAt).toLocaleString()}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{VIA_LABELS[r.via]}</Table.Td>
                 <Table.Td>
                   <Code>{r.code}</Code>
                 </Table.Td>

@@ -165,7 +165,10 @@ export function Webhooks() {
               label="Endpoint URL"
               placeholder="https://example.com/cdp-webhooks"
               value={url}
-              onChange={(e) => setUrl(e.currentTarget.value)}
+              onChange={(e) => {
+                setUrl(e.currentTarget.value);
+                if (create.error) create.reset();
+              }}
               error={fieldMessage}
               required
             />

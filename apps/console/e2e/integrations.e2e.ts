@@ -145,7 +145,7 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     // Disable: the switch and the API agree; a change made meanwhile makes no delivery.
     await page.getByRole('switch', { name: `Enabled: ${url}` }).click({ force: true });
     await expect.poll(async () => (await api<Webhook>('GET', `/webhooks/${hook.id}`)).enabled).toBe(false);
-    expect(await page.getByRole('switch', { name: `Enabled: ${url}` }).isChecked()).toBe(false);
+    await expect.poll(() => page.getByRole('switch', { name: `Enabled: ${url}` }).isChecked()).toBe(false);
     await customer(`Unhooked ${tag()}`);
     await new Promise((r) => setTimeout(r, 3000));
     expect(rx.received).toHaveLength(3);

@@ -117,7 +117,11 @@ export function Webhooks() {
   const toggle = useMutation({
     mutationFn: (v: { id: string; enabled: boolean }) =>
       ok(api.PATCH('/v1/webhooks/{id}', { params: { path: { id: v.id } }, body: { enabled: v.enabled } })),
-    onSuccess: () => refresh(),
+    // The answer is the webhook as it now is: the switch shows it at once, the list is read again behind it.
+    onSuccess: (updated) => {
+      qc.setQueryData<Webhook[]>(['webhooks'], (list) => list?.map((h) => (h.id === updated.id ? updated : h)));
+      void refresh();
+    },
   });
   const rotate = useMutation({
     mutationFn: (hook: Webhook) => ok(api.POST('/v1/webhooks/{id}/rotate-secret', { params: { path: { id: hook.id } } })),

@@ -155,10 +155,11 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     ]);
 
     // Delete, after the confirmation.
+    expect(await page.getByRole('cell', { name: url, exact: true }).count()).toBe(1);
     await page.getByRole('button', { name: `Delete ${url}` }).click();
     await page.getByRole('dialog', { name: 'Delete webhook' }).getByRole('button', { name: 'Delete webhook' }).click();
     await page.getByRole('dialog', { name: 'Delete webhook' }).waitFor({ state: 'hidden' });
-    expect(await page.getByRole('cell', { name: url }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('cell', { name: url, exact: true }).count()).toBe(0);
     expect((await api<Webhook[]>('GET', '/webhooks')).map((w) => w.id)).not.toContain(hook.id);
 
     const agent = await signedIn(await browser.context(), 'agent', '/settings');

@@ -135,6 +135,7 @@ export function Webhooks() {
     onSuccess: (_, hook) => {
       setConfirm(null);
       if (logOf === hook.id) setLogOf(null);
+      qc.setQueryData<Webhook[]>(['webhooks'], (list) => list?.filter((h) => h.id !== hook.id));
       void refresh();
     },
   });

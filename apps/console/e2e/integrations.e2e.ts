@@ -38,6 +38,8 @@ interface Series {
 type Page_<T> = { data: T[]; nextCursor: string | null };
 
 const tag = () => randomBytes(3).toString('hex');
+/** Polls wait this long: the service and the browser share a small, busy machine. */
+const PATIENT = { timeout: 30_000 };
 let channels: Channel[];
 const wa = () => channels.find((c) => c.type === 'wa')!;
 let phone = 6281700000000 + Math.floor(Math.random() * 1e6) * 100;
@@ -123,7 +125,7 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
 
     // "Redeliver": the receiver gets the same delivery (same webhook-id) a second time.
     await row.getByRole('button', { name: /^Redeliver customer.created/ }).click();
-    await expect.poll(() => rx!.received.length, { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => rx!.received.length, PATIENT).toBe(2);
     expect(rx.received[1]).toMatchObject({ id: delivery.id, verified: true, body: rx.received[0].body });
 
     // Rotate: a new secret, shown once; the test event is signed with it.
@@ -138,14 +140,14 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     expect(rotated).not.toBe(secret);
     rx.secret = rotated;
     await page.getByRole('button', { name: `Send test to ${url}` }).click();
-    await expect.poll(() => rx!.received.length, { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => rx!.received.length, PATIENT).toBe(3);
     expect(rx.received[2]).toMatchObject({ verified: true, payload: { type: 'webhook.test' } });
     await log.getByRole('cell', { name: 'webhook.test', exact: true }).waitFor();
 
     // Disable: the switch and the API agree; a change made meanwhile makes no delivery.
     await page.getByRole('switch', { name: `Enabled: ${url}` }).click({ force: true });
-    await expect.poll(async () => (await api<Webhook>('GET', `/webhooks/${hook.id}`)).enabled).toBe(false);
-    await expect.poll(() => page.getByRole('switch', { name: `Enabled: ${url}` }).isChecked()).toBe(false);
+    await expect.poll(async () => (await api<Webhook>('GET', `/webhooks/${hook.id}`)).enabled, PATIENT).toBe(false);
+    await expect.poll(() => page.getByRole('switch', { name: `Enabled: ${url}` }).isChecked(), PATIENT).toBe(false);
     await customer(`Unhooked ${tag()}`);
     await new Promise((r) => setTimeout(r, 3000));
     expect(rx.received).toHaveLength(3);
@@ -159,7 +161,7 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     await page.getByRole('button', { name: `Delete ${url}` }).click();
     await page.getByRole('dialog', { name: 'Delete webhook' }).getByRole('button', { name: 'Delete webhook' }).click();
     await page.getByRole('dialog', { name: 'Delete webhook' }).waitFor({ state: 'hidden' });
-    await expect.poll(() => page.getByRole('cell', { name: url, exact: true }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('cell', { name: url, exact: true }).count(), PATIENT).toBe(0);
     expect((await api<Webhook[]>('GET', '/webhooks')).map((w) => w.id)).not.toContain(hook.id);
 
     const agent = await signedIn(await browser.context(), 'agent', '/settings');
@@ -205,7 +207,7 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
 
     await page.getByRole('button', { name: 'Load more' }).click();
     const next = await api<Page_<Rejection>>('GET', `/event-rejections?limit=50&cursor=${encodeURIComponent(held.nextCursor!)}`);
-    await expect.poll(() => table.locator('tbody tr').count()).toBe(50 + next.data.length);
+    await expect.poll(() => table.locator('tbody tr').count(), PATIENT).toBe(50 + next.data.length);
     expect((await cells(table)).slice(50).map((row) => row.slice(1, 5))).toEqual(
       next.data.map((h) => [h.via === 'events' ? 'Events API' : 'Segment', h.code, h.message, String(h.index)]),
     );
@@ -223,7 +225,7 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
 
   it('UI11 Analytics: charts with their figures equal what the API answers for the range; the interval is in the address and changes the figures', async () => {
     const page = await signedIn(await browser.context(), 'admin', '/analytics');
-    await expect.poll(() => new URL(page.url()).searchParams.get('to')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await expect.poll(() => new URL(page.url()).searchParams.get('to'), PATIENT).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const q = new URL(page.url()).searchParams;
     const [from, to] = [q.get('from')!, q.get('to')!];
     expect(q.get('interval')).toBe('day');
@@ -235,13 +237,13 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
         api<{ series: Series[] }>('GET', `/analytics/customers?${range}&interval=${interval}&groupBy=channel`),
         api<{ series: Series[]; activeCustomers: Series['points'] }>('GET', `/analytics/activities?${range}&interval=${interval}`),
       ]);
-      const table = (name: string) => page.getByRole('table', { name });
-      await expect.poll(() => cells(table('New customers by source, per interval'))).toEqual(expected(bySource.series, label));
-      expect(await cells(table('New customers by channel, per interval'))).toEqual(expected(byChannel.series, label));
-      expect(await cells(table('Activities by type, per interval'))).toEqual(expected(activities.series, label));
-      expect(await cells(table('Active customers, per interval'))).toEqual(
-        expected([{ key: 'active', label: 'Active customers', points: activities.activeCustomers }], label),
-      );
+      // Each chart's figures arrive with their own request: each table is waited for.
+      const shows = (name: string, series: Series[]) =>
+        expect.poll(() => cells(page.getByRole('table', { name })), PATIENT).toEqual(expected(series, label));
+      await shows('New customers by source, per interval', bySource.series);
+      await shows('New customers by channel, per interval', byChannel.series);
+      await shows('Activities by type, per interval', activities.series);
+      await shows('Active customers, per interval', [{ key: 'active', label: 'Active customers', points: activities.activeCustomers }]);
       await page.getByText(`${num(bySource.total)} new customers from ${from} to ${to}`).waitFor();
       return bySource.series[0].points.length;
     };
@@ -279,7 +281,7 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     await screenshot(page, 'analytics');
 
     await page.getByLabel('Interval').selectOption('week');
-    await expect.poll(() => new URL(page.url()).searchParams.get('interval')).toBe('week');
+    await expect.poll(() => new URL(page.url()).searchParams.get('interval'), PATIENT).toBe('week');
     expect(new URL(page.url()).searchParams.get('from')).toBe(from);
     const weeks = await check(page, 'week', (s) => `Week of ${s}`);
     expect(weeks).toBeLessThan(days);

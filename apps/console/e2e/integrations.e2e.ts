@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookReceiver } from '../../api/test/support/webhook-receiver';
-import { api, base, expectAccessible, screenshot, signedIn, useBrowser } from './browser';
+import { api, base, expectAccessible, screenshot, signedIn, token, useBrowser } from './browser';
 
 interface Channel {
   id: string;
@@ -45,6 +45,18 @@ const wa = () => channels.find((c) => c.type === 'wa')!;
 let phone = 6281700000000 + Math.floor(Math.random() * 1e6) * 100;
 const customer = (name: string) => api<{ id: string }>('POST', '/customers', { channelId: wa().id, identifier: String(++phone), name });
 
+/** An admin of another app, through the API: what it makes must never show in the demo app's console. */
+async function otherApp<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const r = await fetch(`${base()}/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token('admin', { app: 'integrations-other' })}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  expect(r.ok, `${method} ${path}: ${r.status} ${text}`).toBe(true);
+  return JSON.parse(text) as T;
+}
+
 /** The text of every cell of a table's body rows (row headers included), row by row. */
 const cells = (table: Locator) =>
   table
@@ -73,6 +85,9 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
   it('UI10 Webhooks: the admin creates one (the secret shown once), a change reaches the receiver and the log, Redeliver, rotate, disable, delete; an agent sees no Webhooks', async () => {
     rx = await WebhookReceiver.start();
     const url = `${rx.url}/${tag()}`;
+    // Another app's endpoint on the same receiver: not listed here, and told nothing of this app's changes.
+    const elsewhere = `${rx.url}/elsewhere-${tag()}`;
+    await otherApp('POST', '/webhooks', { url: elsewhere, events: ['*'] });
     const page = await signedIn(await browser.context(), 'admin', '/settings');
     await page.getByRole('tab', { name: 'Webhooks' }).click();
     const field = page.getByRole('textbox', { name: 'Endpoint URL' });
@@ -118,6 +133,8 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     expect(await cells(log.getByRole('table'))).toEqual([['customer.created', 'Succeeded', '1', '204', expect.any(String), 'Redeliver']]);
     expect(rx.received).toHaveLength(1);
     expect(rx.received[0]).toMatchObject({ verified: true, payload: { type: 'customer.created', data: { customerId: c.id } } });
+    expect(rx.received[0].path).not.toContain('elsewhere');
+    expect(await page.getByText(elsewhere).count()).toBe(0);
     const [delivery] = (await api<Page_<Delivery>>('GET', `/webhooks/${hook.id}/deliveries`)).data;
     expect(delivery).toMatchObject({ id: rx.received[0].id, eventType: 'customer.created', status: 'succeeded', lastStatusCode: 204 });
     await expectAccessible(page, 'Webhook delivery log');
@@ -191,6 +208,12 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     const answer = (await r.json()) as { accepted: number; rejected: { index: number; code: string }[] };
     expect(answer.accepted).toBe(0);
     expect(answer.rejected.map((x) => x.code)).toEqual([...Array(55).fill('unknown_activity_type'), 'invalid_identifier']);
+    // Another app's rejection, sent just after: never listed here.
+    const foreign = `other_app.type_${t}`;
+    const theirs = await otherApp<{ rejected: unknown[] }>('POST', '/events', {
+      events: [{ type: foreign, occurredAt: '2026-11-05T10:00:00Z', customerId: '00000000-0000-4000-8000-000000000000' }],
+    });
+    expect(theirs.rejected).toHaveLength(1);
 
     const page = await signedIn(await browser.context(), 'admin', '/settings');
     await page.getByRole('tab', { name: 'Rejected events' }).click();
@@ -215,6 +238,7 @@ describe('The console integrations: webhooks, rejected events (UI10) and Analyti
     const ours = [...held.data, ...next.data].filter((h) => h.code === 'invalid_identifier' && h.payload.includes(`not a number ${t}`));
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatchObject({ via: 'events', index: 55 });
+    expect(await page.getByText(foreign).count()).toBe(0);
     await table.getByRole('button', { name: 'View payload of item 55, invalid_identifier' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Rejected payload' });
     await dialog.getByText(`not a number ${t}`).waitFor();

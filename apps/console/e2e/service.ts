@@ -48,7 +48,15 @@ export default async function setup(project: TestProject) {
   dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'cdp-console-e2e-'));
   const port = 4100 + Math.floor(Math.random() * 800);
   const base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), PUBLIC_BASE_URL: base, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    PUBLIC_BASE_URL: base,
+    LOG_LEVEL: 'warn',
+    // The webhook tests' receiver listens on 127.0.0.1, a loopback address the service refuses by default.
+    WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+  };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.JWT_SECRET;

@@ -3,11 +3,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ok } from '../api/client';
 import { ProblemAlert } from '../components/Problem';
+import { RejectedEvents } from '../components/RejectedEvents';
 import { Suppressions } from '../components/Suppressions';
+import { Webhooks } from '../components/Webhooks';
 import { abilities, useApi, useChannels, useChannelTypes, usePropertyDefinitions, useSettings } from '../context';
 import { useSession } from '../session';
 
-/** UI10 settings: the agent setting, time zone and country, properties, channels; API keys and audit for admins. */
+/** UI10 settings: the agent setting, time zone and country, properties, channels; API keys, webhooks, rejected events, audit and suppressions for admins. */
 export default function Settings() {
   const { claims } = useSession();
   const settings = useSettings();
@@ -21,7 +23,8 @@ export default function Settings() {
           <Tabs.Tab value="properties">Customer properties</Tabs.Tab>
           <Tabs.Tab value="channels">Channels</Tabs.Tab>
           {admin && <Tabs.Tab value="api-keys">API keys</Tabs.Tab>}
-          {/* The webhooks and rejected events pages (UI10) take their place here with the integrations API. */}
+          {admin && <Tabs.Tab value="webhooks">Webhooks</Tabs.Tab>}
+          {admin && <Tabs.Tab value="rejected-events">Rejected events</Tabs.Tab>}
           {admin && <Tabs.Tab value="audit">Audit log</Tabs.Tab>}
           {admin && <Tabs.Tab value="suppressions">Suppressions</Tabs.Tab>}
         </Tabs.List>
@@ -37,6 +40,16 @@ export default function Settings() {
         {admin && (
           <Tabs.Panel value="api-keys" pt="md">
             <ApiKeys />
+          </Tabs.Panel>
+        )}
+        {admin && (
+          <Tabs.Panel value="webhooks" pt="md">
+            <Webhooks />
+          </Tabs.Panel>
+        )}
+        {admin && (
+          <Tabs.Panel value="rejected-events" pt="md">
+            <RejectedEvents />
           </Tabs.Panel>
         )}
         {admin && (

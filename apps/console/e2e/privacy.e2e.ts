@@ -115,8 +115,10 @@ describe('Consent, data rights and adding customers to a group, as a user clicks
     await expect.poll(() => rows(page).count()).toBe(3);
     await page.getByRole('button', { name: 'Filter', exact: true }).click();
     const drawer = page.getByRole('dialog', { name: 'Filter' });
-    await drawer.getByRole('checkbox', { name: 'Opted out', exact: true }).check();
-    await drawer.getByRole('checkbox', { name: 'Unknown', exact: true }).check();
+    // The consent statuses, not the activity types of the same names (consent.opted_out is "Opted out" too).
+    const consent = drawer.getByRole('group', { name: 'Consent' });
+    await consent.getByRole('checkbox', { name: 'Opted out', exact: true }).check();
+    await consent.getByRole('checkbox', { name: 'Unknown', exact: true }).check();
     await drawer.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => decodeURIComponent(page.url())).toContain('"consent":["opted_out","unknown"]');
     await expect.poll(() => rows(page).count()).toBe(2);

@@ -1,5 +1,5 @@
 /**
- * The floor: the same answers as the service's six read paths from a minimal Fastify app running the best
+ * The floor: the same answers as the service's read paths with a floor from a minimal Fastify app running the best
  * hand-written SQL (no Nest, no ORM, no authorisation, no validation). Started by the benchmark as its own
  * process beside the service and measured with the same load; service / floor is the price of the framework,
  * the checks and the service's SQL. Listens on `FLOOR_PORT`; reads PostgreSQL at `FLOOR_DATABASE_URL` through
@@ -30,8 +30,8 @@ async function connect(): Promise<Queryable> {
 }
 
 const COLUMNS = `c.id, c.channel_id, ch.type as channel_type, ch.name as channel_name, c.identifier, c.name, c.email,
-  c.phone_number, c.source, c.platform, c.tags, c.properties, c.profile_id, c.main_channel, ca.last_activity_at,
-  c.created_at, c.updated_at`;
+  c.phone_number, c.source, c.platform, c.tags, c.properties, c.profile_id, c.main_channel, c.consent_status,
+  c.consent_updated_at, c.consent_source, ca.last_activity_at, c.created_at, c.updated_at`;
 const FROM = `customers c
   join channels ch on ch.app_id = c.app_id and ch.id = c.channel_id
   left join customer_activity ca on ca.app_id = c.app_id and ca.customer_id = c.id`;
@@ -43,6 +43,7 @@ type Row = Record<string, unknown> & {
   updated_at: Date;
   last_activity_at: Date | null;
   profile_id: string | null;
+  consent_updated_at: Date | null;
 };
 
 const customer = (r: Row) => ({
@@ -59,6 +60,11 @@ const customer = (r: Row) => ({
   linked: r.profile_id !== null,
   mainChannel: r.main_channel,
   profileId: r.profile_id,
+  consent: {
+    status: r.consent_status,
+    updatedAt: r.consent_updated_at ? r.consent_updated_at.toISOString() : null,
+    source: r.consent_source,
+  },
   lastActivityAt: r.last_activity_at ? r.last_activity_at.toISOString() : null,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
@@ -149,6 +155,20 @@ app.post<{ Body: FilterBody }>('/count', async (req) => {
   const w = await filterWhere(req.body);
   const r = await pool.query<{ n: number }>(`select count(*)::int as n from customers c where ${w.sql}`, w.values);
   return { count: r.rows[0].n, capped: false };
+});
+
+// Consent statuses on the channels of some types, newest first: the (app_id, consent_status, created_at, id) index
+// gives the candidates in order, the channel condition filters them.
+app.post<{ Body: { app: string; statuses: string[]; channelTypes: string[] } }>('/consent', async (req) => {
+  const b = req.body;
+  const r = await pool.query<Row>(
+    `select ${COLUMNS} from ${FROM}
+      where c.app_id = $1 and c.consent_status = any($2::text[])
+        and c.channel_id = any(array(select id from channels where app_id = $1 and type = any($3::text[])))
+      order by c.created_at desc, c.id desc limit ${PAGE + 1}`,
+    [b.app, b.statuses, b.channelTypes],
+  );
+  return page(r.rows);
 });
 
 app.get<{ Params: { id: string }; Querystring: { app: string } }>('/customers/:id', async (req, reply) => {

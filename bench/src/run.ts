@@ -353,8 +353,21 @@ async function call(
 function compareAnswers(a: Answer, b: Answer): string {
   if (a.status !== b.status) return `service ${a.status}, floor ${b.status}`;
   const ids = (x: unknown) => {
-    const o = x as { data?: { id: string }[]; id?: string; count?: number; linkedCustomers?: { id: string }[] };
+    const o = x as {
+      data?: { id: string }[];
+      id?: string;
+      count?: number;
+      linkedCustomers?: { id: string }[];
+      total?: number;
+      series?: { key: string; points: { count: number }[] }[];
+      activeCustomers?: { count: number }[];
+    };
     if (Array.isArray(o?.data)) return o.data.map((d) => d.id).join(',');
+    // Analytics: the total, each series' sum by key, and the active customers of each interval.
+    if (Array.isArray(o?.series)) {
+      const sums = o.series.map((x) => `${x.key}=${x.points.reduce((s, p) => s + p.count, 0)}`).sort();
+      return `total ${o.total}; ${sums.join(' ')}; active ${(o.activeCustomers ?? []).map((p) => p.count).join(',')}`;
+    }
     if (typeof o?.count === 'number') return `count ${o.count}`;
     if (o?.id) return `${o.id}+${(o.linkedCustomers ?? []).map((l) => l.id).join(',')}`;
     return JSON.stringify(o);

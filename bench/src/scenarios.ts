@@ -101,6 +101,8 @@ function read(
   p95: { pg: number; pglite: number },
   service: (f: Fixture, i: number) => autocannon.Request,
   floor: (f: Fixture, i: number) => autocannon.Request,
+  /** What is wrong with a 2xx answer of the service, if anything (counted as an error). */
+  check?: (body: string) => string | undefined,
 ): Scenario {
   return {
     name,
@@ -109,31 +111,14 @@ function read(
     target: { metric: 'p95Ms', value: p95.pg },
     pgliteTarget: { metric: 'p95Ms', value: p95.pglite },
     counts: [200, 20_000],
-    run: (f, b) => http(f.service, b, (i) => service(f, i)),
+    run: (f, b) => http(f.service, b, (i) => service(f, i), check),
     floor: (f, b) => http(f.floor, b, (i) => floor(f, i)),
     probe: (f) => ({ service: service(f, 0), floor: floor(f, 0) }),
   };
 }
 
-/** A read without a floor: its answers are checked (`check` says what is wrong with a 2xx body). */
-function readChecked(
-  name: string,
-  route: Scenario['route'],
-  p95: { pg: number; pglite: number },
-  service: (f: Fixture) => autocannon.Request,
-  check: (body: string) => string | undefined,
-): Scenario {
-  return {
-    name,
-    read: true,
-    route,
-    target: { metric: 'p95Ms', value: p95.pg },
-    pgliteTarget: { metric: 'p95Ms', value: p95.pglite },
-    counts: [200, 20_000],
-    run: (f, b) => http(f.service, b, () => service(f), check),
-    probe: (f) => ({ service: service(f) }),
-  };
-}
+/** analyticsActive's type: customers with a purchase, per day. */
+const ACTIVE_TYPE = 'purchase.completed';
 
 /** The consent filter: WhatsApp customers who opted in (the audience a business-initiated message may reach). */
 export const consentFilter = () => ({ consent: ['opted_in'], channelTypes: ['wa'] });
@@ -300,25 +285,28 @@ export const SCENARIOS: Scenario[] = [
   },
   duringIngest('healthDuringIngest', () => '/health', 90),
   duringIngest('listDuringIngest', () => '/v1/customers', 91),
-  readChecked(
+  read(
     'analyticsCustomers',
     { method: 'get', path: '/v1/analytics/customers' },
     { pg: 50, pglite: 50 },
     (f) => ({ method: 'GET', path: `/v1/analytics/customers?${analyticsRange()}&groupBy=source`, headers: auth(f) }),
+    (f) => ({ method: 'GET', path: `/analytics/customers?app=${f.appId}&${analyticsRange()}` }),
     analyticsCheck({ series: 4 }),
   ),
-  readChecked(
+  read(
     'analyticsActivities',
     { method: 'get', path: '/v1/analytics/activities' },
     { pg: 50, pglite: 50 },
     (f) => ({ method: 'GET', path: `/v1/analytics/activities?${analyticsRange()}`, headers: auth(f) }),
+    (f) => ({ method: 'GET', path: `/analytics/activities?app=${f.appId}&${analyticsRange()}` }),
     analyticsCheck({ active: true }),
   ),
-  readChecked(
+  read(
     'analyticsActive',
     { method: 'get', path: '/v1/analytics/activities' },
     { pg: 50, pglite: 50 },
-    (f) => ({ method: 'GET', path: `/v1/analytics/activities?${analyticsRange()}&types=purchase.completed`, headers: auth(f) }),
+    (f) => ({ method: 'GET', path: `/v1/analytics/activities?${analyticsRange()}&types=${ACTIVE_TYPE}`, headers: auth(f) }),
+    (f) => ({ method: 'GET', path: `/analytics/activities?app=${f.appId}&${analyticsRange()}&types=${ACTIVE_TYPE}` }),
     analyticsCheck({ series: 1, active: true }),
   ),
   {

@@ -134,14 +134,17 @@ async function receiver(): Promise<{
   close(): Promise<void>;
 }> {
   const got: Received[] = [];
+  // Deliveries are at least once: waiting counts distinct ids.
+  const ids = new Set<string>();
   let waiter: { n: number; resolve: () => void } | undefined;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       got.push({ at: performance.now(), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      ids.add(String(req.headers['webhook-id']));
       res.writeHead(204).end();
-      if (waiter && got.length >= waiter.n) waiter.resolve();
+      if (waiter && ids.size >= waiter.n) waiter.resolve();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -151,7 +154,7 @@ async function receiver(): Promise<{
     got,
     arrived: (n, ms) =>
       new Promise<void>((resolve) => {
-        if (got.length >= n) return resolve();
+        if (ids.size >= n) return resolve();
         const t = setTimeout(resolve, ms);
         waiter = {
           n,

@@ -1,7 +1,10 @@
 import { copyValue } from './copy';
+import { consentShares } from './dataset';
 import { percentile } from './load';
 import { parseOptions } from './options';
 import { Prng, uuidv7 } from './prng';
+import { meets, type ScenarioResult } from './report';
+import { analyticsRange } from './scenario-flows';
 
 describe('benchmark data generator', () => {
   it('gives the same values for the same seed and different ones for another', () => {
@@ -62,5 +65,45 @@ describe('benchmark measurements and options', () => {
     expect(parseOptions(['--backend', 'pglite'])).toMatchObject({ backend: 'pglite', scale: 0.1 });
     expect(parseOptions(['--backend', 'pglite', '--scale', '0.001', '--check'])).toMatchObject({ scale: 0.001, check: true });
     expect(() => parseOptions(['--backend', 'sqlite'])).toThrow(/--backend/);
+  });
+});
+
+describe('second-wave scenarios', () => {
+  const result = (extra: Partial<ScenarioResult>): ScenarioResult => ({
+    name: 'x',
+    p50Ms: null,
+    p95Ms: null,
+    p99Ms: null,
+    perSecond: null,
+    floorP95Ms: null,
+    ratio: null,
+    concurrency: 1,
+    ...extra,
+  });
+
+  it('asks the analytics for the 90 days that end the data, by day', () => {
+    const q = new URLSearchParams(analyticsRange());
+    expect(q.get('from')).toBe('2026-09-02');
+    expect(q.get('to')).toBe('2026-11-30');
+    expect((Date.parse(q.get('to')!) - Date.parse(q.get('from')!)) / 86_400_000 + 1).toBe(90);
+    expect(q.get('interval')).toBe('day');
+  });
+
+  it('judges rates as at least, times and memory growth as at most, and a missing figure as a miss', () => {
+    expect(meets(result({ perSecond: 600 }), { metric: 'perSecond', value: 500 })).toBe(true);
+    expect(meets(result({ perSecond: 400 }), { metric: 'perSecond', value: 500 })).toBe(false);
+    expect(meets(result({ p95Ms: 40 }), { metric: 'p95Ms', value: 50 })).toBe(true);
+    expect(meets(result({ rssGrowthMb: 120 }), { metric: 'rssGrowthMb', value: 96 })).toBe(false);
+    expect(meets(result({ rssGrowthMb: 12 }), { metric: 'rssGrowthMb', value: 96 })).toBe(true);
+    expect(meets(result({}), { metric: 'rssGrowthMb', value: 96 })).toBe(false);
+  });
+
+  it('gives most customers no consent, opt-ins mostly on WhatsApp and fewer opt-outs than opt-ins', () => {
+    for (const type of ['wa', 'qiscus', 'ig']) {
+      const [optedIn, optedOut] = consentShares(type);
+      expect(optedIn + optedOut).toBeLessThan(0.5);
+      expect(optedOut).toBeLessThan(optedIn);
+    }
+    expect(consentShares('wa')[0]).toBeGreaterThan(consentShares('ig')[0]);
   });
 });

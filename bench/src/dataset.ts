@@ -300,3 +300,30 @@ export function activityData(rng: Prng, type: string, roomId: string | undefined
       return {};
   }
 }
+
+/** The big app's time zone (its settings): the analytics answer in local days, tracked and back-filled like the app's own. */
+export const BIG_APP_TIMEZONE = 'Asia/Jakarta';
+
+/**
+ * Consent (API.md "Consent"): most customers never said (`unknown`); WhatsApp, where business-initiated messages
+ * need an opt-in, has the most opted in. Shares per channel type: [opted in, opted out].
+ */
+export function consentShares(type: string): [number, number] {
+  if (type === 'wa') return [0.18, 0.04];
+  if (type === 'qiscus') return [0.08, 0.02];
+  return [0.04, 0.015];
+}
+
+/** Who records consent besides events: a CRM sync through the API, imports, agents in the console. */
+export const CONSENT_SOURCES: { source: 'api' | 'import' | 'console'; weight: number; actor: Record<string, string> }[] = [
+  { source: 'api', weight: 50, actor: { userId: 'crm-sync', role: 'admin', via: 'api_key' } },
+  { source: 'import', weight: 30, actor: { userId: 'ops@bench.example.com', role: 'admin', via: 'token' } },
+  { source: 'console', weight: 20, actor: { userId: 'agent@bench.example.com', role: 'agent', via: 'token' } },
+];
+
+/**
+ * The person of the data-export scenario: one WhatsApp customer of the big app with 100,000 activities at scale 1
+ * (scaled down, at least 1,000), created at the start of the year so that it is on no first page.
+ */
+export const EXPORT_PERSON = { identifier: '6289900000001', name: 'Wulan Kartika', email: 'wulan.kartika@example.co.id' };
+export const exportPersonActivities = (scale: number) => Math.max(1000, Math.round(100_000 * scale));

@@ -1,5 +1,5 @@
 /**
- * The floor: the same answers as the service's six read paths from a minimal Fastify app running the best
+ * The floor: the same answers as the service's read paths with a floor from a minimal Fastify app running the best
  * hand-written SQL (no Nest, no ORM, no authorisation, no validation). Started by the benchmark as its own
  * process beside the service and measured with the same load; service / floor is the price of the framework,
  * the checks and the service's SQL. Listens on `FLOOR_PORT`; reads PostgreSQL at `FLOOR_DATABASE_URL` through
@@ -30,8 +30,8 @@ async function connect(): Promise<Queryable> {
 }
 
 const COLUMNS = `c.id, c.channel_id, ch.type as channel_type, ch.name as channel_name, c.identifier, c.name, c.email,
-  c.phone_number, c.source, c.platform, c.tags, c.properties, c.profile_id, c.main_channel, ca.last_activity_at,
-  c.created_at, c.updated_at`;
+  c.phone_number, c.source, c.platform, c.tags, c.properties, c.profile_id, c.main_channel, c.consent_status,
+  c.consent_updated_at, c.consent_source, ca.last_activity_at, c.created_at, c.updated_at`;
 const FROM = `customers c
   join channels ch on ch.app_id = c.app_id and ch.id = c.channel_id
   left join customer_activity ca on ca.app_id = c.app_id and ca.customer_id = c.id`;
@@ -43,6 +43,7 @@ type Row = Record<string, unknown> & {
   updated_at: Date;
   last_activity_at: Date | null;
   profile_id: string | null;
+  consent_updated_at: Date | null;
 };
 
 const customer = (r: Row) => ({
@@ -59,6 +60,11 @@ const customer = (r: Row) => ({
   linked: r.profile_id !== null,
   mainChannel: r.main_channel,
   profileId: r.profile_id,
+  consent: {
+    status: r.consent_status,
+    updatedAt: r.consent_updated_at ? r.consent_updated_at.toISOString() : null,
+    source: r.consent_source,
+  },
   lastActivityAt: r.last_activity_at ? r.last_activity_at.toISOString() : null,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
@@ -151,6 +157,20 @@ app.post<{ Body: FilterBody }>('/count', async (req) => {
   return { count: r.rows[0].n, capped: false };
 });
 
+// Consent statuses on the channels of some types, newest first: the (app_id, consent_status, created_at, id) index
+// gives the candidates in order, the channel condition filters them.
+app.post<{ Body: { app: string; statuses: string[]; channelTypes: string[] } }>('/consent', async (req) => {
+  const b = req.body;
+  const r = await pool.query<Row>(
+    `select ${COLUMNS} from ${FROM}
+      where c.app_id = $1 and c.consent_status = any($2::text[])
+        and c.channel_id = any(array(select id from channels where app_id = $1 and type = any($3::text[])))
+      order by c.created_at desc, c.id desc limit ${PAGE + 1}`,
+    [b.app, b.statuses, b.channelTypes],
+  );
+  return page(r.rows);
+});
+
 app.get<{ Params: { id: string }; Querystring: { app: string } }>('/customers/:id', async (req, reply) => {
   const { app: appId } = req.query;
   const r = await pool.query<Row>(`select ${COLUMNS} from ${FROM} where c.app_id = $1 and c.id = $2`, [appId, req.params.id]);
@@ -192,6 +212,116 @@ app.get<{ Params: { id: string }; Querystring: { app: string } }>('/customers/:i
     data: a.data,
   }));
   return { data: rows, nextCursor: r.rows.length > PAGE ? rows[PAGE - 1].id : null };
+});
+
+/** The app's zone (its settings; the analytics answer in it), read once per app. */
+const zones = new Map<string, Promise<string>>();
+function zoneOf(appId: string): Promise<string> {
+  let z = zones.get(appId);
+  if (!z) {
+    z = pool
+      .query<{ timezone: string }>(`select timezone from app_settings where app_id = $1`, [appId])
+      .then((r) => r.rows[0]?.timezone ?? 'UTC');
+    zones.set(appId, z);
+  }
+  return z;
+}
+
+interface RangeQuery {
+  app: string;
+  from: string;
+  to: string;
+}
+
+const SOURCE_LABELS: Record<string, string> = { admin: 'Added by Admin', ads: 'Ads', organic: 'Organic', broadcast: 'Broadcast' };
+
+function daysOf(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+/** Series of per-day counts, one per key, a point for every day (zeros included). */
+function series(days: string[], keys: { key: string; label: string }[], rows: { day: string; key: string; n: number }[]) {
+  const at = new Map(days.map((d, i) => [d, i]));
+  const counts = new Map(keys.map((k) => [k.key, new Array<number>(days.length).fill(0)]));
+  for (const r of rows) {
+    const c = counts.get(r.key);
+    const i = at.get(r.day);
+    if (c && i !== undefined) c[i] += r.n;
+  }
+  return keys.map((k) => ({ key: k.key, label: k.label, points: days.map((d, i) => ({ start: d, count: counts.get(k.key)![i] })) }));
+}
+
+const total = (xs: { points: { count: number }[] }[]) => xs.reduce((s, x) => s + x.points.reduce((t, p) => t + p.count, 0), 0);
+
+// Analytics by day in the app's zone, from the same read models as the service: the zone's day rows (customers and
+// activities per day and key, active customers per day), and for chosen types the quarter-hour presence rows,
+// distinct customers per local day (local midnights fall on the quarter-hour grid).
+app.get<{ Querystring: RangeQuery }>('/analytics/customers', async (req) => {
+  const { app: appId, from, to } = req.query;
+  const zone = await zoneOf(appId);
+  const r = await pool.query<{ day: string; source: string; n: number }>(
+    `select day::text as day, source, sum(n)::int as n from analytics_zone_customer_days
+      where app_id = $1 and zone = $2 and day >= $3::date and day <= $4::date group by 1, 2`,
+    [appId, zone, from, to],
+  );
+  const keys = Object.entries(SOURCE_LABELS).map(([key, label]) => ({ key, label }));
+  const s = series(
+    daysOf(from, to),
+    keys,
+    r.rows.map((x) => ({ day: x.day, key: x.source, n: x.n })),
+  );
+  return { from, to, interval: 'day', timezone: zone, total: total(s), series: s };
+});
+
+app.get<{ Querystring: RangeQuery & { types?: string } }>('/analytics/activities', async (req) => {
+  const { app: appId, from, to } = req.query;
+  const types = req.query.types ? req.query.types.split(',') : null;
+  const zone = await zoneOf(appId);
+  const days = daysOf(from, to);
+  const [counts, names, active] = await Promise.all([
+    pool.query<{ day: string; type: string; n: number }>(
+      `select day::text as day, type, n from analytics_zone_activity_days
+        where app_id = $1 and zone = $2 and day >= $3::date and day <= $4::date and ($5::text[] is null or type = any($5::text[]))`,
+      [appId, zone, from, to, types],
+    ),
+    pool.query<{ key: string; name: string }>(`select key, name from activity_types where app_id in ('', $1)`, [appId]),
+    types
+      ? pool.query<{ day: string; n: number }>(
+          `select (bucket at time zone $2)::date::text as day, count(distinct customer_id)::int as n
+             from analytics_activity_presence
+            where app_id = $1 and type = any($5::text[])
+              and bucket >= ($3::date::timestamp at time zone $2) and bucket < (($4::date + 1)::timestamp at time zone $2)
+            group by 1`,
+          [appId, zone, from, to, types],
+        )
+      : pool.query<{ day: string; n: number }>(
+          `select day::text as day, n from analytics_active_day_counts where app_id = $1 and zone = $2 and day >= $3::date and day <= $4::date`,
+          [appId, zone, from, to],
+        ),
+  ]);
+  const label = new Map(names.rows.map((x) => [x.key, x.name]));
+  const keys = (types ?? [...new Set([...label.keys(), ...counts.rows.map((x) => x.type)])].sort()).map((key) => ({
+    key,
+    label: label.get(key) ?? key,
+  }));
+  const s = series(
+    days,
+    keys,
+    counts.rows.map((x) => ({ day: x.day, key: x.type, n: x.n })),
+  );
+  const perDay = new Map(active.rows.map((x) => [x.day, x.n]));
+  return {
+    from,
+    to,
+    interval: 'day',
+    timezone: zone,
+    total: total(s),
+    series: s,
+    activeCustomers: days.map((d) => ({ start: d, count: perDay.get(d) ?? 0 })),
+  };
 });
 
 async function main(): Promise<void> {

@@ -5,16 +5,21 @@ import {
   ACTIVITY_TYPES,
   BIG_APP,
   BIG_APP_CHANNELS,
+  BIG_APP_TIMEZONE,
   COHORT_MAX,
   COHORT_TAG,
+  CONSENT_SOURCES,
   DATA_END,
   DATA_SPAN_MS,
   PROPERTIES,
   SMALL_APP_CHANNELS,
   SMALL_APPS,
   TAGS,
+  EXPORT_PERSON,
   activityData,
+  consentShares,
   contactFor,
+  exportPersonActivities,
   pickName,
   pickSource,
   smallAppId,
@@ -39,11 +44,24 @@ export interface GenerateSummary {
   conversations: number;
   linkedSets: number;
   cohortSize: number;
-  seconds: { load: number; indexes: number; analyze: number; total: number };
+  /** Big app customers by consent status (the rest are `unknown`) and the consent history rows written. */
+  consent: { optedIn: number; optedOut: number; changes: number };
+  /** The data-export scenario's person: its customer id and number of activities. */
+  exportPerson: { id: string; activities: number };
+  /** `analytics` is the rebuild of the big app's read models, run after the load (store.ts). */
+  seconds: { load: number; indexes: number; analyze: number; analytics: number; total: number };
 }
 
 /** The tables the generator fills with COPY (the others stay as the migrations left them). */
-const LOADED = ['customers', 'customer_activity', 'customer_activity_types', 'activities', 'conversations', 'merge_profiles'];
+const LOADED = [
+  'customers',
+  'customer_activity',
+  'customer_activity_types',
+  'activities',
+  'conversations',
+  'merge_profiles',
+  'customer_consent_changes',
+];
 
 const SOURCES = ['admin', 'ads', 'organic', 'broadcast'];
 const TYPE_INDEX = new Map(ACTIVITY_TYPES.map((t, i) => [t, i]));
@@ -65,6 +83,7 @@ interface Layout {
   conversations?: string[];
   /** Present when the merge lib's table exists (the columns it has). */
   profiles?: string[];
+  consentChanges: string[];
 }
 
 /** What one generation run shares between its steps. */
@@ -72,7 +91,10 @@ interface Run {
   main: BenchSql;
   side: BenchSql;
   rng: Prng;
+  /** Consent has a PRNG of its own, so that the rest of the data set is the same as without it. */
+  consentRng: Prng;
   seed: number;
+  scale: number;
   layout: Layout;
   channelIds: Map<string, string[]>;
   summary: GenerateSummary;
@@ -125,7 +147,18 @@ export async function generate(main: BenchSql, side: BenchSql, o: GenerateOption
   const channelIds = await insertChannelsAndProperties(main, apps, rng);
 
   const tLoad = Date.now();
-  const run: Run = { main, side, rng, seed: o.seed, layout: copyLayout(columns), channelIds, summary, customerSeq: 0 };
+  const run: Run = {
+    main,
+    side,
+    rng,
+    consentRng: new Prng(o.seed + 104_729),
+    seed: o.seed,
+    scale: o.scale,
+    layout: copyLayout(columns),
+    channelIds,
+    summary,
+    customerSeq: 0,
+  };
   for (const app of apps) {
     await loadApp(run, app);
     if (app.appId === BIG_APP)
@@ -171,7 +204,9 @@ function emptySummary(apps: AppPlan[]): GenerateSummary {
     conversations: 0,
     linkedSets: 0,
     cohortSize: 0,
-    seconds: { load: 0, indexes: 0, analyze: 0, total: 0 },
+    consent: { optedIn: 0, optedOut: 0, changes: 0 },
+    exportPerson: { id: '', activities: 0 },
+    seconds: { load: 0, indexes: 0, analyze: 0, analytics: 0, total: 0 },
   };
 }
 
@@ -194,6 +229,15 @@ async function insertChannelsAndProperties(c: BenchSql, apps: AppPlan[], rng: Pr
       ]);
     }
     channelIds.set(app.appId, ids);
+    if (app.appId === BIG_APP) {
+      // The app's own zone, tracked by the analytics from the start (the rebuild after the load back-fills it).
+      await c.query('insert into app_settings (app_id, timezone, updated_at) values ($1, $2, $3)', [app.appId, BIG_APP_TIMEZONE, setupAt]);
+      await c.query('insert into analytics_active_zones (app_id, zone, ready, requested_at) values ($1, $2, false, $3)', [
+        app.appId,
+        BIG_APP_TIMEZONE,
+        setupAt,
+      ]);
+    }
     for (const p of PROPERTIES) {
       await c.query(
         'insert into customer_properties (app_id, key, label, type, options, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $6)',
@@ -220,10 +264,15 @@ function copyLayout(columns: Map<string, Set<string>>): Layout {
     'profile_id',
     'main_channel',
     'search_text',
+    'consent_status',
+    'consent_updated_at',
+    'consent_source',
     'created_at',
     'updated_at',
   ];
   requireColumns(columns, 'customers', customers);
+  const consentChanges = ['app_id', 'id', 'customer_id', 'status', 'source', 'note', 'actor', 'at', 'applied', 'recorded_at'];
+  requireColumns(columns, 'customer_consent_changes', consentChanges);
   const activities = ['app_id', 'id', 'customer_id', 'type', 'occurred_at', 'data', 'idempotency_key', 'created_at'];
   requireColumns(columns, 'activities', activities);
   const conversations = [
@@ -246,7 +295,7 @@ function copyLayout(columns: Map<string, Set<string>>): Layout {
   const profiles = columns.has('merge_profiles')
     ? ['id', 'app_id', 'created_at', 'updated_at'].filter((c) => columns.get('merge_profiles')!.has(c))
     : undefined;
-  return { customers, activities, conversations: withConversations ? conversations : undefined, profiles };
+  return { customers, activities, conversations: withConversations ? conversations : undefined, profiles, consentChanges };
 }
 
 /** One app's rows: linked sets, customers, the activity stream with its conversations, then the per-customer state. */
@@ -256,6 +305,7 @@ async function loadApp(run: Run, app: AppPlan): Promise<void> {
   const customers = await writeCustomers(run, app, created, profileOf);
   const state = await writeActivities(run, app, customers);
   await writeCustomerState(run, app, customers.ids, state);
+  if (app.appId === BIG_APP) await writeExportPerson(run, app);
 }
 
 // Creation times first, so that the linked sets (pairs of neighbours, when the merge lib's table exists) can be
@@ -303,6 +353,8 @@ async function writeCustomers(run: Run, app: AppPlan, created: Float64Array, pro
   const cohort = big ? Math.min(COHORT_MAX, Math.floor(n / 100)) : 0;
   run.summary.cohortSize = big ? cohort : run.summary.cohortSize;
   const cw = CopyWriter.open(run.main, 'customers', run.layout.customers);
+  // The history rows go in after the customers they reference (a COPY into indexed tables checks the keys).
+  const history: string[] = [];
   for (let i = 0; i < n; i++) {
     const at = created[i];
     const ci = rng.weighted(channelIdx, weights);
@@ -327,6 +379,7 @@ async function writeCustomers(run: Run, app: AppPlan, created: Float64Array, pro
     const source = pickSource(rng, spec.type);
     out.sourceOf[i] = SOURCES.indexOf(source);
     const stamp = iso(at);
+    const consent = pickConsent(run, app.appId, id, spec.type, at, history, big);
     await cw.row([
       id,
       app.appId,
@@ -342,12 +395,145 @@ async function writeCustomers(run: Run, app: AppPlan, created: Float64Array, pro
       profileId,
       profileId !== null && profileOf.get(i - 1) !== profileId,
       buildSearchText({ name: name.full, email: contact.email, phoneNumber: contact.phone, identifier: contact.identifier }),
+      consent.status,
+      consent.at,
+      consent.source,
       stamp,
       stamp,
     ]);
   }
   await cw.end();
+  await writeLines(run.main, 'customer_consent_changes', run.layout.consentChanges, history);
   return out;
+}
+
+async function writeLines(db: BenchSql, table: string, columns: string[], lines: string[]): Promise<void> {
+  if (!lines.length) return;
+  const w = CopyWriter.open(db, table, columns);
+  for (const line of lines) await w.raw(line);
+  await w.end();
+}
+
+/**
+ * A customer's consent as the service keeps it (libs/customers, CustomerConsent): the current status on the row,
+ * every change in `customer_consent_changes` (applied, as each was the newest when it came). Most customers have
+ * none (`unknown`); some opted in; a few opted out, a quarter of those after an opt-in. Changes fall between the
+ * customer's creation and the end of the data.
+ */
+function pickConsent(
+  run: Run,
+  appId: string,
+  customerId: string,
+  type: string,
+  created: number,
+  history: string[],
+  big: boolean,
+): { status: string; at: string | null; source: string | null } {
+  const r = run.consentRng;
+  const [pIn, pOut] = consentShares(type);
+  const x = r.next();
+  if (x >= pIn + pOut) return { status: 'unknown', at: null, source: null };
+  const status = x < pIn ? 'opted_in' : 'opted_out';
+  const steps = status === 'opted_out' && r.chance(0.25) ? ['opted_in', 'opted_out'] : [status];
+  let t = created;
+  let last = { status, at: '', source: '' };
+  for (const s of steps) {
+    t = t + Math.floor((DATA_END - t) * r.next() * 0.8) + 1000;
+    const who = r.weighted(
+      CONSENT_SOURCES,
+      CONSENT_SOURCES.map((c) => c.weight),
+    );
+    const at = iso(t);
+    history.push([appId, uuidv7(t, r), customerId, s, who.source, null, who.actor, at, true, at].map((v) => copyValue(v)).join('\t'));
+    last = { status: s, at, source: who.source };
+  }
+  if (big) {
+    if (status === 'opted_in') run.summary.consent.optedIn++;
+    else run.summary.consent.optedOut++;
+    run.summary.consent.changes += steps.length;
+  }
+  return last;
+}
+
+/**
+ * The data-export scenario's person (EXPORT_PERSON): a WhatsApp customer of the big app created at the start of
+ * the year, opted in, with `exportPersonActivities(scale)` activities spread over the year (its conversations
+ * and per-customer state derived from them, as for everyone). Its own PRNG: the rest of the data is unchanged.
+ */
+async function writeExportPerson(run: Run, app: AppPlan): Promise<void> {
+  const r = new Prng(run.seed + 15_485_863);
+  const n = exportPersonActivities(run.scale);
+  const start = DATA_END - DATA_SPAN_MS;
+  const created = start + 3_600_000;
+  const id = uuidv7(created, r);
+  const channelId = run.channelIds.get(app.appId)![0];
+  const optedAt = iso(created + 86_400_000);
+  const cw = CopyWriter.open(run.main, 'customers', run.layout.customers);
+  await cw.row([
+    id,
+    app.appId,
+    channelId,
+    EXPORT_PERSON.identifier,
+    EXPORT_PERSON.name,
+    EXPORT_PERSON.email,
+    `+${EXPORT_PERSON.identifier}`,
+    'ads',
+    null,
+    { city: 'Jakarta', tier: 'platinum' },
+    ['vip', 'loyal'],
+    null,
+    false,
+    buildSearchText({
+      name: EXPORT_PERSON.name,
+      email: EXPORT_PERSON.email,
+      phoneNumber: `+${EXPORT_PERSON.identifier}`,
+      identifier: EXPORT_PERSON.identifier,
+    }),
+    'opted_in',
+    optedAt,
+    'api',
+    iso(created),
+    iso(created),
+  ]);
+  await cw.end();
+  await writeLines(run.main, 'customer_consent_changes', run.layout.consentChanges, [
+    [app.appId, uuidv7(created + 86_400_000, r), id, 'opted_in', 'api', null, CONSENT_SOURCES[0].actor, optedAt, true, optedAt]
+      .map((v) => copyValue(v))
+      .join('\t'),
+  ]);
+
+  const aw = CopyWriter.open(run.main, 'activities', run.layout.activities);
+  const convs = run.layout.conversations ? CopyWriter.open(run.side, 'conversations', run.layout.conversations) : undefined;
+  const mixTypes = ACTIVITY_MIX.map((a) => a.type);
+  const mixWeights = ACTIVITY_MIX.map((a) => a.weight);
+  const last = new Map<string, { at: number; count: number }>();
+  const emit = async (type: string, at: number, data: Record<string, unknown>) => {
+    const stamp = iso(at);
+    await aw.raw(`${app.appId}\t${uuidv7(at, r)}\t${id}\t${type}\t${stamp}\t${copyValue(data)}\t\\N\t${stamp}`);
+    const s = last.get(type) ?? { at: 0, count: 0 };
+    last.set(type, { at: Math.max(s.at, at), count: s.count + 1 });
+  };
+  await emit('customer.created', created, { via: 'event', channelId, source: 'ads' });
+  for (let j = 1; j < n; j++) {
+    const t = Math.floor(created + (DATA_END - created - 60_000) * ((j + r.next()) / n));
+    const type = r.weighted(mixTypes, mixWeights);
+    const roomId = type.startsWith('conversation.') ? `room-${app.appId}-person-${j}` : undefined;
+    await emit(type, t, activityData(r, type, roomId));
+    if (convs && type === 'conversation.started') {
+      await convs.row(conversationRow(r, app.appId, id, roomId!, t));
+      run.summary.conversations++;
+    }
+  }
+  await Promise.all([aw.end(), convs?.end()]);
+  const lastAt = Math.max(...[...last.values()].map((v) => v.at));
+  await writeLines(run.main, 'customer_activity', ['app_id', 'customer_id', 'last_activity_at'], [`${app.appId}\t${id}\t${iso(lastAt)}`]);
+  await writeLines(
+    run.main,
+    'customer_activity_types',
+    ['app_id', 'customer_id', 'type', 'last_at', 'count'],
+    [...last.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([type, v]) => `${app.appId}\t${id}\t${type}\t${iso(v.at)}\t${v.count}`),
+  );
+  run.summary.exportPerson = { id, activities: n };
 }
 
 /**
@@ -465,7 +651,8 @@ async function analyzeLoaded(main: BenchSql, side: BenchSql, columns: Map<string
     each(main, ['customers', 'customer_activity']),
     each(side, ['activities', 'customer_activity_types', 'channels', 'customer_properties']),
   ]);
-  for (const t of ['conversations', 'merge_profiles']) if (columns.has(t)) await main.query(`${verb} ${t}`);
+  for (const t of ['conversations', 'merge_profiles', 'customer_consent_changes', 'app_settings'])
+    if (columns.has(t)) await main.query(`${verb} ${t}`);
 }
 
 async function tableColumns(c: BenchSql): Promise<Map<string, Set<string>>> {

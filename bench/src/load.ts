@@ -8,6 +8,8 @@ export interface Measured {
   /** The first few error descriptions (status and body), for the report. */
   errorSamples: string[];
   seconds: number;
+  /** Figures of the scenario besides the latencies (e.g. the service's peak RSS), copied into its result. */
+  extra?: Record<string, number | null>;
 }
 
 export interface Bounds {

@@ -1,5 +1,5 @@
 import { percentile, type Measured } from './load';
-import { targetOf, type Backend, type Scenario } from './scenarios';
+import { targetOf, type Backend, type Scenario, type Target } from './scenarios';
 
 /** One entry of `results.json` (the issue's shape; `skipped` is present only on skipped scenarios). */
 export interface ScenarioResult {
@@ -12,6 +12,10 @@ export interface ScenarioResult {
   ratio: number | null;
   concurrency: number;
   skipped?: string;
+  /** dataExport: the service's peak RSS during the exports, its growth over the RSS before, and the document's size. */
+  peakRssMb?: number | null;
+  rssGrowthMb?: number | null;
+  sizeMb?: number | null;
 }
 
 export interface Results {
@@ -49,7 +53,29 @@ export function summarise(s: Scenario, concurrency: number, m: Measured, floor?:
     floorP95Ms: floorP95,
     ratio: s.read && p95 !== null && floorP95 ? round(p95 / floorP95, 2) : null,
     concurrency,
+    ...m.extra,
   };
+}
+
+/** The figure a target is about, from a scenario's result. */
+function measuredFor(r: ScenarioResult, metric: Target['metric']): number | null {
+  if (metric === 'p99Ms') return r.p99Ms;
+  if (metric === 'rssGrowthMb') return r.rssGrowthMb ?? null;
+  if (metric === 'perSecond') return r.perSecond;
+  return r.p95Ms;
+}
+
+/** Whether a result meets its target (rates at least, times and memory at most). */
+export function meets(r: ScenarioResult, t: Target): boolean {
+  const v = measuredFor(r, t.metric);
+  return v !== null && (t.metric === 'perSecond' ? v >= t.value : v <= t.value);
+}
+
+/** The target in words, e.g. `p95 ≤ 50 ms`, `≥ 5000 msg/s`, `RSS growth ≤ 96 MB`. */
+export function targetText(s: Scenario, t: Target): string {
+  if (t.metric === 'perSecond') return `≥ ${t.value} ${s.unit ?? 'events'}/s`;
+  if (t.metric === 'rssGrowthMb') return `RSS growth ≤ ${t.value} MB`;
+  return `${t.metric === 'p99Ms' ? 'p99' : 'p95'} ≤ ${t.value} ms`;
 }
 
 /** Peak RSS and service/floor ratio targets: PostgreSQL's from the first benchmark, PGlite's from issue 17. */
@@ -69,16 +95,16 @@ export function verdicts(backend: Backend, results: Results, scenarios: Scenario
       continue;
     }
     if (r.concurrency !== 1 && !s.onlyConcurrency) continue;
-    if (target.metric === 'perSecond') {
-      const ok = r.perSecond !== null && r.perSecond >= target.value;
-      out.push({ line: `${r.name}: ${r.perSecond ?? '-'} events/s (target ≥ ${target.value}) ${ok ? 'PASS' : 'MISS'}`, pass: ok });
-    } else {
-      const p = target.metric === 'p99Ms' ? r.p99Ms : r.p95Ms;
-      const label = target.metric === 'p99Ms' ? 'p99' : 'p95';
-      const ok = p !== null && p <= target.value;
-      out.push({ line: `${r.name}: ${label} ${p ?? '-'} ms (target ≤ ${target.value} ms) ${ok ? 'PASS' : 'MISS'}`, pass: ok });
-    }
-    if (s.read) {
+    const ok = meets(r, target);
+    const unit = target.metric === 'perSecond' ? ` ${s.unit ?? 'events'}/s` : target.metric === 'rssGrowthMb' ? ' MB' : ' ms';
+    const label =
+      target.metric === 'p99Ms' ? 'p99 ' : target.metric === 'rssGrowthMb' ? 'RSS growth ' : target.metric === 'p95Ms' ? 'p95 ' : '';
+    const also = r.peakRssMb !== undefined ? `; p95 ${r.p95Ms ?? '-'} ms to the last byte, peak RSS ${r.peakRssMb ?? '-'} MB` : '';
+    out.push({
+      line: `${r.name}: ${label}${measuredFor(r, target.metric) ?? '-'}${unit} (target ${targetText(s, target)})${also} ${ok ? 'PASS' : 'MISS'}`,
+      pass: ok,
+    });
+    if (s.floor) {
       const ok = r.ratio !== null && r.ratio <= ratioTarget;
       out.push({
         line: `${r.name}: service/floor p95 ${r.ratio ?? '-'} (floor ${r.floorP95Ms ?? '-'} ms, target ≤ ${ratioTarget}) ${ok ? 'PASS' : 'MISS'}`,
@@ -118,14 +144,15 @@ export function markdown(backend: Backend, results: Results, scenarios: Scenario
   for (const r of results.scenarios) {
     const s = scenarios.find((x) => x.name === r.name)!;
     const t = targetOf(s, backend);
-    const p = t.metric === 'p99Ms' ? r.p99Ms : r.p95Ms;
-    const target = t.metric === 'perSecond' ? `≥ ${t.value} ev/s` : `${t.metric === 'p99Ms' ? 'p99' : 'p95'} ≤ ${t.value} ms`;
+    const target = targetText(s, t);
     let verdict = '';
     if (r.skipped) verdict = `skipped: ${r.skipped}`;
     else if (r.concurrency === 1 || s.onlyConcurrency) {
-      const pass = t.metric === 'perSecond' ? (r.perSecond ?? 0) >= t.value : p !== null && p <= t.value;
-      const ratioPass = !s.read || (r.ratio !== null && r.ratio <= ratioTarget);
-      verdict = `${pass ? 'PASS' : 'MISS'}${s.read ? ` / ratio ${ratioPass ? 'PASS' : 'MISS'}` : ''}`;
+      const pass = meets(r, t);
+      const ratioPass = !s.floor || (r.ratio !== null && r.ratio <= ratioTarget);
+      const memory =
+        r.peakRssMb !== undefined ? ` (peak RSS ${cell(r.peakRssMb)} MB, +${cell(r.rssGrowthMb)} MB; ${cell(r.sizeMb)} MB of JSON)` : '';
+      verdict = `${pass ? 'PASS' : 'MISS'}${s.floor ? ` / ratio ${ratioPass ? 'PASS' : 'MISS'}` : ''}${memory}`;
     }
     lines.push(
       `| ${r.name} | ${r.concurrency} | ${cell(r.p50Ms)} | ${cell(r.p95Ms)} | ${cell(r.p99Ms)} | ${cell(r.perSecond)} | ${cell(r.floorP95Ms)} | ${cell(r.ratio)} | ${r.concurrency === 1 || s.onlyConcurrency ? target : ''} | ${verdict} |`,

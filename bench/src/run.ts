@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mintToken } from '../../apps/api/src/cli/mint';
-import { BIG_APP } from './dataset';
+import { BIG_APP, EXPORT_PERSON } from './dataset';
 import type { GenerateSummary } from './generate';
 import type { Measured } from './load';
 import { parseOptions, type BenchOptions } from './options';
@@ -57,7 +57,7 @@ async function main(): Promise<number> {
     let notes: RunNotes;
     let results: Results;
     try {
-      fixture = await buildFixture(sql, svc.base, svc.floorBase, svc.secret, mail, genSummary, routes);
+      fixture = await buildFixture(sql, svc, mail, genSummary, routes);
       notes = {
         requests: {},
         floorMatches: {},
@@ -88,7 +88,7 @@ async function main(): Promise<number> {
       notes.planSource = await probeAnswersAndPlans(
         svc,
         fixture,
-        selected.filter((x) => x.read && !missing(x)),
+        selected.filter((x) => x.read && x.probe && !missing(x)),
         notes,
         join(outDir, names.plans),
         sql,
@@ -134,6 +134,8 @@ async function startServices(store: BenchStore, dataDir: string, mail: MailSink,
       DATA_DIR: dataDir,
       SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      // webhookDelivery's receiver listens on 127.0.0.1 in the benchmark's process.
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
       BENCH_SQL_TAP: tapFile,
     },
     ['--require', join(__dirname, 'sql-tap.js')],
@@ -177,6 +179,7 @@ async function probeAnswersAndPlans(
     const answer = await call(svc.base, p.service);
     await sleep(5);
     windows.push({ name: s.name, from, to: Date.now() });
+    if (!p.floor) continue;
     const fl = await call(svc.floorBase, p.floor);
     notes.floorMatches[s.name] = compareAnswers(answer, fl);
     await sleep(20);
@@ -250,30 +253,52 @@ function writeReport(o: BenchOptions, outDir: string, results: Results, notes: R
 
 async function buildFixture(
   c: BenchSql,
-  base: string,
-  floor: string,
-  secret: string,
+  svc: Services,
   mail: MailSink,
   gen: GenerateSummary | undefined,
   routes: Routes,
 ): Promise<Fixture> {
+  const { base, floorBase: floor, secret } = svc;
   const token = mintToken(secret, { app: BIG_APP, role: 'admin', sub: 'bench', email: 'bench@bench.example.com', ttl: '6h' });
   const data = await (async () => {
     const wa = await c.query<{ id: string; name: string }>(
       `select id, name from channels where app_id = $1 and type = 'wa' order by created_at, id`,
       [BIG_APP],
     );
+    // The data-export person is kept out of the samples: merged or changed, it would not be the person exported.
+    const person = (
+      await c.query<{ id: string; n: number }>(
+        `select c.id, (select count(*)::int from activities a where a.app_id = c.app_id and a.customer_id = c.id) as n
+           from customers c where c.app_id = $1 and c.identifier = $2`,
+        [BIG_APP, EXPORT_PERSON.identifier],
+      )
+    ).rows[0];
+    const other = person?.id ?? '00000000-0000-0000-0000-000000000000';
     // Deterministic "random" samples: ordered by a hash of the id.
-    const sample = await c.query<{ id: string }>(`select id from customers where app_id = $1 order by md5(id::text) limit 500`, [BIG_APP]);
+    const sample = await c.query<{ id: string }>(
+      `select id from customers where app_id = $1 and id <> $2 order by md5(id::text) limit 500`,
+      [BIG_APP, other],
+    );
     const pool = await c.query<{ id: string }>(
-      `select id from customers where app_id = $1 and profile_id is null order by md5(id::text || 'merge') offset 500 limit 2000`,
-      [BIG_APP],
+      `select id from customers where app_id = $1 and profile_id is null and id <> $2 order by md5(id::text || 'merge') offset 500 limit 2000`,
+      [BIG_APP, other],
+    );
+    const users = await c.query<{ identifier: string }>(
+      `select identifier from customers where app_id = $1 and channel_id = $2 and id <> $3 order by md5(id::text || 'segment') limit 1000`,
+      [BIG_APP, wa.rows[0]?.id, other],
     );
     const cohort = await c.query<{ n: number }>(
       `select count(*)::int as n from customers where app_id = $1 and tags && array['cohort-10k']`,
       [BIG_APP],
     );
-    return { wa: wa.rows, sample: sample.rows.map((r) => r.id), pool: pool.rows.map((r) => r.id), cohort: cohort.rows[0].n };
+    return {
+      wa: wa.rows,
+      sample: sample.rows.map((r) => r.id),
+      pool: pool.rows.map((r) => r.id),
+      cohort: cohort.rows[0].n,
+      person: person ? { id: person.id, activities: person.n } : undefined,
+      users: users.rows.map((r) => r.identifier),
+    };
   })();
   let apiKey: string | undefined;
   if (routes['/v1/api-keys']?.post) {
@@ -298,6 +323,9 @@ async function buildFixture(
     searchTerm: 'hidayat',
     mail,
     runId: String(Date.now() % 1_000_000).padStart(6, '0'),
+    servicePid: svc.service.pid,
+    exportPerson: data.person,
+    segmentUserIds: data.users,
   };
 }
 
@@ -325,8 +353,21 @@ async function call(
 function compareAnswers(a: Answer, b: Answer): string {
   if (a.status !== b.status) return `service ${a.status}, floor ${b.status}`;
   const ids = (x: unknown) => {
-    const o = x as { data?: { id: string }[]; id?: string; count?: number; linkedCustomers?: { id: string }[] };
+    const o = x as {
+      data?: { id: string }[];
+      id?: string;
+      count?: number;
+      linkedCustomers?: { id: string }[];
+      total?: number;
+      series?: { key: string; points: { count: number }[] }[];
+      activeCustomers?: { count: number }[];
+    };
     if (Array.isArray(o?.data)) return o.data.map((d) => d.id).join(',');
+    // Analytics: the total, each series' sum by key, and the active customers of each interval.
+    if (Array.isArray(o?.series)) {
+      const sums = o.series.map((x) => `${x.key}=${x.points.reduce((s, p) => s + p.count, 0)}`).sort();
+      return `total ${o.total}; ${sums.join(' ')}; active ${(o.activeCustomers ?? []).map((p) => p.count).join(',')}`;
+    }
     if (typeof o?.count === 'number') return `count ${o.count}`;
     if (o?.id) return `${o.id}+${(o.linkedCustomers ?? []).map((l) => l.id).join(',')}`;
     return JSON.stringify(o);
@@ -404,7 +445,7 @@ const countRows = async (c: BenchSql, table: 'customers' | 'activities') =>
   (await c.query<{ n: number }>(`select count(*)::int as n from ${table} where app_id = $1`, [BIG_APP])).rows[0].n;
 
 function generationNote(g: GenerateSummary, o: BenchOptions): string {
-  return `${g.customers} + ${g.smallAppCustomers} customers, ${g.activities} + ${g.smallAppActivities} activities, ${g.conversations} conversations, ${g.linkedSets} linked pairs, cohort ${g.cohortSize}; ${g.seconds.total.toFixed(1)} s (COPY ${g.seconds.load.toFixed(1)} s, index builds ${g.seconds.indexes.toFixed(1)} s, ANALYZE ${g.seconds.analyze.toFixed(1)} s, load mode ${o.loadMode}, seed ${o.seed}).`;
+  return `${g.customers} + ${g.smallAppCustomers} customers, ${g.activities} + ${g.smallAppActivities} activities, ${g.conversations} conversations, ${g.linkedSets} linked pairs, cohort ${g.cohortSize}; consent in the big app: ${g.consent.optedIn} opted in, ${g.consent.optedOut} opted out (${g.consent.changes} history rows), the rest unknown; the data-export person has ${g.exportPerson.activities} activities; ${g.seconds.total.toFixed(1)} s (COPY ${g.seconds.load.toFixed(1)} s, index builds ${g.seconds.indexes.toFixed(1)} s, ANALYZE ${g.seconds.analyze.toFixed(1)} s, analytics rebuild ${g.seconds.analytics.toFixed(1)} s, load mode ${o.loadMode}, seed ${o.seed}).`;
 }
 
 function skipped(s: Scenario, concurrency: number, reason: string): ScenarioResult {

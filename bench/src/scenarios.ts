@@ -2,6 +2,7 @@ import type autocannon from 'autocannon';
 import { COHORT_TAG } from './dataset';
 import { describeError, flows, http, type Bounds, type Measured } from './load';
 import type { MailSink } from './processes';
+import { analyticsRange, dataExportFlow, segmentLoad, webhookLoad } from './scenario-flows';
 
 /** What the scenarios need to know about the loaded data and the running processes. */
 export interface Fixture {
@@ -19,18 +20,25 @@ export interface Fixture {
   searchTerm: string;
   mail: MailSink;
   runId: string;
+  /** The service's process id (dataExport samples its RSS). */
+  servicePid: number;
+  /** The data-export person (generated with many activities) and how many it has. */
+  exportPerson?: { id: string; activities: number };
+  /** Identifiers of customers on the first WhatsApp channel: Segment `userId`s of known customers. */
+  segmentUserIds: string[];
 }
 
 export type Backend = 'pg' | 'pglite';
 
 export interface Target {
-  metric: 'p95Ms' | 'p99Ms' | 'perSecond';
-  /** p95 (or p99) at most this, or events/s at least this. */
+  metric: 'p95Ms' | 'p99Ms' | 'perSecond' | 'rssGrowthMb';
+  /** p95 (or p99) at most this, events/s at least this, or the service's RSS growth during the scenario at most this. */
   value: number;
 }
 
 export interface Scenario {
   name: string;
+  /** A read: bounded by `--duration`, probed once for its plans (and compared with the floor when it has one). */
   read: boolean;
   /** The route (OpenAPI path and method) that must exist, else the scenario is skipped. */
   route: { method: string; path: string };
@@ -45,10 +53,12 @@ export interface Scenario {
   run(f: Fixture, b: Bounds): Promise<Measured>;
   /** The same answer from the floor (read scenarios). */
   floor?(f: Fixture, b: Bounds): Promise<Measured>;
-  /** One request each, for capturing plans and comparing answers (read scenarios). */
-  probe?(f: Fixture): { service: autocannon.Request; floor: autocannon.Request };
+  /** One request each, for capturing plans and comparing answers (read scenarios; no floor request without a floor). */
+  probe?(f: Fixture): { service: autocannon.Request; floor?: autocannon.Request };
   /** The unit of `perSecond`: events per request for ingestion. */
   perRequest?: number;
+  /** What `perSecond` counts (`events` when absent). */
+  unit?: string;
 }
 
 export const targetOf = (s: Scenario, backend: Backend): Target => (backend === 'pglite' ? (s.pgliteTarget ?? s.target) : s.target);
@@ -91,6 +101,8 @@ function read(
   p95: { pg: number; pglite: number },
   service: (f: Fixture, i: number) => autocannon.Request,
   floor: (f: Fixture, i: number) => autocannon.Request,
+  /** What is wrong with a 2xx answer of the service, if anything (counted as an error). */
+  check?: (body: string) => string | undefined,
 ): Scenario {
   return {
     name,
@@ -99,9 +111,38 @@ function read(
     target: { metric: 'p95Ms', value: p95.pg },
     pgliteTarget: { metric: 'p95Ms', value: p95.pglite },
     counts: [200, 20_000],
-    run: (f, b) => http(f.service, b, (i) => service(f, i)),
+    run: (f, b) => http(f.service, b, (i) => service(f, i), check),
     floor: (f, b) => http(f.floor, b, (i) => floor(f, i)),
     probe: (f) => ({ service: service(f, 0), floor: floor(f, 0) }),
+  };
+}
+
+/** analyticsActive's type: customers with a purchase, per day. */
+const ACTIVE_TYPE = 'purchase.completed';
+
+/** The consent filter: WhatsApp customers who opted in (the audience a business-initiated message may reach). */
+export const consentFilter = () => ({ consent: ['opted_in'], channelTypes: ['wa'] });
+
+interface SeriesAnswer {
+  total?: number;
+  series?: { key: string; points: { start: string; count: number }[] }[];
+  activeCustomers?: { start: string; count: number }[];
+}
+
+/** What is wrong with an analytics answer of 90 days: a series or the active counts without a point per day, or nothing counted. */
+function analyticsCheck(opts: { series?: number; active?: boolean }) {
+  return (body: string): string | undefined => {
+    const a = JSON.parse(body) as SeriesAnswer;
+    if (!a.series || (opts.series !== undefined && a.series.length !== opts.series))
+      return `expected ${opts.series ?? 'some'} series, got ${a.series?.length}`;
+    if (a.series.some((x) => x.points.length !== 90)) return 'a series without 90 daily points';
+    if (!a.total) return 'nothing counted in 90 days';
+    if (opts.active) {
+      const active = a.activeCustomers ?? [];
+      if (active.length !== 90) return `expected 90 daily active counts, got ${active.length}`;
+      if (!active.some((p) => p.count > 0)) return 'no active customer in 90 days';
+    }
+    return undefined;
   };
 }
 
@@ -145,6 +186,23 @@ export const SCENARIOS: Scenario[] = [
       body: JSON.stringify({ filter: combinedFilter(f) }),
     }),
     (f) => ({ method: 'POST', path: '/count', headers: jsonBody(), body: JSON.stringify(floorFilter(f)) }),
+  ),
+  read(
+    'consentFilter',
+    { method: 'post', path: '/v1/customers/search' },
+    { pg: 50, pglite: 30 },
+    (f) => ({
+      method: 'POST',
+      path: '/v1/customers/search',
+      headers: auth(f, jsonBody()),
+      body: JSON.stringify({ filter: consentFilter() }),
+    }),
+    (f) => ({
+      method: 'POST',
+      path: '/consent',
+      headers: jsonBody(),
+      body: JSON.stringify({ app: f.appId, statuses: consentFilter().consent, channelTypes: consentFilter().channelTypes }),
+    }),
   ),
   read(
     'detail',
@@ -227,6 +285,63 @@ export const SCENARIOS: Scenario[] = [
   },
   duringIngest('healthDuringIngest', () => '/health', 90),
   duringIngest('listDuringIngest', () => '/v1/customers', 91),
+  read(
+    'analyticsCustomers',
+    { method: 'get', path: '/v1/analytics/customers' },
+    { pg: 50, pglite: 50 },
+    (f) => ({ method: 'GET', path: `/v1/analytics/customers?${analyticsRange()}&groupBy=source`, headers: auth(f) }),
+    (f) => ({ method: 'GET', path: `/analytics/customers?app=${f.appId}&${analyticsRange()}` }),
+    analyticsCheck({ series: 4 }),
+  ),
+  read(
+    'analyticsActivities',
+    { method: 'get', path: '/v1/analytics/activities' },
+    { pg: 50, pglite: 50 },
+    (f) => ({ method: 'GET', path: `/v1/analytics/activities?${analyticsRange()}`, headers: auth(f) }),
+    (f) => ({ method: 'GET', path: `/analytics/activities?app=${f.appId}&${analyticsRange()}` }),
+    analyticsCheck({ active: true }),
+  ),
+  read(
+    'analyticsActive',
+    { method: 'get', path: '/v1/analytics/activities' },
+    { pg: 50, pglite: 50 },
+    (f) => ({ method: 'GET', path: `/v1/analytics/activities?${analyticsRange()}&types=${ACTIVE_TYPE}`, headers: auth(f) }),
+    (f) => ({ method: 'GET', path: `/analytics/activities?app=${f.appId}&${analyticsRange()}&types=${ACTIVE_TYPE}` }),
+    analyticsCheck({ series: 1, active: true }),
+  ),
+  {
+    name: 'segmentIngest',
+    read: false,
+    route: { method: 'post', path: '/v1/batch' },
+    target: { metric: 'perSecond', value: 5000 },
+    pgliteTarget: { metric: 'perSecond', value: 1500 },
+    onlyConcurrency: 16,
+    counts: [600, 60_000],
+    perRequest: 1,
+    unit: 'msg',
+    run: (f, b) => segmentLoad(f, b),
+  },
+  {
+    name: 'webhookDelivery',
+    read: false,
+    route: { method: 'post', path: '/v1/webhooks' },
+    target: { metric: 'perSecond', value: 500 },
+    pgliteTarget: { metric: 'perSecond', value: 200 },
+    onlyConcurrency: 16,
+    counts: [200, 5000],
+    perRequest: 1,
+    unit: 'deliveries',
+    run: (f, b) => webhookLoad(f, b),
+  },
+  {
+    name: 'dataExport',
+    read: false,
+    route: { method: 'get', path: '/v1/customers/{id}/data-export' },
+    target: { metric: 'rssGrowthMb', value: 96 },
+    onlyConcurrency: 1,
+    counts: [2, 5],
+    run: (f, b) => dataExportFlow(f, b),
+  },
 ];
 
 /** `count` batches of 500 events, `concurrency` requests at a time, each batch's idempotency keys unique to `tag`. */

@@ -344,10 +344,13 @@ describe('The console screens, as a user clicks through them (UI2–UI11)', () =
           false,
         name,
       );
-    // The token field has the focus on arrival.
+    // The token field has the focus on arrival (once the screen is there: typing before it would go nowhere).
+    await expect.poll(focused('Token'), { timeout: 30_000 }).toBe(true);
     await page.keyboard.type((await import('./browser')).token());
     await press('Enter');
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    // As a user does, the keys start once the list is on the screen.
+    await page.getByLabel('Search customer').waitFor();
     await tabTo(focused('Search customer'));
     await page.keyboard.type(`Keys ${t}`);
     await press('Enter');

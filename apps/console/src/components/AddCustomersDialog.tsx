@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { ok, type CustomerFilter } from '../api/client';
 import { useApi } from '../context';
-import { CustomerTable } from './CustomerTable';
+import { CustomerTable, useSelection } from './CustomerTable';
 import { ProblemAlert } from './Problem';
 
 const PAGE = 10;
@@ -18,7 +18,7 @@ export function AddCustomersDialog(props: { groupId: string; groupName: string; 
   const api = useApi();
   const [text, setText] = useState('');
   const [search, setSearch] = useState('');
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, select, clear } = useSelection();
   const filter: CustomerFilter = search ? { search } : {};
   const key = JSON.stringify(filter);
   const pages = useInfiniteQuery({
@@ -37,18 +37,11 @@ export function AddCustomersDialog(props: { groupId: string; groupName: string; 
     mutationFn: (body: { customerIds: string[] } | { filter: CustomerFilter }) =>
       ok(api.POST('/v1/groups/{id}/members', { params: { path: { id: props.groupId } }, body })),
     onSuccess: async () => {
-      setSelected(new Set());
+      clear();
       await props.onAdded();
     },
   });
   const rows = pages.data?.pages.flatMap((p) => p.data) ?? [];
-  const select = (ids: string[], on: boolean) => {
-    const s = new Set(selected);
-    for (const x of ids)
-      if (on) s.add(x);
-      else s.delete(x);
-    setSelected(s);
-  };
   return (
     <Modal opened onClose={props.onClose} title="Add Customers" size="xl">
       <Stack>
@@ -58,7 +51,7 @@ export function AddCustomersDialog(props: { groupId: string; groupName: string; 
           aria-label="Customers to add"
           onSubmit={(e) => {
             e.preventDefault();
-            setSelected(new Set());
+            clear();
             setSearch(text.trim());
           }}
         >

@@ -1,4 +1,5 @@
 import { Anchor, Checkbox, Group, Table, Text, Tooltip } from '@mantine/core';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { SOURCE_LABELS, type Customer } from '../api/client';
 import { useChannelTypes } from '../context';
@@ -6,6 +7,19 @@ import { useChannelTypes } from '../context';
 const when = (t: string | null) => (t ? new Date(t).toLocaleString() : '—');
 
 /** The merged icon (a linked customer) and the star (its set's main channel), with their accessible names. */
+/** The rows checked in a customer table: `select(ids, on)` checks or unchecks them, `clear()` unchecks all. */
+export function useSelection() {
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const select = (ids: string[], on: boolean) => {
+    const s = new Set(selected);
+    for (const x of ids)
+      if (on) s.add(x);
+      else s.delete(x);
+    setSelected(s);
+  };
+  return { selected, select, clear: () => setSelected(new Set()) };
+}
+
 export function CustomerName({ c, link = true }: { c: Customer; link?: boolean }) {
   return (
     <Group gap={4} wrap="nowrap">

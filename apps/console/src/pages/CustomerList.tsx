@@ -3,7 +3,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router';
 import { ok, type CustomerFilter } from '../api/client';
-import { CustomerTable } from '../components/CustomerTable';
+import { CustomerTable, useSelection } from '../components/CustomerTable';
 import { ExportDialog } from '../components/ExportDialog';
 import { FilterPanel } from '../components/FilterPanel';
 import { AddToGroupDialog, CreateGroupDialog, type Audience } from '../components/GroupDialogs';
@@ -28,7 +28,7 @@ export default function CustomerList() {
   const notice = (useLocation().state as { notice?: string } | null)?.notice;
   const { filter, search, sort } = readListState(params);
   const [searchText, setSearchText] = useState(search);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, select, clear } = useSelection();
   const [dialog, setDialog] = useState<Dialog>(null);
   useEffect(() => setSearchText(search), [search]);
 
@@ -48,15 +48,8 @@ export default function CustomerList() {
   const rows = pages.data?.pages.flatMap((p) => p.data) ?? [];
 
   const go = (next: { filter?: CustomerFilter; search?: string; sort?: Sort }) => {
-    setSelected(new Set());
+    clear();
     setParams(writeListState({ filter, search, sort, ...next }));
-  };
-  const select = (ids: string[], on: boolean) => {
-    const s = new Set(selected);
-    for (const id of ids)
-      if (on) s.add(id);
-      else s.delete(id);
-    setSelected(s);
   };
   const checked: Audience = { customerIds: [...selected] };
   const byFilter: Audience = { filter: full };

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ok } from '../api/client';
 import { AddCustomersDialog } from '../components/AddCustomersDialog';
-import { CustomerTable } from '../components/CustomerTable';
+import { CustomerTable, useSelection } from '../components/CustomerTable';
 import { ProblemAlert } from '../components/Problem';
 import { useApi, useSettings } from '../context';
 
@@ -28,13 +28,13 @@ export default function GroupPage() {
       ),
     getNextPageParam: (p) => p.nextCursor ?? undefined,
   });
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const { selected, select, clear } = useSelection();
   const [dialog, setDialog] = useState<Dialog>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: ['groups'] });
   const remove = useMutation({
     mutationFn: () => ok(api.POST('/v1/groups/{id}/members/remove', { ...path, body: { customerIds: [...selected] } })),
     onSuccess: async () => {
-      setSelected(new Set());
+      clear();
       await refresh();
     },
   });
@@ -49,13 +49,6 @@ export default function GroupPage() {
   if (!group.data) return <Text>Loading…</Text>;
   const g = group.data;
   const rows = members.data?.pages.flatMap((p) => p.data) ?? [];
-  const select = (ids: string[], on: boolean) => {
-    const s = new Set(selected);
-    for (const x of ids)
-      if (on) s.add(x);
-      else s.delete(x);
-    setSelected(s);
-  };
   return (
     <Stack>
       <Anchor component={Link} to="/groups" size="sm">

@@ -6,6 +6,7 @@ import { ok, type CustomerFilter } from '../api/client';
 import { useApi } from '../context';
 import { CustomerTable, useSelection } from './CustomerTable';
 import { ProblemAlert } from './Problem';
+import { LoadMore } from './LoadMore';
 
 const PAGE = 10;
 
@@ -72,11 +73,7 @@ export function AddCustomersDialog(props: { groupId: string; groupName: string; 
         <ProblemAlert error={pages.error} onRetry={() => void pages.refetch()} />
         <CustomerTable rows={rows} selected={selected} onSelect={select} caption="Customers to add" />
         {pages.isSuccess && rows.length === 0 && <Text size="sm">No customers match.</Text>}
-        {pages.hasNextPage && (
-          <Button variant="default" onClick={() => void pages.fetchNextPage()} loading={pages.isFetchingNextPage}>
-            Load more
-          </Button>
-        )}
+        <LoadMore list={pages} />
         <ProblemAlert error={add.error} />
         {add.data && (
           <Text role="status">

@@ -1,9 +1,10 @@
-import { Anchor, Button, Card, Checkbox, Code, Group, MultiSelect, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Anchor, Card, Checkbox, Code, Group, MultiSelect, SegmentedControl, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ok, type CustomerDetail } from '../api/client';
 import { useActivityTypes, useApi } from '../context';
 import { ProblemAlert } from './Problem';
+import { LoadMore } from './LoadMore';
 
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v, null, 1));
 
@@ -77,11 +78,7 @@ export function ActivityTab({ customer }: { customer: CustomerDetail }) {
           </li>
         ))}
       </Stack>
-      {items.hasNextPage && (
-        <Button variant="default" onClick={() => void items.fetchNextPage()} loading={items.isFetchingNextPage}>
-          Load more
-        </Button>
-      )}
+      <LoadMore list={items} />
     </Stack>
   );
 }
@@ -145,11 +142,7 @@ export function ConversationsTab({ customer }: { customer: CustomerDetail }) {
           </Anchor>
         </Card>
       ))}
-      {list.hasNextPage && (
-        <Button variant="default" onClick={() => void list.fetchNextPage()}>
-          Load more
-        </Button>
-      )}
+      <LoadMore list={list} />
     </Stack>
   );
 }

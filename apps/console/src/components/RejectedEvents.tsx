@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { ok, type Schemas } from '../api/client';
 import { useApi } from '../context';
 import { ProblemAlert } from './Problem';
+import { LoadMore } from './LoadMore';
 
 type Rejection = Schemas['EventRejectionDto'];
 
@@ -93,13 +94,7 @@ export function RejectedEvents() {
           </Table.Tbody>
         </Table>
       )}
-      {list.hasNextPage && (
-        <Group>
-          <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-            Load more
-          </Button>
-        </Group>
-      )}
+      <LoadMore list={list} />
       <Modal opened={open !== null} onClose={() => setOpen(null)} title="Rejected payload" size="lg">
         {open && (
           <Stack gap="xs">

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { ok, type Schemas } from '../api/client';
 import { useApi, useChannels } from '../context';
 import { ProblemAlert } from './Problem';
+import { LoadMore } from './LoadMore';
 
 type Suppression = Schemas['SuppressionDto'];
 
@@ -89,11 +90,7 @@ export function Suppressions() {
           </Table.Tbody>
         </Table>
       )}
-      {list.hasNextPage && (
-        <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-          Load more
-        </Button>
-      )}
+      <LoadMore list={list} />
       <Modal opened={!!lifting} onClose={() => setLifting(null)} title="Lift suppression">
         {lifting && (
           <Stack>

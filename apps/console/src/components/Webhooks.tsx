@@ -21,6 +21,7 @@ import { useState } from 'react';
 import { ApiError, ok, type Schemas } from '../api/client';
 import { useApi } from '../context';
 import { fieldErrors, ProblemAlert } from './Problem';
+import { LoadMore } from './LoadMore';
 
 type Webhook = Schemas['WebhookDto'];
 type EventChoice = Schemas['CreateWebhookDto']['events'][number];
@@ -415,13 +416,7 @@ function Deliveries({ hook }: { hook: Webhook }) {
           </Table.Tbody>
         </Table>
       )}
-      {log.hasNextPage && (
-        <Group>
-          <Button variant="default" onClick={() => void log.fetchNextPage()} loading={log.isFetchingNextPage}>
-            Load more
-          </Button>
-        </Group>
-      )}
+      <LoadMore list={log} />
     </Stack>
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router';
 import { ok, type CustomerFilter } from '../api/client';
 import { CustomerTable, useSelection } from '../components/CustomerTable';
+import { LoadMore } from '../components/LoadMore';
 import { ExportDialog } from '../components/ExportDialog';
 import { FilterPanel } from '../components/FilterPanel';
 import { AddToGroupDialog, CreateGroupDialog, type Audience } from '../components/GroupDialogs';
@@ -134,13 +135,7 @@ export default function CustomerList() {
       <ProblemAlert error={pages.error} onRetry={() => void pages.refetch()} />
       <CustomerTable rows={rows} selected={selected} onSelect={select} caption="Customers" />
       {pages.isSuccess && rows.length === 0 && <Text>No customers match.</Text>}
-      {pages.hasNextPage && (
-        <Group justify="center">
-          <Button variant="default" loading={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
-            Load more
-          </Button>
-        </Group>
-      )}
+      <LoadMore list={pages} justify="center" />
 
       <Drawer opened={dialog === 'filter'} onClose={() => setDialog(null)} title="Filter" position="right" size="lg">
         <FilterPanel

@@ -7,6 +7,7 @@ import { AddCustomersDialog } from '../components/AddCustomersDialog';
 import { CustomerTable, useSelection } from '../components/CustomerTable';
 import { ProblemAlert } from '../components/Problem';
 import { useApi, useSettings } from '../context';
+import { LoadMore } from '../components/LoadMore';
 
 type Dialog = null | 'info' | 'add' | 'delete' | 'broadcast';
 
@@ -88,11 +89,7 @@ export default function GroupPage() {
       </Text>
       <CustomerTable rows={rows} selected={selected} onSelect={select} caption="Members" />
       {members.isSuccess && rows.length === 0 && <Text>This group has no members yet.</Text>}
-      {members.hasNextPage && (
-        <Button variant="default" onClick={() => void members.fetchNextPage()}>
-          Load more
-        </Button>
-      )}
+      <LoadMore list={members} />
       {dialog === 'info' && (
         <InfoDialog id={id} name={g.name} description={g.description ?? ''} onClose={() => setDialog(null)} onSaved={refresh} />
       )}

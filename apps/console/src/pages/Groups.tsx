@@ -6,6 +6,7 @@ import { ok } from '../api/client';
 import { CreateGroupDialog } from '../components/GroupDialogs';
 import { ProblemAlert } from '../components/Problem';
 import { useApi } from '../context';
+import { LoadMore } from '../components/LoadMore';
 
 /** UI9 the groups: search, member counts, "Create Group". */
 export default function Groups() {
@@ -72,11 +73,7 @@ export default function Groups() {
       {groups.isSuccess && rows.length === 0 && (
         <Text>No groups yet. Check customers in the Customer List to group them, or create an empty group.</Text>
       )}
-      {groups.hasNextPage && (
-        <Button variant="default" onClick={() => void groups.fetchNextPage()}>
-          Load more
-        </Button>
-      )}
+      <LoadMore list={groups} />
       {creating && <CreateGroupDialog opened onClose={() => setCreating(false)} />}
     </Stack>
   );

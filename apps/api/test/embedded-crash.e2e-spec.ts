@@ -1,6 +1,7 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintToken } from '../src/cli/mint';
@@ -28,10 +29,9 @@ class Server {
 
   constructor(
     readonly dataDir: string,
-    env: Record<string, string> = {},
+    env: Record<string, string>,
+    port: number,
   ) {
-    // Below Linux's ephemeral range (32768 and up), where outgoing connections of this machine take their ports.
-    const port = 12000 + randomInt(20000);
     this.base = `http://127.0.0.1:${port}`;
     const childEnv: Record<string, string> = {
       PATH: process.env.PATH ?? '',
@@ -104,6 +104,22 @@ class Server {
   }
 }
 
+/**
+ * A port nobody listens on (other services of the machine do), below Linux's ephemeral range (32768 and up),
+ * where outgoing connections take theirs while the server starts.
+ */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 12000 + randomInt(20000);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '0.0.0.0', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 const lineId = () => `U${randomBytes(16).toString('hex')}`;
 
 async function newChannel(s: Server): Promise<string> {
@@ -119,8 +135,8 @@ const describeEmbedded = onRealServices ? describe.skip : describe;
 describeEmbedded('the embedded database under kill -9 (issue 11)', () => {
   const dirs: string[] = [];
   const servers: Server[] = [];
-  const start = (dataDir: string, env?: Record<string, string>) => {
-    const s = new Server(dataDir, env);
+  const start = async (dataDir: string, env: Record<string, string> = {}) => {
+    const s = new Server(dataDir, env, await freePort());
     servers.push(s);
     return s;
   };
@@ -145,7 +161,7 @@ describeEmbedded('the embedded database under kill -9 (issue 11)', () => {
 
   it('issue 11 lock: a second server, seed, migrate or restore on a held DATA_DIR stops at once with one line naming the holder', async () => {
     const dir = dataDir();
-    const a = start(dir);
+    const a = await start(dir);
     await a.ready();
     const channel = await newChannel(a);
     for (const [file, args] of [
@@ -180,7 +196,7 @@ describeEmbedded('the embedded database under kill -9 (issue 11)', () => {
   it('issue 11 kill loop: SIGKILL during writes 30 times; every start succeeds with every acknowledged row up to the last snapshot', async () => {
     const dir = dataDir();
     const env = { SNAPSHOT_INTERVAL: '0.05', SNAPSHOT_KEEP: '2' };
-    let s = start(dir, env);
+    let s = await start(dir, env);
     await s.ready();
     const channel = await newChannel(s);
     const acked: { identifier: string; at: number }[] = [];
@@ -189,7 +205,7 @@ describeEmbedded('the embedded database under kill -9 (issue 11)', () => {
     const KILLS = 30;
     for (let round = 0; round <= KILLS; round++) {
       if (round > 0) {
-        s = start(dir, env);
+        s = await start(dir, env);
         await s.ready();
         const restoredTo = s.restoredTo();
         const present = await s.identifiers();
@@ -233,7 +249,7 @@ describeEmbedded('the embedded database under kill -9 (issue 11)', () => {
 
   it('issue 11 recovery: a folder that does not open is moved aside and the newest snapshot restored at start; npm run db:restore does it by hand', async () => {
     const dir = dataDir();
-    let s = start(dir);
+    let s = await start(dir);
     await s.ready();
     const channel = await newChannel(s);
     const kept = lineId();
@@ -241,7 +257,7 @@ describeEmbedded('the embedded database under kill -9 (issue 11)', () => {
     expect(await s.kill('SIGTERM')).toBe(0); // the shutdown snapshot has it
     // What PGlite's storage looks like after the failure in the issue: no valid checkpoint record.
     writeFileSync(join(dir, 'pglite', 'global', 'pg_control'), Buffer.alloc(8192, 7));
-    s = start(dir);
+    s = await start(dir);
     await s.ready();
     expect(s.out).toMatch(/"msg":"The embedded database in \S+ does not open \([^)]*\): restoring the newest snapshot"/);
     const restoredTo = s.restoredTo();
@@ -264,14 +280,14 @@ describeEmbedded('the embedded database under kill -9 (issue 11)', () => {
       /^Restored the embedded database in \S+ to the snapshot of \S+Z; the previous folder is kept in \S+pglite\.broken-/,
     );
     expect(readdirSync(dir).filter((f) => f.startsWith('pglite.broken-'))).toHaveLength(2);
-    s = start(dir);
+    s = await start(dir);
     await s.ready();
     expect(await s.identifiers()).toEqual(new Set([kept, later]));
   }, 900_000);
 
   it('issue 11 jobs: an import and an export killed mid-way are resumed at the next start; every row exactly once, and the link in the mail works', async () => {
     const dir = dataDir();
-    let s = start(dir);
+    let s = await start(dir);
     await s.ready();
     const channel = await newChannel(s);
     const ROWS = 1000; // the most one file may hold (two batches of 500)
@@ -296,7 +312,7 @@ describeEmbedded('the embedded database under kill -9 (issue 11)', () => {
       );
       if (seen.status !== 'processing') break; // finished before it could be killed: nothing left to show
       await s.kill('SIGKILL');
-      s = start(dir);
+      s = await start(dir);
       await s.ready();
     }
     const done = await eventually(
@@ -317,7 +333,7 @@ describeEmbedded('the embedded database under kill -9 (issue 11)', () => {
     expect(ex.status).toBe(202);
     const exportId = (ex.body as { id: string }).id;
     await s.kill('SIGKILL');
-    s = start(dir);
+    s = await start(dir);
     await s.ready();
     const exported = await eventually(
       async () => {

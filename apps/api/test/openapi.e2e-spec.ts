@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { documentWithoutServer } from '../src/cli/openapi';
 import { API_TAGS } from '../src/http/openapi';
@@ -135,8 +137,11 @@ describe('The served OpenAPI document (API.md "The served contract is exact")', 
     }
   });
 
-  it('the document written without a server (npm run api:lint) is the served one', async () => {
+  it('the document written without a server (npm run api:lint) is the served one, and opens no data folder', async () => {
     expect(await documentWithoutServer(t.env)).toEqual(doc);
+    // It never takes the embedded database of DATA_DIR (a running server's, or a test's cleaned up later).
+    expect(existsSync(join(t.env.DATA_DIR, 'pglite'))).toBe(false);
+    expect(existsSync(join(t.env.DATA_DIR, 'pglite.lock'))).toBe(false);
   });
 
   describe('security as the server applies it', () => {

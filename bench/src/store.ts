@@ -43,6 +43,8 @@ const ANALYTICS_TABLES = [
   'analytics_active_zones',
   'analytics_active_days',
   'analytics_active_day_counts',
+  'analytics_active_type_days',
+  'analytics_active_type_day_counts',
   'analytics_zone_customer_days',
   'analytics_zone_activity_days',
 ];

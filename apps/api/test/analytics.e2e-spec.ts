@@ -488,6 +488,7 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
               where app_id = ${appId}`);
             await t.app.get(AnalyticsRebuild).rebuild(appId);
             await checkAgainstBase(appId, around);
+            await checkAgainstBase(appId, around, p.subset);
           },
         ),
         { numRuns: 6 },
@@ -518,6 +519,54 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
       await checkAgainstBase(appId, { ...q, interval: 'day' });
       await t.app.get(AnalyticsRebuild).rebuild(appId);
       expect(await active()).toEqual([1, 1, 1]);
+    });
+
+    it('AN1: active customers of chosen types by day come from the per-type day counts once back-filled, exact through new activities and deletions', async () => {
+      const appId = newAppId();
+      const f = factories(t, appId);
+      const [a, b, c] = await f.customers(await f.channel(), 3);
+      const at = (type: string, iso: string, customerId: string) => ({ type, occurredAt: iso, customerId });
+      await f.events([
+        at('purchase.completed', '2026-11-02T18:29:00Z', a.id),
+        at('purchase.completed', '2026-11-02T18:31:00Z', a.id),
+        at('ticket.created', '2026-11-03T02:00:00Z', b.id),
+        at('purchase.completed', '2026-11-03T03:00:00Z', c.id),
+      ]);
+      const q = { from: '2026-11-02', to: '2026-11-04', timezone: 'Asia/Kolkata' };
+      const active = async (types: string) =>
+        (await get(appId, 'activities', { ...q, types })).body.activeCustomers.map((p: Point) => p.count);
+      expect(await active('purchase.completed')).toEqual([1, 2, 0]); // from the presence rows while the zone is back-filled
+      await trackZone(appId, 'Asia/Kolkata');
+      const counted = async () =>
+        (
+          await db().query<{ type: string; day: string; n: number }>(sql`
+            select type, day::text as day, n from analytics_active_type_day_counts
+            where app_id = ${appId} and zone = 'Asia/Kolkata' and n <> 0 order by type, day`)
+        ).map((r) => [r.type, r.day, Number(r.n)]);
+      expect(await counted()).toEqual([
+        ['customer.created', expect.any(String), 3],
+        ['purchase.completed', '2026-11-02', 1],
+        ['purchase.completed', '2026-11-03', 2],
+        ['ticket.created', '2026-11-03', 1],
+      ]);
+      expect(await active('purchase.completed')).toEqual([1, 2, 0]);
+      expect(await active('purchase.completed,ticket.created')).toEqual([1, 3, 0]);
+      // b buys on the 3rd (a purchase and a ticket the same day: counted once), c again the same day (no change).
+      await f.events([
+        at('purchase.completed', '2026-11-03T05:00:00Z', b.id),
+        at('purchase.completed', '2026-11-03T06:00:00Z', c.id),
+        at('ticket.created', '2026-11-04T06:00:00Z', a.id),
+      ]);
+      expect(await active('purchase.completed')).toEqual([1, 3, 0]);
+      expect(await active('purchase.completed,ticket.created')).toEqual([1, 3, 1]);
+      expect(await active('ticket.created')).toEqual([0, 1, 1]);
+      expect((await t.http().delete(`/v1/customers/${c.id}`).set(t.auth(appId))).status).toBe(204);
+      expect(await active('purchase.completed')).toEqual([1, 2, 0]);
+      await checkAgainstBase(appId, { ...q, interval: 'day' }, ['purchase.completed']);
+      await checkAgainstBase(appId, { ...q, interval: 'day' }, ['purchase.completed', 'ticket.created']);
+      await t.app.get(AnalyticsRebuild).rebuild(appId);
+      expect(await active('purchase.completed')).toEqual([1, 2, 0]);
+      expect(await active('purchase.completed,ticket.created')).toEqual([1, 2, 1]);
     });
 
     it('AN1: customers from an import are counted once, and the deletion of one takes away exactly its share', async () => {

@@ -110,16 +110,16 @@ export class AnalyticsService {
   }
 
   /**
-   * Distinct active customers per interval: by day over all types from the zone's day counts once it is
-   * ready; otherwise (weeks, months, chosen types, a zone not back-filled yet) from the quarter-hour presence.
+   * Distinct active customers per interval: by day from the zone's day counts once it is ready (over all types,
+   * or of the chosen types); otherwise (weeks, months, a zone not back-filled yet) from the quarter-hour presence.
    */
   private async active(appId: string, range: Range, types: string[] | null): Promise<{ i: number; n: number }[]> {
-    if (range.interval === 'day' && !types) {
+    if (range.interval === 'day' && (await this.activeDays.ready(appId, range.timezone))) {
       const days = range.buckets.map((b) => b.start);
-      if (await this.activeDays.ready(appId, range.timezone)) {
-        const counts = await this.activeDays.counts(appId, range.timezone, days);
-        return days.map((d, j) => ({ i: j + 1, n: counts.get(d) ?? 0 }));
-      }
+      const counts = types
+        ? await this.activeDays.typedCounts(appId, range.timezone, days, types)
+        : await this.activeDays.counts(appId, range.timezone, days);
+      return days.map((d, j) => ({ i: j + 1, n: counts.get(d) ?? 0 }));
     }
     return this.repo.activeCustomers(appId, range.bounds, types);
   }

@@ -14,10 +14,11 @@ export interface ActiveDaysJob {
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Distinct active customers per calendar day in a zone, answered from a counter per day. Distinct counts do
- * not add up across hours, so they are kept per zone: for the zones the menu is asked in (the app's own, in
- * practice), tracked from the first request, back-filled from the quarter-hour presence rows by a job, then
- * upserted by the activity hook. Until a zone is ready (and for a fifth zone), the presence rows answer.
+ * Distinct active customers per calendar day in a zone, answered from a counter per day, over all types and per
+ * type. Distinct counts do not add up across hours, so they are kept per zone: for the zones the menu is asked
+ * in (the app's own, in practice), tracked from the first request, back-filled from the quarter-hour presence
+ * rows by a job, then upserted by the activity hook. Until a zone is ready (and for a fifth zone), the presence
+ * rows answer.
  */
 @Injectable()
 @JobHandler(ACTIVE_DAYS_QUEUE)
@@ -44,6 +45,25 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
     return new Map(rows.map((r) => [r.day, Number(r.n)]));
   }
 
+  /**
+   * Active customers per day of `days` with an activity of one of `types` (the zone ready): one type reads its
+   * count per day; several count the distinct customers of those types' day rows.
+   */
+  async typedCounts(appId: string, zone: string, days: string[], types: string[]): Promise<Map<string, number>> {
+    const from = days[0];
+    const to = days[days.length - 1];
+    const rows =
+      types.length === 1
+        ? await this.db.query<{ day: string; n: number }>(sql`
+            select day::text as day, n from analytics_active_type_day_counts
+            where app_id = ${appId} and zone = ${zone} and type = ${types[0]} and day >= ${from}::date and day <= ${to}::date`)
+        : await this.db.query<{ day: string; n: number }>(sql`
+            select day::text as day, count(distinct customer_id) as n from analytics_active_type_days
+            where app_id = ${appId} and zone = ${zone} and type = any(${sqlArray(types, 'text')}) and day >= ${from}::date and day <= ${to}::date
+            group by day`);
+    return new Map(rows.map((r) => [r.day, Number(r.n)]));
+  }
+
   private async track(appId: string, zone: string): Promise<void> {
     const row = await this.db.one<{ n: number }>(sql`select count(*)::int as n from analytics_active_zones where app_id = ${appId}`);
     if (Number(row?.n ?? 0) >= MAX_TRACKED_ZONES) return;
@@ -63,7 +83,8 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
       // Writers take these in this order too, so the lock cannot deadlock with them.
       await tx.run(sql`
         lock table analytics_activity_presence, analytics_zone_activity_days, analytics_active_days, analytics_active_day_counts,
-          analytics_customer_ledger, analytics_zone_customer_days in exclusive mode`);
+          analytics_active_type_days, analytics_active_type_day_counts, analytics_customer_ledger, analytics_zone_customer_days
+        in exclusive mode`);
       await this.backfill(tx, data.appId, data.zone);
     });
   }
@@ -72,6 +93,8 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
   async backfill(tx: Tx, appId: string, zone: string): Promise<void> {
     await tx.run(sql`delete from analytics_active_days where app_id = ${appId} and zone = ${zone}`);
     await tx.run(sql`delete from analytics_active_day_counts where app_id = ${appId} and zone = ${zone}`);
+    await tx.run(sql`delete from analytics_active_type_days where app_id = ${appId} and zone = ${zone}`);
+    await tx.run(sql`delete from analytics_active_type_day_counts where app_id = ${appId} and zone = ${zone}`);
     await tx.run(sql`delete from analytics_zone_activity_days where app_id = ${appId} and zone = ${zone}`);
     await tx.run(sql`delete from analytics_zone_customer_days where app_id = ${appId} and zone = ${zone}`);
     const span = await tx.one<{ lo: Date | string | null; hi: Date | string | null }>(sql`
@@ -92,6 +115,14 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
         insert into analytics_active_day_counts (app_id, zone, day, n)
         select app_id, zone, day, count(*) from analytics_active_days where app_id = ${appId} and zone = ${zone} group by 1, 2, 3`);
       await tx.run(sql`
+        insert into analytics_active_type_days (app_id, zone, type, day, customer_id)
+        select distinct ${appId}, ${zone}, type, (${sqlArray(days, 'text')})[width_bucket(bucket, ${sqlArray(bounds, 'timestamptz')})]::date, customer_id
+        from analytics_activity_presence where app_id = ${appId}`);
+      await tx.run(sql`
+        insert into analytics_active_type_day_counts (app_id, zone, type, day, n)
+        select app_id, zone, type, day, count(*) from analytics_active_type_days where app_id = ${appId} and zone = ${zone}
+        group by 1, 2, 3, 4`);
+      await tx.run(sql`
         insert into analytics_zone_activity_days (app_id, zone, day, type, n)
         select ${appId}, ${zone}, (${sqlArray(days, 'text')})[width_bucket(bucket, ${sqlArray(bounds, 'timestamptz')})]::date, type, sum(n)
         from analytics_activity_presence where app_id = ${appId} group by 3, 4`);
@@ -110,14 +141,19 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
     );
   }
 
-  /** Activities stored: each (zone, day, customer) not seen yet adds one to the day's count. */
-  async stored(tx: Tx, appId: string, activities: readonly { customerId: string; at: number }[]): Promise<void> {
+  /**
+   * Activities stored: each (zone, day, customer) not seen yet adds one to the day's count, and each
+   * (zone, type, day, customer) not seen yet one to the type's day count.
+   */
+  async stored(tx: Tx, appId: string, activities: readonly { customerId: string; type: string; at: number }[]): Promise<void> {
     if (!activities.length) return;
     for (const zone of await this.zones(tx, appId)) {
       const seen = new Map<string, { day: string; customer_id: string }>();
+      const seenTyped = new Map<string, { type: string; day: string; customer_id: string }>();
       for (const a of activities) {
         const day = localDayOf(a.at, zone);
         seen.set(`${day}\n${a.customerId}`, { day, customer_id: a.customerId });
+        seenTyped.set(`${a.type}\n${day}\n${a.customerId}`, { type: a.type, day, customer_id: a.customerId });
       }
       const rows = [...seen.entries()].sort(([a], [b]) => byText(a, b)).map(([, r]) => r);
       const added = await tx.query<{ day: string }>(sql`
@@ -133,6 +169,14 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
         added.map((r) => r.day),
         1,
       );
+      const typed = [...seenTyped.entries()].sort(([a], [b]) => byText(a, b)).map(([, r]) => r);
+      const addedTyped = await tx.query<{ type: string; day: string }>(sql`
+        insert into analytics_active_type_days (app_id, zone, type, day, customer_id)
+        select ${appId}, ${zone}, x.type, x.day, x.customer_id
+        from jsonb_to_recordset(${JSON.stringify(typed)}::jsonb) as x(type text, day date, customer_id uuid)
+        on conflict (app_id, zone, type, day, customer_id) do nothing
+        returning type, day::text as day`);
+      await this.addTyped(tx, appId, zone, addedTyped, 1);
     }
   }
 
@@ -214,6 +258,16 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
       else byZone.set(g.zone, [g.day]);
     }
     for (const [zone, days] of [...byZone.entries()].sort(([a], [b]) => byText(a, b))) await this.add(tx, appId, zone, days, -1);
+    const goneTyped = await tx.query<{ zone: string; type: string; day: string }>(sql`
+      delete from analytics_active_type_days where app_id = ${appId} and customer_id = any(${sqlArray(customerIds, 'uuid')})
+      returning zone, type, day::text as day`);
+    const typedByZone = new Map<string, { type: string; day: string }[]>();
+    for (const g of goneTyped) {
+      const rows = typedByZone.get(g.zone);
+      if (rows) rows.push(g);
+      else typedByZone.set(g.zone, [g]);
+    }
+    for (const [zone, rows] of [...typedByZone.entries()].sort(([a], [b]) => byText(a, b))) await this.addTyped(tx, appId, zone, rows, -1);
   }
 
   private async add(tx: Tx, appId: string, zone: string, days: string[], sign: 1 | -1): Promise<void> {
@@ -226,6 +280,22 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
       select ${appId}, ${zone}, x.day, x.n from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(day date, n integer)
       on conflict (app_id, zone, day) do update set n = analytics_active_day_counts.n + excluded.n`);
   }
+
+  private async addTyped(tx: Tx, appId: string, zone: string, keys: readonly { type: string; day: string }[], sign: 1 | -1): Promise<void> {
+    if (!keys.length) return;
+    const per = new Map<string, { type: string; day: string; n: number }>();
+    for (const k of keys) {
+      const key = `${k.type}\n${k.day}`;
+      const cur = per.get(key);
+      if (cur) cur.n += sign;
+      else per.set(key, { type: k.type, day: k.day, n: sign });
+    }
+    const rows = [...per.entries()].sort(([a], [b]) => byText(a, b)).map(([, r]) => r);
+    await tx.run(sql`
+      insert into analytics_active_type_day_counts (app_id, zone, type, day, n)
+      select ${appId}, ${zone}, x.type, x.day, x.n from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(type text, day date, n integer)
+      on conflict (app_id, zone, type, day) do update set n = analytics_active_type_day_counts.n + excluded.n`);
+  }
 }
 
 const jobKey = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -237,6 +307,6 @@ const jobKey = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
 export async function lockReadModels(tx: Tx): Promise<void> {
   await tx.run(sql`
     lock table analytics_activity_presence, analytics_activity_counts, analytics_zone_activity_days, analytics_active_days,
-      analytics_active_day_counts, analytics_customer_ledger, analytics_customer_counts, analytics_customer_totals,
+      analytics_active_day_counts, analytics_active_type_days, analytics_active_type_day_counts, analytics_customer_ledger, analytics_customer_counts, analytics_customer_totals,
       analytics_zone_customer_days in exclusive mode`);
 }

@@ -91,7 +91,7 @@ export class AnalyticsRollups {
     await this.activeDays.stored(
       tx,
       appId,
-      deltas.map((x) => ({ customerId: x.customerId, at: x.quarter })),
+      deltas.map((x) => ({ customerId: x.customerId, type: x.type, at: x.quarter })),
     );
   }
 

@@ -413,6 +413,30 @@ describe('Signed outgoing webhooks (X12, API.md "Webhooks")', () => {
     ]);
   });
 
+  it('X12 consecutive deliveries reuse one kept connection, and the log shows each one succeeded once', async () => {
+    const appId = newAppId();
+    const f = factories(t, appId);
+    const hook = await createWebhook(t, appId, { url: rx.url, events: ['customer.updated'] });
+    rx.secret = hook.secret;
+    const ch = await f.channel('line');
+    const a = await f.customer(ch);
+    for (const name of ['One', 'Two', 'Three', 'Four'])
+      await t.http().patch(`/v1/customers/${a.id}`).set(t.auth(appId)).send({ name }).expect(200);
+    const got = await receivedAtLeast(rx, 4);
+    expectAllVerified(got);
+    // Each carries the customer's row as the outbox relayed it (a late relay may already see a later name).
+    expect(new Set(got.map((r) => r.id)).size).toBe(4);
+    expect((got[3].payload.data.customer as { name: string }).name).toBe('Four');
+    // Not a new connection per attempt: the sender keeps it open between deliveries.
+    expect(new Set(got.map((r) => r.remotePort)).size).toBe(1);
+    const log = await eventually(async () => {
+      const d = await deliveries(t, appId, hook.id);
+      expect(d.map((x) => [x.status, x.attempts, x.lastStatusCode])).toEqual(Array(4).fill(['succeeded', 1, 204]));
+      return d;
+    }, 8000);
+    expect(log.every((d) => d.finishedAt !== null && d.nextAttemptAt === null)).toBe(true);
+  });
+
   it('X12 rotating the secret: later deliveries verify with the new secret only; the test delivery is webhook.test', async () => {
     const appId = newAppId();
     const hook = await createWebhook(t, appId, { url: rx.url, events: ['customer.deleted'] });

@@ -4,19 +4,27 @@ import { JobHandler, type JobHandlerContract } from '@cdp/platform';
 import { DELIVERY_QUEUE, WebhookDispatcher, type DeliveryJob } from './webhook-dispatcher';
 import { WebhookSender, type AttemptOutcome } from './webhook-sender';
 import { maxAttempts, WEBHOOKS_OPTIONS, type ResolvedWebhooksOptions } from './webhooks.options';
-import { WebhooksRepository } from './webhooks.repository';
+import { WebhooksRepository, type AttemptRecord } from './webhooks.repository';
 
-/** A worker holds a webhook this long per attempt (well beyond the 10 s an attempt may take); renewed before each. */
+/** A worker holds a webhook this long (well beyond a run and the 10 s an attempt may take); renewed with each record. */
 const LEASE_MS = 60_000;
 /** Deliveries one job sends before it hands the rest to a fresh job (other webhooks get their turn). */
 const PER_JOB = 200;
-/** Pending deliveries read at once, in order (each attempt's record also renews the lease and re-reads the target). */
+/** Pending deliveries read at once, in order. */
 const BATCH = 20;
+/**
+ * Successful attempts are recorded together, in one statement per run: a run ends at a failed attempt, at the
+ * end of a batch, or after this long. Recording a run also renews the lease and re-reads the target, so a
+ * changed URL, a rotated secret or a disabled webhook applies from the next run, within about this long.
+ */
+const RUN_MS = 1_000;
 
 /**
  * Sends one webhook's due deliveries, oldest first, under a lease on the webhook (one sender per webhook,
  * whatever the workers). The head of the queue holds the rest back until it succeeds or fails for good, so a
- * receiver sees a webhook's events in their order. Each attempt's outcome is written before the next one.
+ * receiver sees a webhook's events in their order. A failed attempt is written before the next one goes out;
+ * successes are written a run at a time (a process that dies before writing them sends them again: at least
+ * once, with the same webhook-id).
  */
 @Injectable()
 @JobHandler(DELIVERY_QUEUE)
@@ -32,6 +40,17 @@ export class DeliveryJobHandler implements JobHandlerContract<DeliveryJob> {
     const lease = { token: randomUUID(), ms: LEASE_MS };
     let target = await this.repo.claim(appId, webhookId, lease.token, LEASE_MS);
     if (!target) return;
+    let run: AttemptRecord[] = [];
+    let runStart = Date.now();
+    /** Writes the run's outcomes; false when the webhook is no longer this worker's to send to. */
+    const record = async (): Promise<boolean> => {
+      if (!run.length) return true;
+      const outcomes = run;
+      run = [];
+      runStart = Date.now();
+      target = await this.repo.recordAttempts(appId, webhookId, lease, outcomes);
+      return !!target;
+    };
     try {
       let sent = 0;
       while (sent < PER_JOB) {
@@ -39,20 +58,26 @@ export class DeliveryJobHandler implements JobHandlerContract<DeliveryJob> {
         if (!batch.length) return;
         for (const head of batch) {
           if (!head.due) return;
-          const outcome = await this.sender.send(target, head.id, head.body);
-          const next = this.judge(outcome, head.attempts + 1);
+          const next = this.judge(await this.sender.send(target, head.id, head.body), head.attempts + 1);
           sent++;
-          target = await this.repo.recordAttempt(appId, webhookId, head.id, lease, next);
-          if (!target) return;
+          run.push({ deliveryId: head.id, ...next });
+          if (next.status === 'succeeded' && Date.now() - runStart < RUN_MS) continue;
+          if (!(await record())) return;
           if (next.status === 'pending') {
             this.dispatcher.wakeIn(next.retryInMs!);
             return;
           }
         }
+        // The next batch is read after this one is written (its heads are then the pending ones).
+        if (!(await record())) return;
       }
       this.dispatcher.wakeSoon();
     } finally {
-      await this.repo.release(appId, webhookId, lease.token);
+      try {
+        await record();
+      } finally {
+        await this.repo.release(appId, webhookId, lease.token);
+      }
     }
   }
 

@@ -36,6 +36,18 @@ export interface OutgoingDelivery {
   due: boolean;
 }
 
+/** The outcome of one attempt at a delivery, as the log keeps it. */
+export interface AttemptRecord {
+  deliveryId: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  statusCode: number | null;
+  error: string | null;
+  /** When still pending: the wait before the next attempt. */
+  retryInMs: number | null;
+  /** A 410: the webhook is disabled, for this reason. */
+  disable?: string;
+}
+
 /** A delivery to insert, in the order of its event. */
 export interface NewDelivery {
   appId: string;
@@ -209,41 +221,42 @@ export class WebhooksRepository {
   }
 
   /**
-   * The outcome of one attempt and, in the same statement, the sender's lease renewed: answers the webhook's
-   * current target (a changed URL or a rotated secret applies from the next attempt), or nothing when the
-   * lease is lost, the webhook disabled or deleted. A 410 disables the webhook (no target then).
+   * The outcomes of a run of attempts, in one statement, and with them the sender's lease renewed: answers the
+   * webhook's current target (a changed URL or a rotated secret applies from the next run), or nothing when
+   * the lease is lost, the webhook disabled or deleted. A 410 disables the webhook (no target then).
    */
-  async recordAttempt(
+  async recordAttempts(
     appId: string,
     webhookId: string,
-    deliveryId: string,
     lease: { token: string; ms: number },
-    o: {
-      status: 'pending' | 'succeeded' | 'failed';
-      statusCode: number | null;
-      error: string | null;
-      retryInMs: number | null;
-      disable?: string;
-    },
+    outcomes: readonly AttemptRecord[],
   ): Promise<{ url: string; secret: string } | undefined> {
+    const rows = outcomes.map((o) => ({
+      id: o.deliveryId,
+      status: o.status,
+      code: o.statusCode,
+      error: o.error === null ? null : o.error.slice(0, 1000),
+      retry: o.retryInMs === null ? null : o.retryInMs / 1000,
+    }));
+    const disable = outcomes.find((o) => o.disable)?.disable ?? null;
     return this.db
       .one<{ url: string; secret: string; enabled: boolean }>(
         sql`
       with attempt as (
-        update webhook_deliveries set attempts = attempts + 1, status = ${o.status}, last_status_code = ${o.statusCode},
-          last_error = ${o.error === null ? null : o.error.slice(0, 1000)},
-          next_attempt_at = case when ${o.retryInMs === null}::boolean then null
-            else now() + make_interval(secs => ${(o.retryInMs ?? 0) / 1000}::double precision) end,
-          finished_at = case when ${o.status} = 'pending' then null else now() end
-        where app_id = ${appId} and id = ${deliveryId}::uuid and status = 'pending'
+        update webhook_deliveries d set attempts = d.attempts + 1, status = x.status, last_status_code = x.code, last_error = x.error,
+          next_attempt_at = case when x.retry is null then null else now() + make_interval(secs => x.retry) end,
+          finished_at = case when x.status = 'pending' then null else now() end
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as x(id uuid, status text, code integer, error text, retry double precision)
+        where d.app_id = ${appId} and d.id = x.id and d.status = 'pending'
         returning 1
       )
-      -- The attempt above is written whether or not this finds the webhook (PostgreSQL runs every data-modifying WITH).
+      -- The attempts above are written whether or not this finds the webhook (PostgreSQL runs every data-modifying WITH).
       update webhooks set
         lease_until = now() + make_interval(secs => ${lease.ms / 1000}::double precision),
-        enabled = enabled and ${!o.disable}::boolean,
-        disabled_reason = coalesce(${o.disable ?? null}, disabled_reason),
-        updated_at = case when ${!!o.disable}::boolean then now() else updated_at end
+        enabled = enabled and ${disable === null}::boolean,
+        disabled_reason = coalesce(${disable}, disabled_reason),
+        updated_at = case when ${disable !== null}::boolean then now() else updated_at end
       where app_id = ${appId} and id = ${webhookId}::uuid and lease_token = ${lease.token}::uuid and enabled
       returning url, secret, enabled`,
       )

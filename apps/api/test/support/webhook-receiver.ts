@@ -12,6 +12,8 @@ export interface Received {
   verified: boolean;
   verifyError?: string;
   path: string;
+  /** The sender's end of the connection the request came on (the same for requests on a kept connection). */
+  remotePort?: number;
   userAgent?: string;
   contentType?: string;
 }
@@ -68,6 +70,7 @@ export class WebhookReceiver {
       payload: JSON.parse(body) as Received['payload'],
       verified: false,
       path: req.url ?? '',
+      remotePort: req.socket.remotePort,
       userAgent: req.headers['user-agent'],
       contentType: req.headers['content-type'],
     };

@@ -17,7 +17,6 @@ export {
   ActivityTallies,
   type ActivityWriteHook,
   type StoredActivity,
-  type ActivityQuarterTally,
 } from './events/activity-write.hooks';
 export { EventIngestionService, type RejectionCode } from './events/event-ingestion.service';
 export { EventDto, IngestResultDto, MAX_EVENTS_PER_BATCH } from './events/event.dto';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql, sqlArray, type Db, type Tx } from '@cdp/platform';
+import { sql, sqlArray, type Db, type Sql, type Tx } from '@cdp/platform';
 
 /** A customer as the analytics read models count it. */
 export interface CreatedCustomerRef {
@@ -15,13 +15,12 @@ export interface CreatedCustomerRef {
  */
 @Injectable()
 export class CustomerTallies {
-  /** The app's customers in id order after `afterId`, at most `limit` of them (the read models' rebuild pages them). */
-  async createdPage(tx: Tx, appId: string, afterId: string | null, limit: number): Promise<CreatedCustomerRef[]> {
-    const rows = await tx.query<{ id: string; channel_id: string; source: string; created_at: Date | string }>(sql`
-      select id, channel_id, source, created_at from customers
-      where app_id = ${appId} ${afterId ? sql`and id > ${afterId}::uuid` : sql``}
-      order by id limit ${limit}`);
-    return rows.map((r) => ({ id: r.id, channelId: r.channel_id, source: r.source, createdAt: new Date(r.created_at) }));
+  /**
+   * The app's customers as the read models count them, as a query to run inside the database (`insert … select`
+   * by the read models' rebuild): columns `customer_id`, `created_at`, `channel_id`, `source`.
+   */
+  createdRows(appId: string): Sql {
+    return sql`select id as customer_id, created_at, channel_id, source from customers where app_id = ${appId}`;
   }
 
   /** The app's customers among `ids` with what the read models count (deleted ones are absent). */

@@ -1,5 +1,6 @@
 import { copyValue } from './copy';
 import { consentShares } from './dataset';
+import { growthTable } from './growth';
 import { percentile } from './load';
 import { parseOptions } from './options';
 import { Prng, uuidv7 } from './prng';
@@ -105,5 +106,29 @@ describe('second-wave scenarios', () => {
       expect(optedOut).toBeLessThan(optedIn);
     }
     expect(consentShares('wa')[0]).toBeGreaterThan(consentShares('ig')[0]);
+  });
+});
+
+describe('growth table', () => {
+  it('puts each scale in a column: reads as p95 with their floor, writes as rates, a scenario a run lacks as a dash', () => {
+    const run = (
+      scale: number,
+      scenarios: { name: string; concurrency: number; p95Ms: number | null; perSecond: number | null; floorP95Ms?: number }[],
+    ) => ({
+      scale,
+      customers: 1_000_000 * scale,
+      activities: 10_000_000 * scale,
+      scenarios,
+    });
+    const table = growthTable([
+      run(0.1, [
+        { name: 'list', concurrency: 1, p95Ms: 1.9, perSecond: null, floorP95Ms: 1.1 },
+        { name: 'list', concurrency: 16, p95Ms: 9, perSecond: null },
+        { name: 'ingest', concurrency: 1, p95Ms: 70, perSecond: 8123.4 },
+      ]),
+      run(3, [{ name: 'list', concurrency: 1, p95Ms: 2.4, perSecond: null, floorP95Ms: 1.3 }]),
+    ]).split('\n');
+    expect(table[0]).toBe('| scenario (concurrency 1) | 100,000 / 1,000,000 | 3,000,000 / 30,000,000 |');
+    expect(table.slice(2)).toEqual(['| list | 1.9 ms (floor 1.1) | 2.4 ms (floor 1.3) |', '| ingest | 8,123/s | – |']);
   });
 });

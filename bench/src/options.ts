@@ -13,10 +13,13 @@ export interface BenchOptions {
   loadMode: 'rebuild' | 'indexed';
   db: string;
   only?: string[];
+  /** Directory of results.json, RESULTS.md and the plans instead of bench/ (bench/.work with `--check`). */
+  out?: string;
 }
 
 const USAGE = `usage: npm run bench -- [--backend pg|pglite] [--scale 1 (pglite: 0.1)] [--seed 42] [--duration 10] [--check] [--keep] [--reuse]
-                        [--concurrency 1,16] [--load-mode rebuild|indexed] [--db cdp_bench] [--only search,list]`;
+                        [--concurrency 1,16] [--load-mode rebuild|indexed] [--db cdp_bench] [--only search,list]
+                        [--out bench/growth/scale-3]`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const o: BenchOptions = {
@@ -93,6 +96,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       }
       case '--only':
         o.only = value().split(',');
+        break;
+      case '--out':
+        o.out = value();
         break;
       case '-h':
       case '--help':

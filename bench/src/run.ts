@@ -40,7 +40,7 @@ type Routes = Record<string, Record<string, unknown>>;
 async function main(): Promise<number> {
   const o = parseOptions(process.argv.slice(2));
   const store = benchStore(o);
-  const outDir = o.check ? join(ROOT, 'bench', '.work') : join(ROOT, 'bench');
+  const outDir = o.out ? resolve(o.out) : o.check ? join(ROOT, 'bench', '.work') : join(ROOT, 'bench');
   const names = outputNames(o);
   mkdirSync(join(outDir, names.plans), { recursive: true });
 

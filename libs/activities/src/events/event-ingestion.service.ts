@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CustomerIntake, CustomersService, type CustomerIssue, type NewCustomer, type RawCustomer } from '@cdp/customers';
-import { Db, newId, type FieldIssue, type Tx } from '@cdp/platform';
+import { Db, EMBEDDED_PART_SIZE, newId, type FieldIssue, type Tx } from '@cdp/platform';
 import { BatchTooLargeError } from '../activities.errors';
 import { ActivityTypesService } from '../activity-types/activity-types.service';
 import { ActivityWriter, type ActivityToWrite } from './activity-writer';
@@ -95,7 +95,7 @@ export class EventIngestionService {
 
   /**
    * Checks and stores a request's valid events. Concurrent requests of one app are written together: while a write of
-   * the app runs, the requests that arrive wait and go in the next one, up to `MAX_EVENTS_PER_BATCH` events.
+   * the app runs, the requests that arrive wait and go in the next one, up to `MAX_EVENTS_PER_BATCH` events (embedded: one part).
    * Every write of an app updates the same few rows (the read models' counts per type and time), so their
    * transactions would queue on those rows' locks one after the other anyway; one transaction for many
    * requests takes the locks, the round trips and the commit once (small batches, such as a Segment SDK's 15
@@ -115,9 +115,12 @@ export class EventIngestionService {
     this.writing.add(appId);
     try {
       for (let queue = this.waiting.get(appId); queue?.length; queue = this.waiting.get(appId)) {
+        // On the embedded database a group stays one part (one short transaction): larger writes go through
+        // `Db.inParts`' lane, which lets every other request go first between parts.
+        const limit = this.db.embedded ? EMBEDDED_PART_SIZE : MAX_EVENTS_PER_BATCH;
         const group: Waiting[] = [];
         let size = 0;
-        while (queue.length && (!group.length || size + queue[0].candidates.length <= MAX_EVENTS_PER_BATCH)) {
+        while (queue.length && (!group.length || size + queue[0].candidates.length <= limit)) {
           const next = queue.shift()!;
           group.push(next);
           size += next.candidates.length;

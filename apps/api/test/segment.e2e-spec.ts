@@ -176,6 +176,63 @@ describe('Segment-compatible ingestion with the real SDKs (API.md "Segment-compa
     expect((await timeline(appId, u.id)).filter((a) => a.type === 'coupon_used')).toHaveLength(1);
   });
 
+  it('X11: concurrent batches (written together) each answer for their own messages; a messageId sent in several is stored once; tenancy holds', async () => {
+    const { appId, channelId } = await setup();
+    // One key per request: the per-key rate of this file stays out of the way.
+    const keys: string[] = [];
+    for (let k = 0; k < 8; k++) {
+      const key = await t
+        .http()
+        .post('/v1/api-keys')
+        .set(t.auth(appId))
+        .send({ name: `Web ${k}`, channelId });
+      keys.push(key.body.key as string);
+    }
+    const other = await setup();
+    const now = new Date().toISOString();
+    const batches = keys.map((_, k) => [
+      ...Array.from({ length: 10 }, (_, i) => ({
+        type: 'track',
+        event: 'Cart Viewed',
+        userId: `c-${(k * 10 + i) % 25}`,
+        messageId: `r${k}-${i}`,
+        timestamp: now,
+      })),
+      { type: 'track', event: 'Cart Viewed', userId: 'c-0', messageId: 'shared', timestamp: now },
+      // Refused by the door (checked with the other requests' messages): reported in this request only.
+      { type: 'identify', userId: `c-${k}`, messageId: `bad-${k}`, traits: { email: k === 5 ? 'not-an-address' : `c${k}@example.com` } },
+    ]);
+    const answers = await Promise.all([
+      ...batches.map((batch, k) => t.http().post('/v1/batch').set('Authorization', basic(keys[k])).send({ batch })),
+      t
+        .http()
+        .post('/v1/batch')
+        .set('Authorization', basic(other.writeKey))
+        .send({ batch: [{ type: 'track', event: 'Cart Viewed', userId: 'c-0', messageId: 'shared', timestamp: now }] }),
+    ]);
+    const mine = answers.slice(0, 8);
+    for (const [k, r] of mine.entries()) {
+      expect(r.status).toBe(200);
+      expect(r.body.accepted + r.body.duplicates + r.body.rejected.length).toBe(12);
+      expect(r.body.rejected).toEqual(
+        k === 5 ? [{ index: 11, messageId: 'bad-5', code: 'validation_failed', message: expect.any(String) }] : [],
+      );
+    }
+    // Every message once: 80 own ones, 7 identifies, and the shared one accepted by exactly one request.
+    expect(mine.reduce((n, r) => n + r.body.accepted, 0)).toBe(80 + 7 + 1);
+    expect(mine.reduce((n, r) => n + r.body.duplicates, 0)).toBe(7);
+    expect(answers[8].body).toEqual({ success: true, accepted: 1, duplicates: 0, rejected: [] });
+
+    const customers = await customersOf(appId, channelId);
+    expect(customers).toHaveLength(25);
+    const carts = (await Promise.all(customers.map((c) => timeline(appId, c.id)))).flat().filter((a) => a.type === 'cart_viewed');
+    expect(carts).toHaveLength(81);
+    const kept = await t.http().get('/v1/event-rejections?via=segment').set(t.auth(appId));
+    expect(kept.body.data.map((d: { index: number }) => d.index)).toEqual([11]);
+    const [stranger] = await customersOf(other.appId, other.channelId);
+    expect((await timeline(other.appId, stranger.id)).filter((a) => a.type === 'cart_viewed')).toHaveLength(1);
+  });
+
   it('X11: a gzip body is read; the write key may come in the body; clock skew is corrected with sentAt', async () => {
     const { appId, channelId, writeKey } = await setup();
     const now = Date.now();

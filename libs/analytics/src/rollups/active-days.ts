@@ -110,14 +110,16 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
       await tx.run(sql`
         insert into analytics_active_days (app_id, zone, day, customer_id)
         select distinct ${appId}, ${zone}, (${sqlArray(days, 'text')})[width_bucket(bucket, ${sqlArray(bounds, 'timestamptz')})]::date, customer_id
-        from analytics_activity_presence where app_id = ${appId}`);
+        from analytics_activity_presence where app_id = ${appId}
+        order by 3, 4`);
       await tx.run(sql`
         insert into analytics_active_day_counts (app_id, zone, day, n)
         select app_id, zone, day, count(*) from analytics_active_days where app_id = ${appId} and zone = ${zone} group by 1, 2, 3`);
       await tx.run(sql`
         insert into analytics_active_type_days (app_id, zone, type, day, customer_id)
         select distinct ${appId}, ${zone}, type, (${sqlArray(days, 'text')})[width_bucket(bucket, ${sqlArray(bounds, 'timestamptz')})]::date, customer_id
-        from analytics_activity_presence where app_id = ${appId}`);
+        from analytics_activity_presence where app_id = ${appId}
+        order by 3, 4, 5`);
       await tx.run(sql`
         insert into analytics_active_type_day_counts (app_id, zone, type, day, n)
         select app_id, zone, type, day, count(*) from analytics_active_type_days where app_id = ${appId} and zone = ${zone}

@@ -17,6 +17,11 @@ const SCAN_LIMIT = 200;
 /** The delivery log keeps finished deliveries this long; an idle scan purges older ones now and then. */
 export const KEEP_FINISHED_MS = 30 * 24 * 3600_000;
 const PURGE_EVERY_MS = 10 * 60_000;
+/**
+ * Wake-ups are rounded up to a step of this long and share a timer: a stream of relay rounds (each asks for a
+ * scan shortly after it commits) starts one scan per step, not one per round.
+ */
+const WAKE_STEP_MS = 25;
 
 /**
  * Queues a delivery job for every webhook whose oldest pending delivery is due. The database is the queue's
@@ -27,7 +32,8 @@ const PURGE_EVERY_MS = 10 * 60_000;
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('Webhooks');
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Pending wake-ups by the time they fire. */
+  private readonly timers = new Map<number, NodeJS.Timeout>();
   private poll: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -50,7 +56,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     if (this.poll) clearInterval(this.poll);
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     await this.running;
   }
@@ -61,15 +67,18 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     this.wakeIn(250);
   }
 
-  /** A retry falls due in `ms` (a later one is left to the poll). */
+  /** A retry falls due in `ms` (a later one is left to the poll); a wake-up already set for that step covers it. */
   wakeIn(ms: number): void {
     if (this.closed || !this.opts.dispatch || ms > this.opts.pollMs * 5) return;
+    const now = Date.now();
+    const at = Math.ceil((now + ms + 5) / WAKE_STEP_MS) * WAKE_STEP_MS;
+    if (this.timers.has(at)) return;
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
+      this.timers.delete(at);
       this.scan();
-    }, ms + 5);
+    }, at - now);
     timer.unref();
-    this.timers.add(timer);
+    this.timers.set(at, timer);
   }
 
   /** Starts a scan now, or right after the one running. */

@@ -168,17 +168,24 @@ export class WebhooksRepository {
   /**
    * Webhooks whose oldest pending delivery is due, enabled, not being sent by a worker, and not queued in the
    * last `holdMs`: each is marked queued (so other replicas' scans skip it) and returned, at most `limit`.
+   * The scan goes over the webhooks that are free to take and reads one row per webhook, the head of its
+   * queue, from the pending index: its cost follows the number of webhooks, not the deliveries waiting.
    */
   dueWebhooks(limit: number, holdMs: number): Promise<{ app_id: string; id: string }[]> {
     return this.db.query(sql`
       update webhooks w set queued_until = now() + make_interval(secs => ${holdMs / 1000}::double precision)
       from (
-        select h.app_id, h.webhook_id from (
-          select distinct on (app_id, webhook_id) app_id, webhook_id, next_attempt_at
-          from webhook_deliveries where status = 'pending' order by app_id, webhook_id, seq
-        ) h where h.next_attempt_at <= now() limit ${limit}
+        select c.app_id, c.id from webhooks c
+        cross join lateral (
+          select d.next_attempt_at from webhook_deliveries d
+          where d.app_id = c.app_id and d.webhook_id = c.id and d.status = 'pending'
+          order by d.seq limit 1
+        ) h
+        where c.enabled and (c.lease_until is null or c.lease_until < now()) and (c.queued_until is null or c.queued_until < now())
+          and h.next_attempt_at <= now()
+        limit ${limit}
       ) due
-      where w.app_id = due.app_id and w.id = due.webhook_id and w.enabled
+      where w.app_id = due.app_id and w.id = due.id and w.enabled
         and (w.lease_until is null or w.lease_until < now()) and (w.queued_until is null or w.queued_until < now())
       returning w.app_id, w.id`);
   }

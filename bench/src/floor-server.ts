@@ -290,11 +290,11 @@ app.get<{ Querystring: RangeQuery & { types?: string } }>('/analytics/activities
     pool.query<{ key: string; name: string }>(`select key, name from activity_types where app_id in ('', $1)`, [appId]),
     types
       ? pool.query<{ day: string; n: number }>(
-          `select (bucket at time zone $2)::date::text as day, count(distinct customer_id)::int as n
-             from analytics_activity_presence
-            where app_id = $1 and type = any($5::text[])
-              and bucket >= ($3::date::timestamp at time zone $2) and bucket < (($4::date + 1)::timestamp at time zone $2)
-            group by 1`,
+          types.length === 1
+            ? `select day::text as day, n from analytics_active_type_day_counts
+                where app_id = $1 and zone = $2 and type = $5[1] and day >= $3::date and day <= $4::date`
+            : `select day::text as day, count(distinct customer_id)::int as n from analytics_active_type_days
+                where app_id = $1 and zone = $2 and type = any($5::text[]) and day >= $3::date and day <= $4::date group by 1`,
           [appId, zone, from, to, types],
         )
       : pool.query<{ day: string; n: number }>(

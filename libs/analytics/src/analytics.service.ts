@@ -57,11 +57,11 @@ export class AnalyticsService {
   async customers(appId: string, q: CustomersAnalyticsQueryDto): Promise<CustomersAnalyticsDto> {
     const range = await this.range(appId, q);
     const groupBy: GroupBy = q.groupBy ?? 'source';
-    const [rows, channels] = await Promise.all([this.customerCounts(appId, range), this.channels.list(appId)]);
+    const [rows, channels] = await Promise.all([this.customerCounts(appId, range, groupBy), this.channels.list(appId)]);
     const channelById = new Map(channels.map((c) => [c.id, c]));
     const typeNames = new Map(this.channels.types().map((t) => [t.type, t.name]));
-    const keyOf = (r: { channel_id: string; source: string }): string =>
-      groupBy === 'source' ? r.source : groupBy === 'channel' ? r.channel_id : (channelById.get(r.channel_id)?.type ?? 'unknown');
+    const keyOf = (r: { channel_id: string | null; source: string | null }): string =>
+      groupBy === 'source' ? r.source! : groupBy === 'channel' ? r.channel_id! : (channelById.get(r.channel_id!)?.type ?? 'unknown');
     let keys: { key: string; label: string }[];
     if (groupBy === 'source') keys = CUSTOMER_SOURCES.map((s) => ({ key: s, label: SOURCE_LABELS[s] }));
     else if (groupBy === 'channel')
@@ -94,11 +94,20 @@ export class AnalyticsService {
     return { ...this.head(range), total: sumSeries(series), series, activeCustomers: this.points(range, active) };
   }
 
-  /** Customers created per interval and (channel, source): from the zone's day rows once ready, else hours and quarter hours. */
-  private async customerCounts(appId: string, range: Range) {
+  /**
+   * Customers created per interval and key: from the zone's day rows once ready (summed in the database by source,
+   * or by channel for the channel and channel-type series), else by (channel, source) from hours and quarter hours.
+   */
+  private async customerCounts(appId: string, range: Range, groupBy: GroupBy) {
     if (!(await this.activeDays.ready(appId, range.timezone))) return this.repo.customerCounts(appId, range.bounds);
     const index = dayIndex(range);
-    const rows = await this.activeDays.customerDays(appId, range.timezone, range.from, range.to);
+    const rows = await this.activeDays.customerDays(
+      appId,
+      range.timezone,
+      range.from,
+      range.to,
+      groupBy === 'source' ? 'source' : 'channel',
+    );
     return rows.map((r) => ({ i: index.get(r.day) ?? 0, channel_id: r.channel_id, source: r.source, n: Number(r.n) }));
   }
 

@@ -28,12 +28,18 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
     private readonly jobs: JobRunner,
   ) {}
 
+  /** Zones known ready in this process: a ready zone stays ready (writers and the rebuild keep its rows). */
+  private readonly readyZones = new Set<string>();
+
   /** Whether the zone's day rows are complete; a zone asked for the first time is tracked (within the limit). */
   async ready(appId: string, zone: string): Promise<boolean> {
+    const key = `${appId}\n${zone}`;
+    if (this.readyZones.has(key)) return true;
     const state = await this.db.one<{ ready: boolean }>(
       sql`select ready from analytics_active_zones where app_id = ${appId} and zone = ${zone}`,
     );
     if (!state) await this.track(appId, zone);
+    if (state?.ready) this.readyZones.add(key);
     return !!state?.ready;
   }
 
@@ -233,11 +239,13 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
     }
   }
 
-  /** Customers created per day of [from, to] in a ready zone. */
-  customerDays(appId: string, zone: string, from: string, to: string) {
-    return this.db.query<{ day: string; channel_id: string; source: string; n: number }>(sql`
-      select day::text as day, channel_id, source, n from analytics_zone_customer_days
-      where app_id = ${appId} and zone = ${zone} and day >= ${from}::date and day <= ${to}::date and n <> 0`);
+  /** Customers created per day of [from, to] in a ready zone, summed per source or per channel (the other key null). */
+  customerDays(appId: string, zone: string, from: string, to: string, by: 'source' | 'channel') {
+    const key = by === 'source' ? sql`null::uuid as channel_id, source` : sql`channel_id, null::text as source`;
+    return this.db.query<{ day: string; channel_id: string | null; source: string | null; n: number }>(sql`
+      select day::text as day, ${key}, sum(n) as n from analytics_zone_customer_days
+      where app_id = ${appId} and zone = ${zone} and day >= ${from}::date and day <= ${to}::date and n <> 0
+      group by day, ${by === 'source' ? sql`source` : sql`channel_id`}`);
   }
 
   /** Activities per type and day of [from, to] in a ready zone. */

@@ -111,8 +111,15 @@ export const hourOf = (t: number): number => Math.floor(t / HOUR_MS) * HOUR_MS;
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** Local days already computed, per zone and instant (the write hooks ask per activity quarter hour). Bounded. */
+const localDays = new Map<string, string>();
+const LOCAL_DAYS_KEPT = 100_000;
+
 /** The calendar day (`YYYY-MM-DD`) of instant `t` in `timeZone`. */
 export function localDayOf(t: number, timeZone: string): string {
+  const key = `${timeZone}\n${t}`;
+  const known = localDays.get(key);
+  if (known !== undefined) return known;
   let f = dayFormats.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -120,5 +127,8 @@ export function localDayOf(t: number, timeZone: string): string {
   }
   const parts: Record<string, string> = {};
   for (const p of f.formatToParts(new Date(t))) parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  const day = `${parts.year}-${parts.month}-${parts.day}`;
+  if (localDays.size >= LOCAL_DAYS_KEPT) localDays.clear();
+  localDays.set(key, day);
+  return day;
 }

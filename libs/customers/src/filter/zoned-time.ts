@@ -73,8 +73,25 @@ export function startOfDayUtc(day: string, timeZone: string): Date {
   return startOfWallDay(parseDay(day), timeZone);
 }
 
+/**
+ * Day starts already computed, per zone and day: `formatToParts` costs microseconds, and a 90-day range asks for
+ * a few hundred of them, the same ones request after request. Bounded: emptied when full.
+ */
+const dayStarts = new Map<string, number>();
+const DAY_STARTS_KEPT = 50_000;
+
 /** `startOfDayUtc` for a day given as its UTC midnight (ms), so that the day after 9999-12-31 works too. */
 function startOfWallDay(wall: number, timeZone: string): Date {
+  const key = `${timeZone}\n${wall}`;
+  const known = dayStarts.get(key);
+  if (known !== undefined) return new Date(known);
+  const start = computeStartOfWallDay(wall, timeZone);
+  if (dayStarts.size >= DAY_STARTS_KEPT) dayStarts.clear();
+  dayStarts.set(key, start.getTime());
+  return start;
+}
+
+function computeStartOfWallDay(wall: number, timeZone: string): Date {
   // At most one offset change happens within a day of any date: try the offsets before and after it.
   const candidates = [...new Set([zoneOffset(wall - DAY_MS, timeZone), zoneOffset(wall + DAY_MS, timeZone), zoneOffset(wall, timeZone)])]
     .map((offset) => wall - offset)

@@ -292,7 +292,7 @@ app.get<{ Querystring: RangeQuery & { types?: string } }>('/analytics/activities
       ? pool.query<{ day: string; n: number }>(
           types.length === 1
             ? `select day::text as day, n from analytics_active_type_day_counts
-                where app_id = $1 and zone = $2 and type = $5[1] and day >= $3::date and day <= $4::date`
+                where app_id = $1 and zone = $2 and type = ($5::text[])[1] and day >= $3::date and day <= $4::date`
             : `select day::text as day, count(distinct customer_id)::int as n from analytics_active_type_days
                 where app_id = $1 and zone = $2 and type = any($5::text[]) and day >= $3::date and day <= $4::date group by 1`,
           [appId, zone, from, to, types],

@@ -11,6 +11,8 @@ export interface ScenarioResult {
   floorP95Ms: number | null;
   ratio: number | null;
   concurrency: number;
+  /** Reads: the floor's requests per second in the same bounds (`perSecond` is then the service's). */
+  floorPerSecond?: number | null;
   skipped?: string;
   /** dataExport: the service's peak RSS during the exports, its growth over the RSS before, and the document's size. */
   peakRssMb?: number | null;
@@ -43,7 +45,9 @@ const round = (n: number | null, digits = 1): number | null => (n === null ? nul
 export function summarise(s: Scenario, concurrency: number, m: Measured, floor?: Measured): ScenarioResult {
   const p95 = round(percentile(m.latenciesMs, 95));
   const floorP95 = floor ? round(percentile(floor.latenciesMs, 95)) : null;
-  const perSecond = s.perRequest ? Math.round((m.ok * s.perRequest) / Math.max(m.seconds, 0.001)) : null;
+  const rate = (x: Measured, per: number) => Math.round((x.ok * per) / Math.max(x.seconds, 0.001));
+  // Writes: events (or messages, deliveries) per second; reads: requests per second, the floor's beside.
+  const perSecond = s.perRequest ? rate(m, s.perRequest) : s.read ? rate(m, 1) : null;
   return {
     name: s.name,
     p50Ms: round(percentile(m.latenciesMs, 50)),
@@ -53,6 +57,7 @@ export function summarise(s: Scenario, concurrency: number, m: Measured, floor?:
     floorP95Ms: floorP95,
     ratio: s.read && p95 !== null && floorP95 ? round(p95 / floorP95, 2) : null,
     concurrency,
+    ...(s.read && floor ? { floorPerSecond: rate(floor, 1) } : {}),
     ...m.extra,
   };
 }
@@ -77,6 +82,9 @@ export function targetText(s: Scenario, t: Target): string {
   if (t.metric === 'rssGrowthMb') return `RSS growth ≤ ${t.value} MB`;
   return `${t.metric === 'p99Ms' ? 'p99' : 'p95'} ≤ ${t.value} ms`;
 }
+
+/** At concurrency 16 a read should keep at least this share of its floor's requests per second (issue 17). */
+export const THROUGHPUT_SHARE = 0.7;
 
 /** Peak RSS and service/floor ratio targets (issue 17's, on both backends). */
 export const RSS_TARGET_MB: Record<Backend, number> = { pg: 400, pglite: 600 };
@@ -139,8 +147,10 @@ export function markdown(backend: Backend, results: Results, scenarios: Scenario
     '',
   );
   if (notes.generation) lines.push(`Data generation: ${notes.generation}`, '');
-  lines.push('| scenario | concurrency | p50 ms | p95 ms | p99 ms | per second | floor p95 ms | ratio | target (c1) | verdict |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  lines.push(
+    '| scenario | concurrency | p50 ms | p95 ms | p99 ms | per second | floor p95 ms | ratio | floor per second | target (c1) | verdict |',
+  );
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results.scenarios) {
     const s = scenarios.find((x) => x.name === r.name)!;
     const t = targetOf(s, backend);
@@ -153,9 +163,12 @@ export function markdown(backend: Backend, results: Results, scenarios: Scenario
       const memory =
         r.peakRssMb !== undefined ? ` (peak RSS ${cell(r.peakRssMb)} MB, +${cell(r.rssGrowthMb)} MB; ${cell(r.sizeMb)} MB of JSON)` : '';
       verdict = `${pass ? 'PASS' : 'MISS'}${s.floor ? ` / ratio ${ratioPass ? 'PASS' : 'MISS'}` : ''}${memory}`;
+    } else if (r.floorPerSecond && r.perSecond !== null) {
+      const share = r.perSecond / r.floorPerSecond;
+      verdict = `throughput ${Math.round(share * 100)} % of the floor's (≥ ${THROUGHPUT_SHARE * 100} %): ${share >= THROUGHPUT_SHARE ? 'PASS' : 'MISS'}`;
     }
     lines.push(
-      `| ${r.name} | ${r.concurrency} | ${cell(r.p50Ms)} | ${cell(r.p95Ms)} | ${cell(r.p99Ms)} | ${cell(r.perSecond)} | ${cell(r.floorP95Ms)} | ${cell(r.ratio)} | ${r.concurrency === 1 || s.onlyConcurrency ? target : ''} | ${verdict} |`,
+      `| ${r.name} | ${r.concurrency} | ${cell(r.p50Ms)} | ${cell(r.p95Ms)} | ${cell(r.p99Ms)} | ${cell(r.perSecond)} | ${cell(r.floorP95Ms)} | ${cell(r.ratio)} | ${cell(r.floorPerSecond)} | ${r.concurrency === 1 || s.onlyConcurrency ? target : ''} | ${verdict} |`,
     );
   }
   lines.push('');

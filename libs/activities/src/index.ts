@@ -12,12 +12,7 @@ export {
   type AvailableActivityType,
 } from './activity-types/available-types';
 export { ActivitiesCoreModule } from './activities-core.module';
-export {
-  ActivityWriteHooks,
-  ActivityTallies,
-  type ActivityWriteHook,
-  type StoredActivity,
-} from './events/activity-write.hooks';
+export { ActivityWriteHooks, ActivityTallies, type ActivityWriteHook, type StoredActivity } from './events/activity-write.hooks';
 export { EventIngestionService, type RejectionCode } from './events/event-ingestion.service';
 export { EventDto, IngestResultDto, MAX_EVENTS_PER_BATCH } from './events/event.dto';
 export { BatchTooLargeError, UnknownActivityTypeError } from './activities.errors';

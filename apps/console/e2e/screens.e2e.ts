@@ -215,7 +215,7 @@ describe('The console screens, as a user clicks through them (UI2–UI11)', () =
     await expectAccessible(page, 'Merge preview');
     expect((await api<Customer>('GET', `/customers/${a.id}`)).linked).toBe(false);
     await dialog.getByRole('button', { name: 'Merge', exact: true }).click();
-    await page.getByLabel('Linked Customer').waitFor();
+    await page.getByLabel('Linked Customer', { exact: true }).waitFor();
     expect((await api<Customer>('GET', `/customers/${b.id}`)).linked).toBe(true);
     await page.getByRole('button', { name: new RegExp(`Set Beta ${t} .* as main channel`) }).click();
     await expect.poll(async () => (await api<{ mainCustomerId: string }>('GET', `/customers/${a.id}/linked`)).mainCustomerId).toBe(b.id);

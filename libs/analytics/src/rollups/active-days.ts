@@ -13,6 +13,17 @@ export interface ActiveDaysJob {
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Rows taken away, per tracked zone, the zones in order (writers update a zone's counts in one order). */
+function byZone<T extends { zone: string }>(rows: readonly T[]): [string, T[]][] {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.zone);
+    if (list) list.push(r);
+    else out.set(r.zone, [r]);
+  }
+  return [...out.entries()].sort(([a], [b]) => byText(a, b));
+}
+
 /**
  * Distinct active customers per calendar day in a zone, answered from a counter per day, over all types and per
  * type. Distinct counts do not add up across hours, so they are kept per zone: for the zones the menu is asked
@@ -261,23 +272,18 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
     const gone = await tx.query<{ zone: string; day: string }>(sql`
       delete from analytics_active_days where app_id = ${appId} and customer_id = any(${sqlArray(customerIds, 'uuid')})
       returning zone, day::text as day`);
-    const byZone = new Map<string, string[]>();
-    for (const g of gone) {
-      const days = byZone.get(g.zone);
-      if (days) days.push(g.day);
-      else byZone.set(g.zone, [g.day]);
-    }
-    for (const [zone, days] of [...byZone.entries()].sort(([a], [b]) => byText(a, b))) await this.add(tx, appId, zone, days, -1);
+    for (const [zone, rows] of byZone(gone))
+      await this.add(
+        tx,
+        appId,
+        zone,
+        rows.map((r) => r.day),
+        -1,
+      );
     const goneTyped = await tx.query<{ zone: string; type: string; day: string }>(sql`
       delete from analytics_active_type_days where app_id = ${appId} and customer_id = any(${sqlArray(customerIds, 'uuid')})
       returning zone, type, day::text as day`);
-    const typedByZone = new Map<string, { type: string; day: string }[]>();
-    for (const g of goneTyped) {
-      const rows = typedByZone.get(g.zone);
-      if (rows) rows.push(g);
-      else typedByZone.set(g.zone, [g]);
-    }
-    for (const [zone, rows] of [...typedByZone.entries()].sort(([a], [b]) => byText(a, b))) await this.addTyped(tx, appId, zone, rows, -1);
+    for (const [zone, rows] of byZone(goneTyped)) await this.addTyped(tx, appId, zone, rows, -1);
   }
 
   private async add(tx: Tx, appId: string, zone: string, days: string[], sign: 1 | -1): Promise<void> {

@@ -359,6 +359,10 @@ describe('The console screens, as a user clicks through them (UI2–UI11)', () =
     await press('Enter');
     const drawer = page.getByRole('dialog', { name: 'Filter' });
     await drawer.waitFor();
+    // As a user does, the keys go on once the drawer has taken the focus (a Tab pressed while it is still
+    // opening moves through the list behind it).
+    const focusInDrawer = () => page.evaluate(() => document.activeElement?.closest('[role="dialog"]') != null);
+    await expect.poll(focusInDrawer, { timeout: 10_000 }).toBe(true);
     await tabTo(focused('Organic'));
     await press('Space');
     await tabTo(focused('Apply'));
@@ -367,6 +371,7 @@ describe('The console screens, as a user clicks through them (UI2–UI11)', () =
     await page.getByText('0 customers', { exact: true }).waitFor();
     await tabTo(focused('Filter (1)'));
     await press('Enter');
+    await expect.poll(focusInDrawer, { timeout: 10_000 }).toBe(true);
     // The drawer keeps the focus inside: backwards from its first control, its last buttons come first.
     await tabTo(focused('Reset'), 40, 'Shift+Tab');
     await press('Enter');

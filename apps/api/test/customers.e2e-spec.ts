@@ -11,7 +11,7 @@ import {
   CustomersService,
   type RawCustomer,
 } from '@cdp/customers';
-import { Db, DomainError, DomainEventHandler, newId, type DomainEventHandlerContract } from '@cdp/platform';
+import { Db, DomainError, DomainEventHandler, newId, sql, type DomainEventHandlerContract } from '@cdp/platform';
 import { eventually } from './support/eventually';
 import { factories } from './support/factories';
 import { createTestApp, newAppId, onRealServices, type TestApp } from './support/test-app';
@@ -595,7 +595,7 @@ describe('Customers (API.md "Customers")', () => {
       expect((await service.findByIdentifiers(undefined, appId, [{ channelId: ch, identifier: '6281234567891' }])).length).toBe(0);
     });
 
-    it('C2: the activity store moves lastActivityAt forward only, in one upsert per batch', async () => {
+    it('C2: the activity store moves lastActivityAt forward only, in one upsert per batch, and an older time writes nothing', async () => {
       const appId = newAppId();
       const f = factories(t, appId);
       const ch = await f.channel('wa');
@@ -610,7 +610,16 @@ describe('Customers (API.md "Customers")', () => {
         ]),
       );
       expect((await t.http().get(`/v1/customers/${c.id}`).set(t.auth(appId))).body.lastActivityAt).toBe(later.toISOString());
+      // An older time writes nothing: the row keeps its version (no dead tuple, no index entry per late event).
+      const version = async () =>
+        (
+          await db.query<{ v: string }>(
+            sql`select xmin::text as v from customer_activity where app_id = ${appId} and customer_id = ${c.id}::uuid`,
+          )
+        )[0].v;
+      const before = await version();
       await db.transaction((tx) => store.touch(tx, appId, [{ customerId: c.id, at: new Date(Date.parse(c.createdAt) - 86_400_000) }]));
+      expect(await version()).toBe(before);
       const got = (await t.http().get(`/v1/customers/${c.id}`).set(t.auth(appId))).body;
       expect(got.lastActivityAt).toBe(later.toISOString());
       // Activity is not an edit of the customer.

@@ -14,7 +14,8 @@ export interface ActivityTouch {
 export class CustomerActivityStore {
   /**
    * One statement per batch: each customer's last activity becomes the newest of what it was and what the
-   * batch brings (an older, late event never moves it back). Several entries of one customer are folded
+   * batch brings (an older, late event never moves it back, and writes nothing: a creation's own activity, at the
+   * creation time the row already holds, is the common case). Several entries of one customer are folded
    * first, because an upsert may not touch the same row twice. Customers must be the app's (the foreign key
    * refuses others).
    */
@@ -35,6 +36,7 @@ export class CustomerActivityStore {
       select ${appId}, x.customer_id, x.at
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(customer_id uuid, at timestamptz(3))
       on conflict (app_id, customer_id) do update
-        set last_activity_at = greatest(customer_activity.last_activity_at, excluded.last_activity_at)`);
+        set last_activity_at = excluded.last_activity_at
+        where excluded.last_activity_at > customer_activity.last_activity_at`);
   }
 }

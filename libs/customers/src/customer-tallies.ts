@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql, sqlArray, type Db, type Sql, type Tx } from '@cdp/platform';
+import { isUuid, sql, sqlArray, type Db, type Sql, type Tx } from '@cdp/platform';
 
 /** A customer as the analytics read models count it. */
 export interface CreatedCustomerRef {
@@ -23,11 +23,17 @@ export class CustomerTallies {
     return sql`select id as customer_id, created_at, channel_id, source from customers where app_id = ${appId}`;
   }
 
-  /** The app's customers among `ids` with what the read models count (deleted ones are absent). */
+  /**
+   * The app's customers among `ids` with what the read models count (deleted ones are absent), held against
+   * deletion until the caller's transaction ends (`for key share`, in id order as every holder takes them), so
+   * a creation is counted only for a customer whose deletion cannot commit before the count does.
+   */
   async refs(tx: Tx, appId: string, ids: readonly string[]): Promise<CreatedCustomerRef[]> {
-    if (!ids.length) return [];
+    const wanted = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))].sort();
+    if (!wanted.length) return [];
     const rows = await tx.query<{ id: string; channel_id: string; source: string; created_at: Date | string }>(sql`
-      select id, channel_id, source, created_at from customers where app_id = ${appId} and id = any(${sqlArray(ids, 'uuid')})`);
+      select id, channel_id, source, created_at from customers where app_id = ${appId} and id = any(${sqlArray(wanted, 'uuid')})
+      order by id for key share`);
     return rows.map((r) => ({ id: r.id, channelId: r.channel_id, source: r.source, createdAt: new Date(r.created_at) }));
   }
 

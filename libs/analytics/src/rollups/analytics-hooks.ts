@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ActivityWriteHooks } from '@cdp/activities';
-import { CustomerCreatedEvent, CustomerDeletionHooks, CustomersService, CustomerTallies } from '@cdp/customers';
+import { CustomerCreatedEvent, CustomerDeletionHooks, CustomerTallies } from '@cdp/customers';
 import { DomainEventHandler, type DomainEventHandlerContract, type Tx } from '@cdp/platform';
 import { AnalyticsRollups } from './analytics-rollups';
 
@@ -16,7 +16,6 @@ import { AnalyticsRollups } from './analytics-rollups';
 export class AnalyticsHooks implements OnModuleInit, DomainEventHandlerContract<CustomerCreatedEvent> {
   constructor(
     private readonly rollups: AnalyticsRollups,
-    private readonly customers: CustomersService,
     private readonly tallies: CustomerTallies,
     private readonly deletionHooks: CustomerDeletionHooks,
     private readonly activityHooks: ActivityWriteHooks,
@@ -34,9 +33,6 @@ export class AnalyticsHooks implements OnModuleInit, DomainEventHandlerContract<
       if (ids) ids.push(e.customerId);
       else byApp.set(e.appId, [e.customerId]);
     }
-    for (const [appId, ids] of byApp) {
-      const alive = await this.customers.holdExisting(tx, appId, ids);
-      await this.rollups.customersCreated(tx, appId, await this.tallies.refs(tx, appId, alive));
-    }
+    for (const [appId, ids] of byApp) await this.rollups.customersCreated(tx, appId, await this.tallies.refs(tx, appId, ids));
   }
 }

@@ -141,6 +141,12 @@ export function markdown(backend: Backend, results: Results, scenarios: Scenario
   );
   lines.push(`Machine: ${results.machine}`, '');
   lines.push(
+    backend === 'pglite'
+      ? 'The same scenarios on PostgreSQL (1M/10M): [RESULTS.md](RESULTS.md); how the paths grow with the data: [GROWTH.md](GROWTH.md).'
+      : 'The same scenarios on the embedded default (PGlite, 100k/1M): [RESULTS-pglite.md](RESULTS-pglite.md); how the paths grow with the data: [GROWTH.md](GROWTH.md).',
+    '',
+  );
+  lines.push(
     `${backend === 'pglite' ? 'PGlite' : 'PostgreSQL'} settings: ${Object.entries(notes.settings)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}.`,

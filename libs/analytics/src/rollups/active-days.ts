@@ -153,11 +153,25 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
     await tx.run(sql`update analytics_active_zones set ready = true where app_id = ${appId} and zone = ${zone}`);
   }
 
-  /** The app's tracked zones (each activity batch and each deletion updates them all). */
-  async zones(tx: Tx, appId: string): Promise<string[]> {
-    return (await tx.query<{ zone: string }>(sql`select zone from analytics_active_zones where app_id = ${appId} order by zone`)).map(
-      (r) => r.zone,
-    );
+  /** The tracked zones each transaction read, per app (a write asks up to three times: activities, counts, customers). */
+  private readonly zonesRead = new WeakMap<Tx, Map<string, Promise<string[]>>>();
+
+  /**
+   * The app's tracked zones (each activity batch and each deletion updates them all), read once per
+   * transaction. A zone tracked after that read is not written by the transaction, which is safe: its rows
+   * come from the back-fill, which waits for the transaction (the read models' lock) and replaces them all.
+   */
+  zones(tx: Tx, appId: string): Promise<string[]> {
+    let byApp = this.zonesRead.get(tx);
+    if (!byApp) this.zonesRead.set(tx, (byApp = new Map()));
+    let zones = byApp.get(appId);
+    if (!zones) {
+      zones = tx
+        .query<{ zone: string }>(sql`select zone from analytics_active_zones where app_id = ${appId} order by zone`)
+        .then((rows) => rows.map((r) => r.zone));
+      byApp.set(appId, zones);
+    }
+    return zones;
   }
 
   /**
@@ -174,28 +188,30 @@ export class ActiveDays implements JobHandlerContract<ActiveDaysJob> {
         seen.set(`${day}\n${a.customerId}`, { day, customer_id: a.customerId });
         seenTyped.set(`${a.type}\n${day}\n${a.customerId}`, { type: a.type, day, customer_id: a.customerId });
       }
+      // Each statement inserts the day rows and adds what it inserted to the day counts, one round trip instead
+      // of two. The counts are taken in the order every writer takes them (JavaScript's code-unit order is C's).
       const rows = [...seen.entries()].sort(([a], [b]) => byText(a, b)).map(([, r]) => r);
-      const added = await tx.query<{ day: string }>(sql`
-        insert into analytics_active_days (app_id, zone, day, customer_id)
-        select ${appId}, ${zone}, x.day, x.customer_id
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(day date, customer_id uuid)
-        on conflict (app_id, zone, day, customer_id) do nothing
-        returning day::text as day`);
-      await this.add(
-        tx,
-        appId,
-        zone,
-        added.map((r) => r.day),
-        1,
-      );
+      await tx.run(sql`
+        with added as (
+          insert into analytics_active_days (app_id, zone, day, customer_id)
+          select ${appId}, ${zone}, x.day, x.customer_id
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(day date, customer_id uuid)
+          on conflict (app_id, zone, day, customer_id) do nothing
+          returning day)
+        insert into analytics_active_day_counts (app_id, zone, day, n)
+        select ${appId}, ${zone}, day, count(*) from added group by day order by day
+        on conflict (app_id, zone, day) do update set n = analytics_active_day_counts.n + excluded.n`);
       const typed = [...seenTyped.entries()].sort(([a], [b]) => byText(a, b)).map(([, r]) => r);
-      const addedTyped = await tx.query<{ type: string; day: string }>(sql`
-        insert into analytics_active_type_days (app_id, zone, type, day, customer_id)
-        select ${appId}, ${zone}, x.type, x.day, x.customer_id
-        from jsonb_to_recordset(${JSON.stringify(typed)}::jsonb) as x(type text, day date, customer_id uuid)
-        on conflict (app_id, zone, type, day, customer_id) do nothing
-        returning type, day::text as day`);
-      await this.addTyped(tx, appId, zone, addedTyped, 1);
+      await tx.run(sql`
+        with added as (
+          insert into analytics_active_type_days (app_id, zone, type, day, customer_id)
+          select ${appId}, ${zone}, x.type, x.day, x.customer_id
+          from jsonb_to_recordset(${JSON.stringify(typed)}::jsonb) as x(type text, day date, customer_id uuid)
+          on conflict (app_id, zone, type, day, customer_id) do nothing
+          returning type, day)
+        insert into analytics_active_type_day_counts (app_id, zone, type, day, n)
+        select ${appId}, ${zone}, type, day, count(*) from added group by type, day order by type collate "C", day
+        on conflict (app_id, zone, type, day) do update set n = analytics_active_type_day_counts.n + excluded.n`);
     }
   }
 

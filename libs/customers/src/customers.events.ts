@@ -13,6 +13,11 @@ export class CustomerCreatedEvent extends DomainEvent {
     readonly source: CustomerSource,
     /** ISO-8601. */
     readonly createdAt: string,
+    /**
+     * The creating transaction also wrote the `customer.created` activity (an event batch does), so the
+     * activities lib has nothing to add for it. Absent in events recorded before this field existed.
+     */
+    readonly activityWritten?: boolean,
   ) {
     super();
   }

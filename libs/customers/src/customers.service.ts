@@ -103,9 +103,15 @@ export class CustomersService {
    * error: it is answered in `existing`. Each created customer gets its `customer_activity` row (last activity
    * = creation time), and a `CustomerCreatedEvent` recorded in the transaction's outbox. An input that matches
    * a suppression of an erased person is not inserted: it is answered in `existing` when its key names a
-   * customer, else in `suppressed`.
+   * customer, else in `suppressed`. `activityWritten`: the caller writes the created customers'
+   * `customer.created` activities in this transaction itself (the event says so to its handlers).
    */
-  async createMany(tx: Tx, appId: string, given: readonly NewCustomer[]): Promise<CreateManyResult> {
+  async createMany(
+    tx: Tx,
+    appId: string,
+    given: readonly NewCustomer[],
+    opts: { activityWritten?: boolean } = {},
+  ): Promise<CreateManyResult> {
     if (!given.length) return { created: [], existing: [], suppressed: [] };
     const now = new Date().toISOString();
     const blocked = await this.intake.suppressedAmong(appId, given, tx);
@@ -151,7 +157,11 @@ export class CustomersService {
         identifier: i.identifier,
         id: holder.get(key(i.channelId, i.identifier)) ?? '',
       }));
-    tx.record(...created.map((c) => new CustomerCreatedEvent(appId, c.id, c.source, new Date(c.created_at).toISOString())));
+    tx.record(
+      ...created.map(
+        (c) => new CustomerCreatedEvent(appId, c.id, c.source, new Date(c.created_at).toISOString(), opts.activityWritten || undefined),
+      ),
+    );
     return { created, existing, suppressed: [...refused].map((i) => ({ channelId: i.channelId, identifier: i.identifier })) };
   }
 

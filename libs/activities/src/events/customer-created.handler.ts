@@ -10,7 +10,8 @@ export const customerCreatedKey = (customerId: string) => `customer.created:${cu
  * Every customer creation (by hand, import or event) gets its `customer.created` activity, written from the
  * outbox in the relay's transaction: a thousand creations of an import arrive as one round and are written
  * in a few statements. Customers an event batch creates already have it (written in the batch's
- * transaction); the idempotency key makes this a no-op then. A customer deleted before its round has
+ * transaction, and their event says so): they are skipped. Were one handed on anyway (an event recorded
+ * before the flag existed), the idempotency key makes it a no-op. A customer deleted before its round has
  * nothing left to record: only customers that still exist (held against deletion until the round commits)
  * get the activity.
  */
@@ -24,7 +25,8 @@ export class CustomerCreatedHandler implements DomainEventHandlerContract<Custom
 
   async handle(events: CustomerCreatedEvent[], { tx }: { tx: Tx }): Promise<void> {
     const byApp = new Map<string, CustomerCreatedEvent[]>();
-    for (const e of events) {
+    // Customers an event batch created got the activity in the creating transaction: nothing to hold or write.
+    for (const e of events.filter((x) => !x.activityWritten)) {
       const list = byApp.get(e.appId);
       if (list) list.push(e);
       else byApp.set(e.appId, [e]);

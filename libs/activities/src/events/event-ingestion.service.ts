@@ -204,7 +204,8 @@ export class EventIngestionService {
     for (const c of byKey) if (!pairs.has(c.key!)) pairs.set(c.key!, c.newCustomer!);
     const found = await this.customers.holdByIdentifiers(tx, appId, [...pairs.values()]);
     const toCreate = [...pairs.entries()].filter(([k]) => !found.has(k)).map(([, input]) => input);
-    const { created, existing, suppressed } = await this.customers.createMany(tx, appId, toCreate);
+    // Their customer.created activities are written below, in this transaction.
+    const { created, existing, suppressed } = await this.customers.createMany(tx, appId, toCreate, { activityWritten: true });
     for (const c of created) found.set(customerKey(c.channel_id, c.identifier), c.id);
     for (const e of existing) if (e.id) found.set(customerKey(e.channelId, e.identifier), e.id);
     const refused = new Set(suppressed.map((s) => customerKey(s.channelId, s.identifier)));

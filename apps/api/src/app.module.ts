@@ -6,6 +6,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { createHash, createSecretKey } from 'node:crypto';
 import { join } from 'node:path';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AccessModule, PoliciesGuard } from '@cdp/access';
 import { ActivitiesModule } from '@cdp/activities';
 import { AnalyticsModule } from '@cdp/analytics';
@@ -43,6 +44,8 @@ export interface AppOptions {
   jobs?: { prefix?: string; consume?: boolean; recover?: boolean };
   /** The outbox relay (on by default; tests turn it off to stand for a process that dies after its commits). */
   outbox?: { relay?: boolean };
+  /** Where the JSON log lines go (default: standard output); tests read them. */
+  logStream?: DestinationStream;
 }
 
 /** The composition root: every lib, the global pipe, filter and guards (STYLE.md §5). */
@@ -56,11 +59,19 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ env })] }),
         LoggerModule.forRoot({
-          pinoHttp: {
+          pinoHttp: withStream(opts.logStream, {
             level: env.LOG_LEVEL,
             genReqId: loggedRequestId,
             redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.query.token'], censor: '[redacted]' },
-            customProps: (req) => ({ appId: (req as { identity?: { appId: string } }).identity?.appId }),
+            // The line each finished request writes is at `info`: at a higher level it is never written, so the
+            // middleware does not follow the response at all (it cost a child logger and listeners per request).
+            autoLogging: ['info', 'debug', 'trace'].includes(env.LOG_LEVEL),
+            // The app is known once the guard has run (at the request's end, not its start): no binding before.
+            // The guard puts the identity on Node's request too, which is the one the logger is given.
+            customProps: (req) => {
+              const appId = (req as { identity?: { appId: string } }).identity?.appId;
+              return (appId === undefined ? undefined : { appId }) as Record<string, string>;
+            },
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({
                 id: req.id,
@@ -68,7 +79,7 @@ export class AppModule {
                 url: req.url?.replace(/token=[^&]+/, 'token=[redacted]'),
               }),
             },
-          },
+          }),
         }),
         PlatformModule.forRoot({
           cursorSecret,
@@ -123,3 +134,6 @@ export class AppModule {
     };
   }
 }
+
+const withStream = <O>(stream: DestinationStream | undefined, options: O): O | [O, DestinationStream] =>
+  stream ? [options, stream] : options;

@@ -66,6 +66,37 @@ describe('Auth (API.md "Auth and roles")', () => {
     }
   });
 
+  it('a token accepted before stops working at its expiry, and one not yet valid (nbf) is refused until then', async () => {
+    // The guard remembers tokens it has verified; their times are judged again on every request.
+    const now = Math.floor(Date.now() / 1000);
+    const shortLived = sign({ app: appId, role: 'admin', sub: 'u', exp: now + 2 }, TEST_SECRET, { algorithm: 'HS256' });
+    expect((await get({ Authorization: `Bearer ${shortLived}` })).status).toBe(200);
+    expect((await get({ Authorization: `Bearer ${shortLived}` })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, (now + 2 - Date.now() / 1000) * 1000 + 50));
+    const late = await get({ Authorization: `Bearer ${shortLived}` });
+    expect({ status: late.status, code: late.body.code }).toEqual({ status: 401, code: 'unauthorized' });
+
+    const early = sign({ app: appId, role: 'admin', sub: 'u', nbf: now + 3600, exp: now + 7200 }, TEST_SECRET, { algorithm: 'HS256' });
+    for (let i = 0; i < 2; i++) expect((await get({ Authorization: `Bearer ${early}` })).status).toBe(401);
+  });
+
+  it('each token acts with its own app and role, however often it is used (tenancy)', async () => {
+    const other = newAppId();
+    await t.http().patch(`/v1/operator/apps/${other}/settings`).set(t.auth(other, 'operator')).send({ plan: 'enterprise' }).expect(200);
+    const mine = t.auth(appId, 'agent');
+    const theirs = t.auth(other, 'admin');
+    for (let i = 0; i < 3; i++) {
+      const a = await get(mine);
+      const b = await get(theirs);
+      expect([a.body.plan, b.body.plan]).toEqual(['standard', 'enterprise']);
+      // The agent may not change settings, the other app's admin may; neither reaches the other app.
+      expect((await t.http().patch('/v1/settings/customers').set(mine).send({ timezone: 'Asia/Jakarta' })).status).toBe(403);
+    }
+    expect((await t.http().patch('/v1/settings/customers').set(theirs).send({ timezone: 'Asia/Jakarta' })).status).toBe(200);
+    expect((await get(mine)).body.timezone).toBe('UTC');
+    expect((await get(theirs)).body.timezone).toBe('Asia/Jakarta');
+  });
+
   it('public routes need no token: /health, /openapi.json, /docs', async () => {
     expect((await t.http().get('/health')).status).toBe(200);
     expect((await t.http().get('/openapi.json')).status).toBe(200);

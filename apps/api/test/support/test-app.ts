@@ -11,6 +11,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { openPglite } from '@cdp/platform';
 import { createApp } from '../../src/bootstrap';
+import type { AppOptions } from '../../src/app.module';
 import { mintToken } from '../../src/cli/mint';
 import { loadEnv, type Env } from '../../src/config/env';
 import { contractFor, type Contract } from './contract';
@@ -91,6 +92,8 @@ export async function createTestApp(
     outbox?: { relay?: boolean };
     /** The built console it serves at `/` (default: the checkout's dist/console). */
     consoleDir?: string;
+    /** Where its log lines go (default: standard output, at TEST_LOG_LEVEL or silent). */
+    logStream?: AppOptions['logStream'];
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cdp-data-'));
@@ -131,6 +134,7 @@ export async function createTestApp(
     jobs: { prefix: jobsPrefix },
     outbox: opts.outbox,
     consoleDir: opts.consoleDir,
+    logStream: opts.logStream,
   });
   // The served document checks every exchange of `http()` (API.md "The served contract is exact").
   const contract = contractFor((await app.inject({ method: 'GET', url: '/openapi.json' })).body);

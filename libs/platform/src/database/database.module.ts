@@ -205,7 +205,9 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         MikroOrmModule.forRootAsync({
-          useFactory: async () => ({ ...(await buildOrmOptions(opts, holder)), autoLoadEntities: true }),
+          // No per-request MikroORM context: the libs hold no entities (statements go through `Db`, transactions
+          // fork their own manager), and forking a manager for every request was a cost each read paid.
+          useFactory: async () => ({ ...(await buildOrmOptions(opts, holder)), autoLoadEntities: true, registerRequestContext: false }),
           driver: opts.databaseUrl ? PostgreSqlDriver : PGliteDriver,
         }),
       ],

@@ -49,6 +49,28 @@ interface RawResult {
   affectedRows?: number; // PGlite
 }
 
+/** What knex hands out for a statement: its pool's connection, or the one a transaction holds. */
+interface KnexClient {
+  acquireConnection(): Promise<Connection>;
+  releaseConnection(c: Connection): Promise<unknown>;
+}
+type Connection = { query(text: string | { text: string; values: unknown[] }, values?: unknown[]): Promise<RawResult> };
+type KnexLike = Knex & { client: KnexClient; isCompleted?: () => boolean };
+
+/**
+ * The statement's text with `$1, $2, …` for its `?`s, as knex would write it; undefined where knex's own rules
+ * would read the text differently (`??` for an identifier, an escaped `\?`, several statements, a count that
+ * does not match), so that such a statement still goes through knex.
+ */
+function positional(text: string, values: number): string | undefined {
+  if (text.includes(';') || text.includes('??') || text.includes('\\?')) return undefined;
+  // A statement without values goes as it is (MikroORM's knex does the same).
+  if (values === 0) return text;
+  let n = 0;
+  const out = text.replace(/\?/g, () => `$${++n}`);
+  return n === values ? out : undefined;
+}
+
 /**
  * A unit of work bound to one connection (a transaction, or single statements outside one). Statements go to
  * the driver with their values as bound parameters (`$1`, `$2`, …): values are never part of the SQL text.
@@ -62,9 +84,25 @@ export class Tx {
     private readonly autocommit?: Knex,
   ) {}
 
+  /**
+   * A statement on the connection knex gives for it (the pool's, or the transaction's), sent to the driver
+   * directly: knex's query builder, events and positional rewriting cost more than a short read's SQL on the
+   * server. Knex still owns the connections, so pooling, transactions and their connection are unchanged.
+   */
   private async raw(q: Sql): Promise<RawResult> {
-    const knex = this.autocommit ?? this.em.getTransactionContext() ?? this.em.getKnex();
-    return (await knex.raw(q.text, q.values.map(toBinding) as never[])) as RawResult;
+    const knex = (this.autocommit ?? this.em.getTransactionContext() ?? this.em.getKnex()) as KnexLike;
+    const values = q.values.map(toBinding);
+    const text = positional(q.text, values.length);
+    // A finished transaction's refusal, and the statements `positional` leaves alone, are knex's.
+    if (text === undefined || knex.isCompleted?.()) return (await knex.raw(q.text, values as never[])) as RawResult;
+    const client = knex.client;
+    const connection = await client.acquireConnection();
+    try {
+      // PGlite's connection takes the text and the values; `pg`'s one query object.
+      return 'exec' in connection ? await connection.query(text, values) : await connection.query({ text, values });
+    } finally {
+      await client.releaseConnection(connection);
+    }
   }
 
   /**

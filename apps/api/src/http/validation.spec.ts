@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { Expose, Transform } from 'class-transformer';
+import { IsIn, IsOptional } from 'class-validator';
+import { ValidationFailedError } from '@cdp/platform';
+import { validationPipe } from './validation';
+
+class ListQuery {
+  @IsOptional()
+  @IsIn(['a', 'b'])
+  sort?: string;
+
+  @IsOptional()
+  seen: string[] = [];
+}
+
+class ExposedQuery {
+  @IsOptional()
+  @Expose()
+  @Transform(({ value }) => value ?? 'by default')
+  mode?: string;
+}
+
+const query = (metatype: new () => unknown) => ({ type: 'query' as const, metatype, data: undefined });
+
+describe('the global validation pipe on empty inputs', () => {
+  it('answers each empty query with a fresh instance of its class, sharing nothing between requests', async () => {
+    const pipe = validationPipe();
+    const first = (await pipe.transform({}, query(ListQuery))) as ListQuery;
+    const second = (await pipe.transform({}, query(ListQuery))) as ListQuery;
+    expect(second).toBeInstanceOf(ListQuery);
+    expect(second).not.toBe(first);
+    second.seen.push('x');
+    const third = (await pipe.transform({}, query(ListQuery))) as ListQuery;
+    expect(third.seen).toEqual([]);
+  });
+
+  it('still judges every query with a key, after empty ones have passed', async () => {
+    const pipe = validationPipe();
+    await pipe.transform({}, query(ListQuery));
+    await expect(pipe.transform({ sort: 'c' }, query(ListQuery))).rejects.toBeInstanceOf(ValidationFailedError);
+    await expect(pipe.transform({ color: 'red' }, query(ListQuery))).rejects.toBeInstanceOf(ValidationFailedError);
+    expect(await pipe.transform({ sort: 'a' }, query(ListQuery))).toMatchObject({ sort: 'a' });
+  });
+
+  it('gives a class with exposed fields what class-transformer builds, every time', async () => {
+    const pipe = validationPipe();
+    for (let i = 0; i < 3; i++)
+      expect(await pipe.transform({}, query(ExposedQuery))).toEqual(Object.assign(new ExposedQuery(), { mode: 'by default' }));
+  });
+});

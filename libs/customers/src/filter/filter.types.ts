@@ -72,7 +72,8 @@ export interface FilterConditionContext {
 /**
  * A condition over data another lib owns (the activities lib contributes `activity`). `compile` returns a
  * WHERE fragment over alias `c` (customers), every value bound; `validate` may add semantic issues (e.g. an
- * unknown activity type), with fields under `field`.
+ * unknown activity type), with fields under `field`. The validator calls `validate` beside its own lookups,
+ * before the value's other parts are checked (for `activity`: with its types only, no window yet).
  */
 export interface FilterConditionContributor<V = unknown> {
   compile(appId: string, value: V, ctx: FilterConditionContext): Sql;

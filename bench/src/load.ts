@@ -18,6 +18,8 @@ export interface Bounds {
   count: number;
   /** …and at most this long. */
   seconds: number;
+  /** The index of the first request: the slices of one measurement continue one sequence (default 0). */
+  offset?: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function http(
   const samples: string[] = [];
   let errors = 0;
   let ok = 0;
-  let i = 0;
+  let i = bounds.offset ?? 0;
   let badBodies = 0;
   const started = Date.now();
   let last = started;
@@ -110,6 +112,17 @@ export async function flows(bounds: Bounds, flow: (i: number) => Promise<void>):
     }),
   );
   return { latenciesMs: latencies, ok: latencies.length, errors, errorSamples: samples, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** One measurement made of several slices: their samples together, their times added. */
+export function joined(parts: Measured[]): Measured {
+  return {
+    latenciesMs: parts.flatMap((p) => p.latenciesMs),
+    ok: parts.reduce((n, p) => n + p.ok, 0),
+    errors: parts.reduce((n, p) => n + p.errors, 0),
+    errorSamples: parts.flatMap((p) => p.errorSamples).slice(0, 3),
+    seconds: parts.reduce((n, p) => n + p.seconds, 0),
+  };
 }
 
 /** Nearest-rank percentile of unsorted samples; null without samples. */

@@ -338,6 +338,13 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
       await bad('customers', { from: '2026-03-01', to: '2026-03-02', groupBy: 'city' }, 'groupBy');
       await bad('activities', { from: '2026-03-01', to: '2026-03-02', timezone: 'Mars/Olympus' }, 'timezone');
       await bad('activities', { from: '2026-03-01', to: '2026-03-02', types: 'purchase.completed,no.such.type' }, 'types');
+      // Only the unknown type is named; a bad range is reported before any type.
+      const unknown = await get(appId, 'activities', { from: '2026-03-01', to: '2026-03-02', types: 'purchase.completed,no.such.type' });
+      expect(unknown.body.errors).toEqual([
+        { field: 'types', code: 'unknown_activity_type', message: expect.stringContaining('no.such.type') },
+      ]);
+      const both = await get(appId, 'activities', { from: '2026-03-02', to: '2026-03-01', types: 'no.such.type' });
+      expect(both.body.errors.map((e: { field: string }) => e.field)).toEqual(['to']);
     });
 
     it("AN1: another app's customers and activities are never counted; every role reads", async () => {

@@ -1,7 +1,7 @@
 // The only public face of the activities lib (DESIGN.md "Layout").
 export { ActivitiesModule } from './activities.module';
 export type { ActivitiesModuleOptions } from './activities.options';
-export { ActivityTypesService } from './activity-types/activity-types.service';
+export { ActivityTypesService, requireAmong } from './activity-types/activity-types.service';
 export { ActivityTypeDto, CreateActivityTypeDto, UpdateActivityTypeDto } from './activity-types/activity-type.dto';
 export {
   ACTIVITY_TYPE_KEY_PATTERN,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isValidTimeZone, SettingsService } from '@cdp/access';
-import { ActivityTypesService } from '@cdp/activities';
+import { ActivityTypesService, requireAmong } from '@cdp/activities';
 import { ChannelsService, CUSTOMER_SOURCES, type CustomerSource } from '@cdp/channels';
 import { CustomerTallies } from '@cdp/customers';
 import { GroupsService } from '@cdp/groups';
@@ -81,13 +81,10 @@ export class AnalyticsService {
 
   async activities(appId: string, q: ActivitiesAnalyticsQueryDto): Promise<ActivitiesAnalyticsDto> {
     const types = q.types?.length ? [...new Set(q.types)] : null;
-    const range = await this.range(appId, q);
-    if (types) await this.activityTypes.requireKnown(appId, types, 'types');
-    const [rows, active, names] = await Promise.all([
-      this.activityCounts(appId, range, types),
-      this.active(appId, range, types),
-      this.activityTypes.names(appId),
-    ]);
+    // The catalogue of types is read beside the range's time zone, and the chosen types are checked in it.
+    const [range, names] = await Promise.all([this.range(appId, q), this.activityTypes.names(appId)]);
+    if (types) requireAmong(names, types, 'types');
+    const [rows, active] = await Promise.all([this.activityCounts(appId, range, types), this.active(appId, range, types)]);
     // Without `types`, every type of the app, and the types of activities kept after their custom type went.
     const keys = types ?? [...new Set([...names.keys(), ...rows.map((r) => r.type)])].sort(cmp);
     const series = this.series(

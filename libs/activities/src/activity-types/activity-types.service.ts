@@ -31,9 +31,7 @@ export class ActivityTypesService {
 
   /** Throws 422 `validation_failed` naming `field` unless every key is a type of the app. */
   async requireKnown(appId: string, keys: string[], field: string): Promise<void> {
-    const known = await this.known(appId, keys);
-    const unknown = [...new Set(keys)].filter((k) => !known.has(k));
-    if (unknown.length) throw new UnknownActivityTypeError(field, unknown);
+    requireAmong(await this.known(appId, keys), keys, field);
   }
 
   async create(appId: string, input: { key: string; name: string; description?: string | null }): Promise<ActivityTypeDto> {
@@ -71,3 +69,12 @@ const reserved = (key: string) =>
   new ValidationFailedError('Available activity types belong to the platform', [
     { field: 'key', code: 'reserved_key', message: `"${key}" is an available activity type and cannot be created, changed or deleted` },
   ]);
+
+/**
+ * `requireKnown` against a catalogue the caller already read (`names`: the same rows), with no statement of
+ * its own: 422 `validation_failed` naming `field` unless every key is in it.
+ */
+export function requireAmong(known: { has(key: string): boolean }, keys: string[], field: string): void {
+  const unknown = [...new Set(keys)].filter((k) => !known.has(k));
+  if (unknown.length) throw new UnknownActivityTypeError(field, unknown);
+}

@@ -93,3 +93,20 @@ export function nulIssues(fields: string[]): FieldIssue[] {
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+const ITEMS_CHECKED_BY_HANDLER = Symbol('cdp:items-checked-by-handler');
+
+/**
+ * On a body DTO whose array field `key` the handler checks item by item (a batch of events: one bad item is
+ * rejected, the others kept). The global pipe judges that the field is an array, by the field's own decorators,
+ * and hands the items over as sent, without class-transformer copying every one of them first (a tenth of a
+ * 500-event batch's time). So the field's decorators must not look inside the items.
+ */
+export function ItemsCheckedByHandler(key: string): ClassDecorator {
+  return (target) => Reflect.defineMetadata(ITEMS_CHECKED_BY_HANDLER, key, target);
+}
+
+/** The field a DTO class declared with `ItemsCheckedByHandler`, if any. */
+export function itemsCheckedByHandler(type: object): string | undefined {
+  return Reflect.getMetadata(ITEMS_CHECKED_BY_HANDLER, type) as string | undefined;
+}

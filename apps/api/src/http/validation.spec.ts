@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Expose, Transform } from 'class-transformer';
-import { IsIn, IsOptional } from 'class-validator';
-import { ValidationFailedError } from '@cdp/platform';
+import { IsArray, IsIn, IsOptional } from 'class-validator';
+import { ItemsCheckedByHandler, ValidationFailedError } from '@cdp/platform';
 import { validationPipe } from './validation';
 
 class ListQuery {
@@ -46,5 +46,33 @@ describe('the global validation pipe on empty inputs', () => {
     const pipe = validationPipe();
     for (let i = 0; i < 3; i++)
       expect(await pipe.transform({}, query(ExposedQuery))).toEqual(Object.assign(new ExposedQuery(), { mode: 'by default' }));
+  });
+});
+
+@ItemsCheckedByHandler('items')
+class BatchBody {
+  @IsArray()
+  items!: unknown[];
+
+  @IsOptional()
+  @IsIn(['a', 'b'])
+  mode?: string;
+}
+
+const body = (metatype: new () => unknown) => ({ type: 'body' as const, metatype, data: undefined });
+
+describe('the global validation pipe on a batch whose items the handler checks', () => {
+  it('hands the items over as sent, bad ones included, for the handler to judge one by one', async () => {
+    const items = [{ a: 1 }, 'not an object', { nested: { deep: [1, 2] } }];
+    const out = (await validationPipe().transform({ items, mode: 'a' }, body(BatchBody))) as BatchBody;
+    expect(out).toBeInstanceOf(BatchBody);
+    expect(out.items).toBe(items);
+    expect(out.mode).toBe('a');
+  });
+
+  it('still refuses a batch that is not an array, an unknown field and a bad sibling field', async () => {
+    const pipe = validationPipe();
+    for (const bad of [{ items: 'x' }, {}, { items: [], colour: 'red' }, { items: [{ a: 1 }], mode: 'c' }])
+      await expect(pipe.transform(bad, body(BatchBody))).rejects.toBeInstanceOf(ValidationFailedError);
   });
 });

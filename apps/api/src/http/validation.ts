@@ -1,5 +1,5 @@
 import { ValidationError, ValidationPipe, type ArgumentMetadata, type Type } from '@nestjs/common';
-import { ValidationFailedError, type FieldIssue } from '@cdp/platform';
+import { itemsCheckedByHandler, ValidationFailedError, type FieldIssue } from '@cdp/platform';
 
 // class-transformer's own registry of decorated fields (its package gives the types apart from the code).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -17,6 +17,7 @@ function flatten(errors: ValidationError[], prefix = ''): FieldIssue[] {
   return out;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isEmptyObject = (v: unknown): v is Record<string, never> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 
@@ -30,6 +31,9 @@ const isEmptyObject = (v: unknown): v is Record<string, never> =>
  * The fresh instance is the class's own `new` (its field initialisers run again, nothing is shared between
  * requests), which is what class-transformer builds from an empty object when the class exposes no field with
  * `@Expose`; a class that does always takes the full path.
+ *
+ * A body whose array field the handler checks item by item (`ItemsCheckedByHandler`) is judged with that array
+ * empty, by the same rules, and the items are put back as sent.
  */
 class RequestValidationPipe extends ValidationPipe {
   private readonly emptyPasses = new WeakSet<Type<unknown>>();
@@ -38,6 +42,13 @@ class RequestValidationPipe extends ValidationPipe {
     const metatype = metadata.metatype;
     const empty = metatype !== undefined && isEmptyObject(value) && this.toValidate(metadata);
     if (empty && this.emptyPasses.has(metatype)) return new (metatype as new () => unknown)();
+    const itemsKey = metatype && metadata.type === 'body' ? itemsCheckedByHandler(metatype) : undefined;
+    if (itemsKey && isObject(value) && Array.isArray(value[itemsKey])) {
+      const items = value[itemsKey];
+      const out = (await super.transform({ ...value, [itemsKey]: [] }, metadata)) as Record<string, unknown>;
+      out[itemsKey] = items;
+      return out;
+    }
     const out: unknown = await super.transform(value, metadata);
     if (empty && !defaultMetadataStorage.getExposedMetadatas(metatype).length) this.emptyPasses.add(metatype);
     return out;

@@ -1,8 +1,9 @@
 import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import { arrayMaxSize, isIn, isObject, isUUID, length, matches, maxLength, validate, type ValidationError } from 'class-validator';
+import { CUSTOMER_SOURCES } from '@cdp/channels';
 import { nulFields } from '@cdp/platform';
-import { CONVERSATION_TYPES } from '../activity-types/available-types';
-import { EventDto, type EventCustomerDto } from './event.dto';
+import { ACTIVITY_TYPE_KEY_PATTERN, CONVERSATION_TYPES, MAX_ACTIVITY_TYPE_KEY_LENGTH } from '../activity-types/available-types';
+import { EventDto, OCCURRED_AT_PATTERN, type EventCustomerDto } from './event.dto';
 
 export const MAX_DATA_BYTES = 32 * 1024;
 /** Clock skew allowed for `occurredAt` in the future; beyond it, a last activity would sit ahead of now. */
@@ -49,15 +50,19 @@ const fail = (message: string): EventCheck => ({ message });
 /**
  * Checks one event of a batch (syntax and the rules that need no database), the same way the global pipe
  * checks a request body: unknown fields refused. Answers the event or a message for `rejected`.
+ *
+ * An event of the usual shape is read by `plainEvent` (the decorators' own predicates, called directly: a
+ * tenth of the time of class-transformer and class-validator, which took most of the service's time in a
+ * batch of 500); anything else goes through `checkedEvent`, which says why it is refused. A test holds the two
+ * to the same answers.
  */
 export async function validateEvent(raw: unknown, now = Date.now()): Promise<EventCheck> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('an event must be a JSON object');
   // The database cannot store NUL in text: refused here so that this event alone is rejected.
   const nul = nulFields(raw);
   if (nul.length) return fail(`${nul[0]} must not contain the NUL character (\u0000)`);
-  const dto = plainToInstance(EventDto, raw);
-  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-  if (errors.length) return fail(messages(errors).slice(0, 3).join('; '));
+  const dto = plainEvent(raw) ?? (await checkedEvent(raw));
+  if (typeof dto === 'string') return fail(dto);
 
   const at = new Date(dto.occurredAt);
   if (Number.isNaN(at.getTime())) return fail('occurredAt is not a valid date');
@@ -91,6 +96,53 @@ export async function validateEvent(raw: unknown, now = Date.now()): Promise<Eve
       conversation,
     },
   };
+}
+
+/** `raw` through `EventDto`'s decorators (class-transformer, then class-validator): the event, or why not. */
+export async function checkedEvent(raw: object): Promise<EventDto | string> {
+  const dto = plainToInstance(EventDto, raw);
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  return errors.length ? messages(errors).slice(0, 3).join('; ') : dto;
+}
+
+const EVENT_FIELDS: Record<keyof EventDto, (v: unknown) => boolean> = {
+  type: (v) => typeof v === 'string' && maxLength(v, MAX_ACTIVITY_TYPE_KEY_LENGTH) && matches(v, ACTIVITY_TYPE_KEY_PATTERN),
+  occurredAt: (v) => typeof v === 'string' && matches(v, OCCURRED_AT_PATTERN),
+  customerId: (v) => isUUID(v),
+  channelId: (v) => isUUID(v),
+  identifier: (v) => maxLength(v, 256),
+  customer: (v) => isObject(v) && fieldsPass(v, CUSTOMER_FIELDS),
+  data: (v) => isObject(v),
+  idempotencyKey: (v) => length(v, 1, 200),
+};
+const CUSTOMER_FIELDS: Record<keyof EventCustomerDto, (v: unknown) => boolean> = {
+  name: (v) => length(v, 1, 200),
+  email: (v) => maxLength(v, 254),
+  phoneNumber: (v) => maxLength(v, 64),
+  source: (v) => isIn(v, [...CUSTOMER_SOURCES]),
+  platform: (v) => isIn(v, ['web', 'mobile']),
+  tags: (v) => Array.isArray(v) && arrayMaxSize(v, 50) && v.every((t) => length(t, 1, 64)),
+  properties: (v) => isObject(v),
+};
+const REQUIRED_EVENT_FIELDS = ['type', 'occurredAt'] as const;
+
+/** Every own field of `o` is one of `rules` and passes its rule (a field present as null or undefined does not). */
+function fieldsPass(o: object, rules: Record<string, (v: unknown) => boolean>): boolean {
+  for (const [key, value] of Object.entries(o)) {
+    if (!Object.hasOwn(rules, key) || value === null || value === undefined || !rules[key](value)) return false;
+  }
+  return true;
+}
+
+/**
+ * `raw` as an event when it certainly passes `EventDto`'s decorators: only its own fields, each present with a
+ * value that passes the same predicates the decorators call (optional fields absent, never null). Otherwise
+ * undefined, and `checkedEvent` decides and explains; so this may turn a valid event away, never let a bad one in.
+ */
+export function plainEvent(raw: object): EventDto | undefined {
+  if (Object.getPrototypeOf(raw) !== Object.prototype) return undefined;
+  for (const key of REQUIRED_EVENT_FIELDS) if (!Object.hasOwn(raw, key)) return undefined;
+  return fieldsPass(raw, EVENT_FIELDS) ? (raw as EventDto) : undefined;
 }
 
 /** The conversation fields of a conversation event's data, or why they are not valid. */

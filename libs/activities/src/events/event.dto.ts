@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CUSTOMER_SOURCES, type CustomerSource } from '@cdp/channels';
+import { ItemsCheckedByHandler } from '@cdp/platform';
 import { ACTIVITY_TYPE_KEY_PATTERN, MAX_ACTIVITY_TYPE_KEY_LENGTH } from '../activity-types/available-types';
 
 export const MAX_EVENTS_PER_BATCH = 1000;
@@ -23,6 +24,7 @@ export const EVENTS_BODY_LIMIT = 5 * 1024 * 1024;
  * The body as the global pipe sees it: only the envelope. Each event is validated on its own by the
  * ingestion service, so one bad event is listed in `rejected` instead of refusing the whole batch.
  */
+@ItemsCheckedByHandler('events')
 export class IngestEventsDto {
   @ApiProperty({ type: () => [EventDto], description: `At most ${MAX_EVENTS_PER_BATCH} events (else 422 batch_too_large)` })
   @IsArray()

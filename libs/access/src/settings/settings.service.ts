@@ -13,15 +13,23 @@ interface SettingsRow {
   plan: CustomerSettings['plan'];
 }
 
+/** Zone names found valid by `isValidTimeZone`, up to a bound (the runtime also takes other spellings of a name). */
+const knownZones = new Set<string>();
+const MAX_KNOWN_ZONES = 2000;
+
 /** True for an IANA zone name the runtime knows (validated in Node, not by the database's tzdata). */
 export function isValidTimeZone(tz: string): boolean {
   if (!tz || tz.length > 64) return false;
+  if (knownZones.has(tz)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
   } catch {
     return false;
   }
+  // Building a formatter costs about a quarter of a millisecond, on every filter, count and analytics request
+  // that names a zone; the zones are a few hundred names, so those found valid are remembered (never the invalid).
+  if (knownZones.size < MAX_KNOWN_ZONES) knownZones.add(tz);
+  return true;
 }
 
 /**

@@ -164,4 +164,16 @@ describe('the quick read of an event and the decorators agree (FEATURES.md A2)',
       /^customer\.each value in tags/,
     );
   });
+
+  it('A2: data and customer properties are stored as sent, keys named like Object methods included, on both paths', async () => {
+    const data = { valueOf: 'v', toString: { constructor: 1 }, n: 1 };
+    const properties = { hasOwnProperty: 'yes', city: 'Jakarta' };
+    const quick = await validateEvent({ ...base, data }, now);
+    expect(quick.event?.data).toEqual(data);
+    // A null optional field is valid but not of the usual shape: this one goes through class-validator.
+    const byChannel = { type: base.type, occurredAt: base.occurredAt, channelId: base.customerId, identifier: '1' };
+    const full = await validateEvent({ ...byChannel, data, customer: { email: null, properties } }, now);
+    expect(full.event?.data).toEqual(data);
+    expect(full.event?.customer?.properties).toEqual(properties);
+  });
 });

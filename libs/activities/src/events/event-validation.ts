@@ -102,7 +102,13 @@ export async function validateEvent(raw: unknown, now = Date.now()): Promise<Eve
 export async function checkedEvent(raw: object): Promise<EventDto | string> {
   const dto = plainToInstance(EventDto, raw);
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-  return errors.length ? messages(errors).slice(0, 3).join('; ') : dto;
+  if (errors.length) return messages(errors).slice(0, 3).join('; ');
+  // class-transformer leaves out keys named like Object's own methods (`valueOf`, `toString`, …) from the objects
+  // it copies; the free-form objects are kept exactly as sent.
+  const sent = raw as Partial<EventDto>;
+  if (dto.data !== undefined) dto.data = sent.data;
+  if (dto.customer?.properties !== undefined) dto.customer.properties = sent.customer?.properties;
+  return dto;
 }
 
 const EVENT_FIELDS: Record<keyof EventDto, (v: unknown) => boolean> = {

@@ -377,6 +377,44 @@ describe('Hostile patterns and input (issue 11)', () => {
     });
   });
 
+  describe('keys named like the members every object has (API.md "Errors")', () => {
+    it('C1: a customer sent with a property key "constructor" is refused by name, and nothing is created', async () => {
+      const appId = newAppId();
+      const f = factories(t, appId);
+      const channelId = await f.channel('line');
+      const identifier = 'U' + 'c'.repeat(32);
+      for (const properties of [{ constructor: 'x' }, { toString: 'y' }]) {
+        const r = await t.http().post('/v1/customers').set(t.auth(appId)).send({ channelId, identifier, name: 'Proto', properties });
+        expect(r.status).toBe(422);
+        expect(r.body.code).toBe('validation_failed');
+        expect(r.body.errors).toEqual([
+          expect.objectContaining({ field: `properties.${Object.keys(properties)[0]}`, code: 'reserved_name' }),
+        ]);
+      }
+      const list = await t.http().get('/v1/customers').set(t.auth(appId));
+      expect(list.body.data).toEqual([]);
+    });
+
+    it('A2: events whose data holds "constructor" or "valueOf" are stored with their data as sent, on both checking paths, and a bad one beside them is rejected alone', async () => {
+      const appId = newAppId();
+      const f = factories(t, appId);
+      const channelId = await f.channel('line');
+      const c = await f.customer(channelId);
+      const data = { constructor: 'c', valueOf: { toString: 1 }, n: 1 };
+      const at = '2026-11-01T10:00:00Z';
+      const r = await f.events([
+        { type: 'purchase.completed', occurredAt: at, customerId: c.id, data },
+        // A null optional field takes the full check (class-validator), with the same data.
+        { type: 'purchase.completed', occurredAt: at, customerId: c.id, data, idempotencyKey: null },
+        { type: 'purchase.completed', occurredAt: at, customerId: c.id, data, colour: 'red' },
+      ]);
+      expect(r).toMatchObject({ accepted: 2, rejected: [{ index: 2, code: 'validation_failed' }] });
+      const timeline = await t.http().get(`/v1/customers/${c.id}/activities`).set(t.auth(appId));
+      const stored = timeline.body.data.filter((a: { type: string }) => a.type === 'purchase.completed');
+      expect(stored.map((a: { data: unknown }) => a.data)).toEqual([data, data]);
+    });
+  });
+
   describe('tokens and tenancy (API.md "Auth and roles")', () => {
     it('issue 11 item 9: a token signed with the right secret but without exp is 401 unauthorized', async () => {
       const appId = newAppId();

@@ -60,11 +60,40 @@ function childPath(parent: string, key: string | number): string {
  * elsewhere (the events of a batch are accepted or rejected one by one).
  */
 export function nulFields(value: unknown, prefix = '', skip?: (path: string) => boolean): string[] {
+  return fieldsWhere(value, prefix, skip, (key, v) => key.includes(NUL) || (typeof v === 'string' && v.includes(NUL)));
+}
+
+/**
+ * The fields of a parsed value whose key is the name of a member every object inherits (`constructor`,
+ * `toString`, `valueOf`, …), as paths like `nulFields`'. class-transformer, which reads request bodies into
+ * their classes, leaves such a key out of the objects it copies (and throws on some), so one would be lost
+ * without a word: the global pipe refuses it instead.
+ */
+export function reservedNameFields(value: unknown, prefix = '', skip?: (path: string) => boolean): string[] {
+  return fieldsWhere(value, prefix, skip, (key) => Object.hasOwn(Object.prototype, key));
+}
+
+/** One `validation_failed` issue per field whose key is a reserved name. */
+export function reservedNameIssues(fields: string[]): FieldIssue[] {
+  return fields.map((field) => ({
+    field,
+    code: 'reserved_name',
+    message: `${field}: the key is a name every object has (constructor, toString, valueOf, …) and cannot be sent`,
+  }));
+}
+
+/** Depth-first, at most MAX_NAMED paths of the keys or values `bad` picks (the key of an array item is ''). */
+function fieldsWhere(
+  value: unknown,
+  prefix: string,
+  skip: ((path: string) => boolean) | undefined,
+  bad: (key: string, value: unknown) => boolean,
+): string[] {
   const found: string[] = [];
   const visit = (v: unknown, path: string, depth: number): void => {
     if (found.length >= MAX_NAMED || (skip && path && skip(path))) return;
     if (typeof v === 'string') {
-      if (v.includes(NUL)) found.push(path || '(body)');
+      if (bad('', v)) found.push(path || '(body)');
       return;
     }
     // The body was refused past MAX_JSON_DEPTH already; the bound keeps other callers safe as well.
@@ -76,7 +105,7 @@ export function nulFields(value: unknown, prefix = '', skip?: (path: string) => 
     for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
       if (found.length >= MAX_NAMED) return;
       const p = childPath(path, k);
-      if (k.includes(NUL)) found.push(p);
+      if (bad(k, undefined)) found.push(p);
       else visit(child, p, depth + 1);
     }
   };

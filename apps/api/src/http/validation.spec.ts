@@ -75,4 +75,19 @@ describe('the global validation pipe on a batch whose items the handler checks',
     for (const bad of [{ items: 'x' }, {}, { items: [], colour: 'red' }, { items: [{ a: 1 }], mode: 'c' }])
       await expect(pipe.transform(bad, body(BatchBody))).rejects.toBeInstanceOf(ValidationFailedError);
   });
+
+  it('refuses a key named like a member every object has, outside the items only', async () => {
+    const pipe = validationPipe();
+    const items = [{ constructor: 1, valueOf: 2 }];
+    expect(((await pipe.transform({ items }, body(BatchBody))) as BatchBody).items).toBe(items);
+    for (const bad of [
+      { items: [], toString: 'x' },
+      { items: [], constructor: 'x' },
+    ]) {
+      const err = await pipe.transform(bad, body(BatchBody)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationFailedError);
+      expect((err as ValidationFailedError).errors).toEqual([expect.objectContaining({ code: 'reserved_name' })]);
+    }
+    await expect(pipe.transform({ sort: 'a', hasOwnProperty: '1' }, query(ListQuery))).rejects.toBeInstanceOf(ValidationFailedError);
+  });
 });

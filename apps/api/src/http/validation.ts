@@ -1,5 +1,5 @@
 import { ValidationError, ValidationPipe, type ArgumentMetadata, type Type } from '@nestjs/common';
-import { itemsCheckedByHandler, ValidationFailedError, type FieldIssue } from '@cdp/platform';
+import { itemsCheckedByHandler, reservedNameFields, reservedNameIssues, ValidationFailedError, type FieldIssue } from '@cdp/platform';
 
 // class-transformer's own registry of decorated fields (its package gives the types apart from the code).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -32,6 +32,9 @@ const isEmptyObject = (v: unknown): v is Record<string, never> =>
  * requests), which is what class-transformer builds from an empty object when the class exposes no field with
  * `@Expose`; a class that does always takes the full path.
  *
+ * A key named like a member every object has (`constructor`, `toString`, …) is refused by name
+ * (`reserved_name`): class-transformer would leave it out without a word, or throw.
+ *
  * A body whose array field the handler checks item by item (`ItemsCheckedByHandler`) is judged with that array
  * empty, by the same rules, and the items are put back as sent.
  */
@@ -43,6 +46,10 @@ class RequestValidationPipe extends ValidationPipe {
     const empty = metatype !== undefined && isEmptyObject(value) && this.toValidate(metadata);
     if (empty && this.emptyPasses.has(metatype)) return new (metatype as new () => unknown)();
     const itemsKey = metatype && metadata.type === 'body' ? itemsCheckedByHandler(metatype) : undefined;
+    if (metatype !== undefined && this.toValidate(metadata)) {
+      const reserved = reservedNameFields(value, '', itemsKey ? (path) => path.startsWith(`${itemsKey}[`) : undefined);
+      if (reserved.length) throw new ValidationFailedError('The request is not valid', reservedNameIssues(reserved));
+    }
     if (itemsKey && isObject(value) && Array.isArray(value[itemsKey])) {
       const items = value[itemsKey];
       const out = (await super.transform({ ...value, [itemsKey]: [] }, metadata)) as Record<string, unknown>;

@@ -98,16 +98,24 @@ export async function validateEvent(raw: unknown, now = Date.now()): Promise<Eve
   };
 }
 
-/** `raw` through `EventDto`'s decorators (class-transformer, then class-validator): the event, or why not. */
+/**
+ * `raw` through `EventDto`'s decorators (class-transformer, then class-validator): the event, or why not.
+ *
+ * The free-form objects (`data`, `customer.properties`) are only judged to be objects, so class-transformer is
+ * given an empty one in their place and the sent one is put back: it leaves out keys named like Object's own
+ * methods (`valueOf`, `toString`, …) from the objects it copies, and throws on a `constructor` key.
+ */
 export async function checkedEvent(raw: object): Promise<EventDto | string> {
-  const dto = plainToInstance(EventDto, raw);
+  const sent = raw as Partial<Record<keyof EventDto, unknown>>;
+  const customer = isObject(sent.customer) ? (sent.customer as Record<string, unknown>) : undefined;
+  const shape: Record<string, unknown> = { ...raw };
+  if (isObject(sent.data)) shape.data = {};
+  if (customer && isObject(customer.properties)) shape.customer = { ...customer, properties: {} };
+  const dto = plainToInstance(EventDto, shape);
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length) return messages(errors).slice(0, 3).join('; ');
-  // class-transformer leaves out keys named like Object's own methods (`valueOf`, `toString`, …) from the objects
-  // it copies; the free-form objects are kept exactly as sent.
-  const sent = raw as Partial<EventDto>;
-  if (dto.data !== undefined) dto.data = sent.data;
-  if (dto.customer?.properties !== undefined) dto.customer.properties = sent.customer?.properties;
+  if (dto.data !== undefined) dto.data = sent.data as Record<string, unknown>;
+  if (dto.customer?.properties !== undefined) dto.customer.properties = customer?.properties as Record<string, unknown>;
   return dto;
 }
 

@@ -18,8 +18,7 @@ function flatten(errors: ValidationError[], prefix = ''): FieldIssue[] {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isEmptyObject = (v: unknown): v is Record<string, never> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+const isEmptyObject = (v: unknown): v is Record<string, never> => isObject(v) && Object.keys(v).length === 0;
 
 /**
  * The global pipe: DTO syntax, unknown fields refused, 422 `validation_failed` with one issue per field rule.

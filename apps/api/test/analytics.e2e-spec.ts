@@ -3,7 +3,7 @@ import { AnalyticsRebuild } from '@cdp/analytics';
 import { Db, OutboxRelay, sql } from '@cdp/platform';
 import { factories, randomIdentifier } from './support/factories';
 import { eventually } from './support/eventually';
-import { createTestApp, newAppId, type TestApp } from './support/test-app';
+import { createTestApp, newAppId, onRealServices, type TestApp } from './support/test-app';
 
 // The oracle of these tests: the base tables read whole and counted in Node, days cut with Intl in the zone.
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
@@ -220,6 +220,7 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
         }),
       );
       await f.events(events);
+      await settle(); // the read models count activities from the outbox, a relay round later
       const counts = async (timezone?: string) => {
         const r = await get(appId, 'activities', {
           from: '2026-11-02',
@@ -260,6 +261,7 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
         at('2026-11-08T23:59:59.999Z', b.id, 4),
         at('2026-11-09T00:00:00Z', a.id, 5),
       ]);
+      await settle();
       const weeks = await get(appId, 'activities', {
         from: '2026-11-01',
         to: '2026-11-09',
@@ -303,6 +305,7 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
         { type: 'purchase.completed', occurredAt: '2026-11-03T02:00:00Z', customerId: a.id },
         { type: 'ticket.created', occurredAt: '2026-11-03T03:00:00Z', customerId: b.id },
       ]);
+      await settle();
       const all = await get(appId, 'activities', { from: '2026-11-03', to: '2026-11-03', timezone: 'UTC' });
       const series = Object.fromEntries((all.body.series as Series[]).map((s) => [s.key, s.points[0].count]));
       expect(series['purchase.completed']).toBe(2);
@@ -508,6 +511,7 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
       const [a, b, c] = await f.customers(await f.channel(), 3);
       const at = (iso: string, customerId: string) => ({ type: 'ticket.created', occurredAt: iso, customerId });
       await f.events([at('2026-11-02T18:29:00Z', a.id), at('2026-11-02T18:31:00Z', a.id), at('2026-11-03T02:00:00Z', b.id)]);
+      await settle();
       const q = { from: '2026-11-02', to: '2026-11-04', timezone: 'Asia/Kolkata' };
       const active = async () => (await get(appId, 'activities', q)).body.activeCustomers.map((p: Point) => p.count);
       expect(await active()).toEqual([1, 2, 0]); // from the presence rows while the zone is back-filled
@@ -520,6 +524,7 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
       ]);
       expect(await active()).toEqual([1, 2, 0]);
       await f.events([at('2026-11-03T20:00:00Z', c.id), at('2026-11-03T21:00:00Z', c.id), at('2026-11-02T10:00:00Z', b.id)]);
+      await settle();
       expect(await active()).toEqual([2, 2, 1]);
       expect((await t.http().delete(`/v1/customers/${b.id}`).set(t.auth(appId))).status).toBe(204);
       expect(await active()).toEqual([1, 1, 1]);
@@ -539,6 +544,7 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
         at('ticket.created', '2026-11-03T02:00:00Z', b.id),
         at('purchase.completed', '2026-11-03T03:00:00Z', c.id),
       ]);
+      await settle();
       const q = { from: '2026-11-02', to: '2026-11-04', timezone: 'Asia/Kolkata' };
       const active = async (types: string) =>
         (await get(appId, 'activities', { ...q, types })).body.activeCustomers.map((p: Point) => p.count);
@@ -564,6 +570,7 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
         at('purchase.completed', '2026-11-03T06:00:00Z', c.id),
         at('ticket.created', '2026-11-04T06:00:00Z', a.id),
       ]);
+      await settle();
       expect(await active('purchase.completed')).toEqual([1, 3, 0]);
       expect(await active('purchase.completed,ticket.created')).toEqual([1, 3, 1]);
       expect(await active('ticket.created')).toEqual([0, 1, 1]);
@@ -605,4 +612,94 @@ describe('Analytics (API.md "Analytics", AN1)', () => {
       await checkAgainstBase(appId, { from: today, to: today, interval: 'day', timezone: 'UTC' });
     });
   });
+});
+
+describe('Analytics counted from the outbox (AN1, X12)', () => {
+  const day = '2026-11-02';
+  const q = { from: day, to: day, interval: 'day', timezone: 'UTC' };
+  const at = (type: string, minute: number, customerId: string) => ({
+    type,
+    occurredAt: new Date(Date.parse(`${day}T08:00:00Z`) + minute * 60_000).toISOString(),
+    customerId,
+  });
+  async function figures(app: TestApp, appId: string) {
+    const r = await app.http().get('/v1/analytics/activities').query(q).set(app.auth(appId, 'agent'));
+    expect(r.status).toBe(200);
+    const byType = Object.fromEntries((r.body.series as Series[]).filter((s) => s.points[0].count).map((s) => [s.key, s.points[0].count]));
+    return { byType, active: (r.body.activeCustomers as Point[])[0].count };
+  }
+  const pending = async (app: TestApp, appId: string) =>
+    Number(
+      (
+        await app.app.get(Db).one<{ n: string }>(sql`
+          select count(*) as n from outbox where app_id = ${appId} and type = 'analytics.activities_stored' and handled_at is null`)
+      )?.n,
+    );
+
+  it('AN1: activities a process stored before it died are counted once: by a rebuild in between (their events then skipped), or by the next process', async () => {
+    const first = await createTestApp({ outbox: { relay: false } });
+    let second: TestApp | undefined;
+    try {
+      const appId = newAppId();
+      const f = factories(first, appId);
+      const [a, b] = await f.customers(await f.channel(), 2);
+      await f.events([at('purchase.completed', 0, a.id), at('purchase.completed', 20, a.id), at('ticket.created', 5, b.id)]);
+      // Stored, not yet counted: the event waits in the outbox.
+      expect(await figures(first, appId)).toEqual({ byType: {}, active: 0 });
+      expect(await pending(first, appId)).toBe(1);
+      await first.app.get(AnalyticsRebuild).rebuild(appId);
+      expect(await figures(first, appId)).toEqual({ byType: { 'purchase.completed': 2, 'ticket.created': 1 }, active: 2 });
+      expect(await pending(first, appId)).toBe(0);
+      await f.events([at('purchase.completed', 40, b.id)]);
+      expect(await pending(first, appId)).toBe(1);
+      await first.stop();
+
+      second = await createTestApp({ database: first });
+      await second.app.get(OutboxRelay).settle();
+      expect(await pending(second, appId)).toBe(0);
+      expect(await figures(second, appId)).toEqual({ byType: { 'purchase.completed': 3, 'ticket.created': 1 }, active: 2 });
+      // Another app sees none of it.
+      expect(await figures(second, newAppId())).toEqual({ byType: {}, active: 0 });
+    } finally {
+      await second?.close();
+      await first.close();
+    }
+  });
+
+  if (onRealServices)
+    it('AN1: rebuilds while batches are ingested and the relay runs count every activity exactly once (real PostgreSQL)', async () => {
+      const t = await createTestApp();
+      try {
+        const appId = newAppId();
+        const f = factories(t, appId);
+        const people = await f.customers(await f.channel(), 8);
+        let stop = false;
+        let sent = 0;
+        const writer = async (w: number) => {
+          for (let i = 0; !stop; i++) {
+            const batch = Array.from({ length: 20 }, (_, k) =>
+              at(k % 3 ? 'purchase.completed' : 'ticket.created', (i * 20 + k) % 600, people[(w + k) % 8].id),
+            );
+            expect((await f.events(batch)).accepted).toBe(batch.length);
+            sent += batch.length;
+          }
+        };
+        const writers = [0, 1, 2, 3].map(writer);
+        const rebuild = t.app.get(AnalyticsRebuild);
+        for (let i = 0; i < 8; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          await rebuild.rebuild(appId);
+        }
+        stop = true;
+        await Promise.all(writers);
+        await t.app.get(OutboxRelay).settle();
+        const base = await t.app.get(Db).query<{ type: string; n: string }>(sql`
+          select type, count(*) as n from activities where app_id = ${appId} and occurred_at >= ${`${day}T00:00:00Z`}::timestamptz and occurred_at < ${`${day}T00:00:00Z`}::timestamptz + interval '1 day'
+          group by type`);
+        expect(base.reduce((n, r) => n + Number(r.n), 0)).toBe(sent);
+        expect(await figures(t, appId)).toEqual({ byType: Object.fromEntries(base.map((r) => [r.type, Number(r.n)])), active: 8 });
+      } finally {
+        await t.close();
+      }
+    }, 60_000);
 });

@@ -20,7 +20,8 @@ export { EmbeddedMaintenance, upkeepOf, type TableState, type Upkeep } from './d
 export { retrying, isRetryableConflict, isForeignKeyViolation } from './database/retry';
 export { DomainEvent, EventType } from './outbox/domain-event';
 export { DomainEventHandler, type DomainEventHandlerContract, type DomainEventHandlerOptions } from './outbox/domain-event-handler';
-export { OutboxRelay } from './outbox/outbox.relay';
+export { OutboxRelay, holdOutboxRelay } from './outbox/outbox.relay';
+export { markPendingOfTypeHandled } from './outbox/outbox.store';
 export type { OutboxOptions } from './outbox/outbox.options';
 export { PlatformModule, type PlatformOptions } from './platform.module';
 export * from './page.dto';

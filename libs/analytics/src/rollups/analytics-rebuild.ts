@@ -1,8 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { ActivityTallies } from '@cdp/activities';
 import { CustomerTallies } from '@cdp/customers';
-import { Db, JobHandler, JobRunner, Sql, sql, type JobHandlerContract, type Tx } from '@cdp/platform';
+import {
+  Db,
+  JobHandler,
+  JobRunner,
+  Sql,
+  holdOutboxRelay,
+  markPendingOfTypeHandled,
+  sql,
+  type JobHandlerContract,
+  type Tx,
+} from '@cdp/platform';
 import { ActiveDays, lockReadModels } from './active-days';
+import { ACTIVITIES_STORED } from './activities-stored.event';
 
 export const REBUILD_QUEUE = 'analytics.rebuild';
 export interface RebuildJob {
@@ -11,6 +22,24 @@ export interface RebuildJob {
 export interface RebuildResult {
   customers: number;
   activities: number;
+}
+
+/** The advisory lock class of an app's activity counting: writers share it, a rebuild of the app takes it alone. */
+const COUNTING_LOCK = 7_101_965;
+/** An app's key within the class (FNV-1a, 32 bits): two apps that share one only wait for each other's rebuild. */
+function appKey(appId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < appId.length; i++) h = Math.imul(h ^ appId.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/**
+ * Taken by a transaction that stores activities, before it records their `ActivitiesStoredEvent`, and held to
+ * its commit: a rebuild of the app waits for it (and then reads its activities and marks its event handled),
+ * or it waits for the rebuild (whose reads did not see its activities, so its event counts them after).
+ */
+export async function shareActivityCounting(tx: Tx, appId: string): Promise<void> {
+  await tx.run(sql`select pg_advisory_xact_lock_shared(${COUNTING_LOCK}::int, ${appKey(appId)}::int)`);
 }
 
 const TABLES = [
@@ -23,9 +52,11 @@ const TABLES = [
 
 /**
  * Builds an app's read models again from the base tables: for data that was loaded around the service (a
- * bulk load, a restore) or written before the read models existed. One transaction: the analytics tables
- * are locked against writers first, so a write either committed before (and is read here) or waits and is
- * added after; the app's rows are replaced; readers keep the old figures until the commit.
+ * bulk load, a restore) or written before the read models existed. One transaction: the outbox relay is held
+ * (no round commits meanwhile), the app's activity writers are waited for and kept out, and the analytics
+ * tables are locked against the other writers, in that order; so a write either committed before (and is
+ * read here; the app's activity events still waiting are marked handled, since this counts them) or waits and
+ * is added after. The app's rows are replaced; readers keep the old figures until the commit.
  */
 @Injectable()
 @JobHandler(REBUILD_QUEUE)
@@ -52,7 +83,10 @@ export class AnalyticsRebuild implements JobHandlerContract<RebuildJob> {
   }
 
   private async rebuildIn(tx: Tx, appId: string): Promise<RebuildResult> {
+    await holdOutboxRelay(tx);
+    await tx.run(sql`select pg_advisory_xact_lock(${COUNTING_LOCK}::int, ${appKey(appId)}::int)`);
     await lockReadModels(tx);
+    await markPendingOfTypeHandled(tx, appId, ACTIVITIES_STORED);
     for (const table of TABLES) await tx.run(sql`delete from ${Sql.raw(table)} where app_id = ${appId}`);
     // Set-based, inside the database: one pass over the app's customers and one over its activities (a page of
     // customers at a time probed the activities index per customer: a random read per activity, 19 minutes for

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { StoredActivity } from '@cdp/activities';
 import type { CreatedCustomerRef } from '@cdp/customers';
 import { sql, sqlArray, type Tx } from '@cdp/platform';
 import { hourOf, quarterOf } from '../intervals';
 import { ActiveDays } from './active-days';
+import type { PresenceDelta } from './activities-stored.event';
 
 const GRAINS = [15, 60] as const;
 const bucketOf = (grain: number, t: number) => (grain === 15 ? quarterOf(t) : hourOf(t));
@@ -28,18 +28,14 @@ interface CustomerDelta {
   source: string;
   d: number;
 }
-interface PresenceDelta {
-  customerId: string;
-  type: string;
-  quarter: number;
-  d: number;
-}
 
 /**
- * The writes of the analytics read models, each inside the transaction of the change it counts:
+ * The writes of the analytics read models, each inside the transaction of the change it counts or of the relay
+ * round that hands that change on:
  * - customers created: a ledger row per customer (inserted once: a replayed event or a rebuild in between
  *   changes nothing), and +1 on its quarter hour, hour and total;
- * - activities stored: +n on the customer's presence in the quarter hour, and on the type's quarter hour and hour;
+ * - activities stored (counted from the outbox, after the transaction that stored them): +n on the customer's
+ *   presence in the quarter hour, and on the type's quarter hour and hour;
  * - customers removed (deletion, erasure): their ledger and presence rows taken away, and exactly what they
  *   had added subtracted.
  */
@@ -65,33 +61,25 @@ export class AnalyticsRollups {
     );
   }
 
-  async activitiesStored(tx: Tx, appId: string, stored: readonly StoredActivity[]): Promise<void> {
-    const deltas: PresenceDelta[] = [];
-    for (const a of stored) {
-      const t = a.occurredAt.getTime();
-      if (!Number.isNaN(t)) deltas.push({ customerId: a.customerId, type: a.type, quarter: quarterOf(t), d: 1 });
-    }
-    if (!deltas.length) return;
-    const presence = fold(
+  /** Counts activities (their presence deltas, from the outbox; any number of batches, folded here first). */
+  async activitiesStored(tx: Tx, appId: string, deltas: readonly PresenceDelta[]): Promise<void> {
+    const folded = fold(
       deltas,
       (x) => `${x.customerId}\n${x.type}\n${x.quarter}`,
       (x) => x.d,
-    ).map((e) => ({
-      customer_id: e.sample.customerId,
-      type: e.sample.type,
-      bucket: iso(e.sample.quarter),
-      n: e.n,
-    }));
+    ).map((e) => ({ ...e.sample, d: e.n }));
+    if (!folded.length) return;
+    const presence = folded.map((x) => ({ customer_id: x.customerId, type: x.type, bucket: iso(x.quarter), n: x.d }));
     await tx.run(sql`
       insert into analytics_activity_presence (app_id, customer_id, type, bucket, n)
       select ${appId}, x.customer_id, x.type, x.bucket, x.n
       from jsonb_to_recordset(${JSON.stringify(presence)}::jsonb) as x(customer_id uuid, type text, bucket timestamptz(3), n integer)
       on conflict (app_id, customer_id, type, bucket) do update set n = analytics_activity_presence.n + excluded.n`);
-    await this.addActivities(tx, appId, deltas);
+    await this.addActivities(tx, appId, folded);
     await this.activeDays.stored(
       tx,
       appId,
-      deltas.map((x) => ({ customerId: x.customerId, type: x.type, at: x.quarter })),
+      folded.map((x) => ({ customerId: x.customerId, type: x.type, at: x.quarter })),
     );
   }
 

@@ -6,6 +6,12 @@ import type { DomainEvent } from './domain-event';
 export interface DomainEventHandlerOptions {
   /** The event classes handled, or `'*'` for every event (e.g. an outgoing webhook dispatcher). */
   events: Type<DomainEvent>[] | '*';
+  /**
+   * Where it runs in a round: lower first (default 0; equal ones in the order Nest found them). For a handler
+   * that holds rows a later one holds a subset of: taking them all first, in one order, keeps the round's
+   * locks in that order.
+   */
+  order?: number;
 }
 
 /**

@@ -16,6 +16,14 @@ import {
 
 /** One relay at a time per database: events go out in the order they were recorded, whatever the replicas. */
 const RELAY_LOCK = 7_101_964;
+
+/**
+ * Waits for the relay's round in progress (in any process) and keeps the relay from starting another until
+ * `tx` ends: for a transaction that must see no round commit while it works (a rebuild of what handlers keep).
+ */
+export async function holdOutboxRelay(tx: Tx): Promise<void> {
+  await tx.run(sql`select pg_advisory_xact_lock(${RELAY_LOCK}::bigint)`);
+}
 /** An event whose handlers keep failing is retried with a growing pause, then set aside (`failed_at`). */
 const MAX_ATTEMPTS = 10;
 const retryDelayMs = (attempt: number) => Math.min(60 * 60_000, 1000 * 2 ** (attempt - 1));
@@ -27,6 +35,7 @@ interface Registered {
   name: string;
   handler: DomainEventHandlerContract;
   events: Set<Type<DomainEvent>> | '*';
+  order: number;
 }
 
 /**
@@ -54,15 +63,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.handlers = this.discovery.getProviders({ metadataKey: DomainEventHandler.KEY }).map((w) => {
-      const meta = this.discovery.getMetadataByDecorator(DomainEventHandler, w) as DomainEventHandlerOptions;
-      if (!w.isDependencyTreeStatic()) throw new Error(`Domain event handler ${w.name} must be a singleton`);
-      return {
-        name: String(w.name),
-        handler: w.instance as DomainEventHandlerContract,
-        events: meta.events === '*' ? '*' : new Set(meta.events),
-      };
-    });
+    this.handlers = this.discovery
+      .getProviders({ metadataKey: DomainEventHandler.KEY })
+      .map((w) => {
+        const meta = this.discovery.getMetadataByDecorator(DomainEventHandler, w) as DomainEventHandlerOptions;
+        if (!w.isDependencyTreeStatic()) throw new Error(`Domain event handler ${w.name} must be a singleton`);
+        return {
+          name: String(w.name),
+          handler: w.instance as DomainEventHandlerContract,
+          events: meta.events === '*' ? ('*' as const) : new Set(meta.events),
+          order: meta.order ?? 0,
+        };
+      })
+      .sort((a, b) => a.order - b.order);
     if (!this.opts.relay) return;
     this.db.onEventsCommitted(() => this.wake());
     this.timer = setInterval(() => this.wake(), this.opts.pollMs);

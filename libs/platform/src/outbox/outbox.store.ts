@@ -44,6 +44,17 @@ export async function markOutboxHandled(tx: SqlRunner, seqs: readonly string[]):
   await tx.run(sql`update outbox set handled_at = now() where seq = any(${sqlArray(seqs, 'bigint')}) and handled_at is null`);
 }
 
+/**
+ * Marks an app's events of one type handled without handing them on (those still waiting, and those set aside
+ * after failing): for a writer that has just counted what they describe from the base tables itself, under
+ * the relay's lock (`holdOutboxRelay`). Answers how many.
+ */
+export function markPendingOfTypeHandled(tx: SqlRunner, appId: string, type: string): Promise<number> {
+  return tx.run(sql`
+    update outbox set handled_at = now()
+    where handled_at is null and app_id = ${appId} and type = ${type}`);
+}
+
 /** One more failed attempt: retried after `retryInMs`, or set aside for good (`failed_at`) when `giveUp`. */
 export async function markOutboxAttemptFailed(
   tx: SqlRunner,

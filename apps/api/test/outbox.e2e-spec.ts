@@ -115,6 +115,34 @@ describe('The transactional outbox (DESIGN.md "Domain events and the transaction
   });
 });
 
+describe('The outbox backlog in /health', () => {
+  it('X12: /health counts the events committed and not yet handed on, and how long the oldest has waited; zero once the next process hands them on', async () => {
+    const dying = await createTestApp({ outbox: { relay: false } });
+    let next: TestApp | undefined;
+    try {
+      const appId = newAppId();
+      const f = factories(dying, appId);
+      const line = await f.channel('line');
+      await f.customer(line);
+      await f.customer(line);
+      await new Promise((r) => setTimeout(r, 1100));
+      const before = await dying.http().get('/health');
+      expect(before.status).toBe(200);
+      expect(before.body.details.outbox).toEqual({ status: 'up', pending: 2, oldestPendingSeconds: expect.any(Number) });
+      expect(before.body.details.outbox.oldestPendingSeconds).toBeGreaterThanOrEqual(1);
+      await dying.stop();
+      next = await createTestApp({ database: dying });
+      await eventually(async () => {
+        const after = await next!.http().get('/health');
+        expect(after.body.details.outbox).toEqual({ status: 'up', pending: 0, oldestPendingSeconds: 0 });
+      }, 10_000);
+    } finally {
+      await next?.close();
+      await dying.close();
+    }
+  });
+});
+
 // Two processes on one database are real only with a server: the first commits and dies before its relay
 // hands the events on; the second starts and hands them on.
 if (onRealServices)

@@ -1183,7 +1183,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and readiness: the database, and Redis when configured */
+        /** Liveness and readiness: the database, and Redis when configured; the outbox backlog */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -2625,6 +2625,16 @@ export interface components {
             status: "up" | "down";
             /** @example Redis does not answer */
             message?: string;
+            /**
+             * @description outbox only: events committed and not yet handed on to their handlers, counted up to 100,000
+             * @example 0
+             */
+            pending?: number;
+            /**
+             * @description outbox only: how long the oldest of them has waited (0 when none)
+             * @example 0
+             */
+            oldestPendingSeconds?: number;
         };
         HealthDto: {
             /** @enum {string} */

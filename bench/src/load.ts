@@ -139,3 +139,21 @@ export function describeError(e: unknown): string {
   const cause = (e as { cause?: unknown }).cause;
   return cause ? `${e.message} (${cause instanceof Error ? cause.message : String(cause)})` : e.message;
 }
+
+/**
+ * Waits until the service has handed on every event its writes recorded (`/health`'s outbox backlog is zero):
+ * what a write leaves to the outbox relay (the analytics read models, webhooks) is part of its cost, so a
+ * write scenario's time runs until then. Answers the milliseconds waited.
+ */
+export async function outboxDrained(base: string, timeoutMs = 120_000): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const r = await fetch(`${base}/health`);
+    const body = (await r.json().catch(() => undefined)) as { details?: { outbox?: { pending?: number } } } | undefined;
+    const pending = body?.details?.outbox?.pending;
+    if (pending === 0) return performance.now() - t0;
+    if (pending === undefined) throw new Error(`/health reports no outbox backlog (status ${r.status})`);
+    if (performance.now() - t0 > timeoutMs) throw new Error(`the outbox still had ${pending} events after ${timeoutMs} ms`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}

@@ -451,6 +451,7 @@ async function serverSettings(c: BenchSql): Promise<Record<string, string>> {
   out.version = v.rows[0].server_version;
   const keys = ['shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'max_parallel_workers_per_gather'];
   if (c.backend === 'pglite') keys.push('enable_seqscan');
+  else keys.push('autovacuum');
   for (const k of keys) {
     const r = await c.query(`show ${k}`);
     out[k] = String(Object.values(r.rows[0])[0]);
@@ -463,7 +464,7 @@ function describeMachine(o: BenchOptions, s: Record<string, string>): string {
   const db =
     o.backend === 'pglite'
       ? `embedded PGlite (PostgreSQL ${s.version}) in the service's process (shared_buffers ${s.shared_buffers}, work_mem ${s.work_mem}, enable_seqscan ${s.enable_seqscan})`
-      : `PostgreSQL ${s.version} (shared_buffers ${s.shared_buffers}, work_mem ${s.work_mem}, effective_cache_size ${s.effective_cache_size}, random_page_cost ${s.random_page_cost})`;
+      : `PostgreSQL ${s.version} (shared_buffers ${s.shared_buffers}, work_mem ${s.work_mem}, effective_cache_size ${s.effective_cache_size}, random_page_cost ${s.random_page_cost}, autovacuum ${s.autovacuum})`;
   return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${db}`;
 }
 
@@ -471,7 +472,7 @@ const countRows = async (c: BenchSql, table: 'customers' | 'activities') =>
   (await c.query<{ n: number }>(`select count(*)::int as n from ${table} where app_id = $1`, [BIG_APP])).rows[0].n;
 
 function generationNote(g: GenerateSummary, o: BenchOptions): string {
-  return `${g.customers} + ${g.smallAppCustomers} customers, ${g.activities} + ${g.smallAppActivities} activities, ${g.conversations} conversations, ${g.linkedSets} linked pairs, cohort ${g.cohortSize}; consent in the big app: ${g.consent.optedIn} opted in, ${g.consent.optedOut} opted out (${g.consent.changes} history rows), the rest unknown; the data-export person has ${g.exportPerson.activities} activities; ${g.seconds.total.toFixed(1)} s (COPY ${g.seconds.load.toFixed(1)} s, index builds ${g.seconds.indexes.toFixed(1)} s, ANALYZE ${g.seconds.analyze.toFixed(1)} s, analytics rebuild ${g.seconds.analytics.toFixed(1)} s, load mode ${o.loadMode}, seed ${o.seed}).`;
+  return `${g.customers} + ${g.smallAppCustomers} customers, ${g.activities} + ${g.smallAppActivities} activities, ${g.conversations} conversations, ${g.linkedSets} linked pairs, cohort ${g.cohortSize}; consent in the big app: ${g.consent.optedIn} opted in, ${g.consent.optedOut} opted out (${g.consent.changes} history rows), the rest unknown; the data-export person has ${g.exportPerson.activities} activities; ${g.seconds.total.toFixed(1)} s (COPY ${g.seconds.load.toFixed(1)} s, index builds ${g.seconds.indexes.toFixed(1)} s, VACUUM (ANALYZE) ${g.seconds.analyze.toFixed(1)} s, analytics rebuild ${g.seconds.analytics.toFixed(1)} s, load mode ${o.loadMode}, seed ${o.seed}).`;
 }
 
 function skipped(s: Scenario, concurrency: number, reason: string): ScenarioResult {

@@ -393,9 +393,17 @@ describe('Signed outgoing webhooks (X12, API.md "Webhooks")', () => {
       first ??= r.id;
       return { status: r.id === first && rx.of(r.id).length <= 3 ? 500 : 200 };
     };
+    // A delivery's body carries the customer's row as the relay read it; each change waits for its delivery
+    // to be recorded before the next, so every body shows the name of its own event.
+    const recorded = (n: number) =>
+      eventually(async () => {
+        expect(await deliveries(t, appId, hook.id)).toHaveLength(n);
+      });
     const ch = await f.channel('line');
     const a = await f.customer(ch);
+    await recorded(1);
     await t.http().patch(`/v1/customers/${a.id}`).set(t.auth(appId)).send({ name: 'Second' }).expect(200);
+    await recorded(2);
     await t.http().patch(`/v1/customers/${a.id}`).set(t.auth(appId)).send({ name: 'Third' }).expect(200);
     const got = await eventually(() => {
       expect(new Set(rx.received.map((r) => r.id)).size).toBe(3);

@@ -9,7 +9,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import Fastify from 'fastify';
 import { Pool } from 'pg';
-import { openPglite } from '@cdp/platform';
+import { openPglite, pgSessionOptions } from '@cdp/platform';
 
 interface Queryable {
   query<T>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
@@ -21,7 +21,7 @@ const app = Fastify({ logger: false });
 
 async function connect(): Promise<Queryable> {
   const dir = process.env.FLOOR_PGLITE_DIR;
-  if (!dir) return new Pool({ connectionString: process.env.FLOOR_DATABASE_URL, max: 10 });
+  if (!dir) return new Pool({ connectionString: process.env.FLOOR_DATABASE_URL, max: 10, options: pgSessionOptions() });
   const db: PGlite = await openPglite({ dataDir: dir });
   return {
     query: async <T>(text: string, values?: unknown[]) => ({ rows: (await db.query<T>(text, values ?? [])).rows }),

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PG_SESSION_SETTINGS, pgSessionOptions } from '@cdp/platform';
 import { mintToken } from '../../apps/api/src/cli/mint';
 import { BIG_APP, EXPORT_PERSON } from './dataset';
 import type { GenerateSummary } from './generate';
@@ -421,6 +422,9 @@ async function savePlans(
   dir: string,
 ): Promise<string> {
   if (!tapped.length) return 'no statements were captured from the service.';
+  // Plans as the service's sessions make them (its planner settings, session-settings.ts).
+  if (c.backend === 'pg' && pgSessionOptions())
+    for (const [k, v] of Object.entries(PG_SESSION_SETTINGS)) await c.query('select set_config($1, $2, false)', [k, v]);
   {
     for (const w of windows) {
       const stmts = tapped.filter((q) => q.at >= w.from && q.at <= w.to);
@@ -456,6 +460,9 @@ async function serverSettings(c: BenchSql): Promise<Record<string, string>> {
     const r = await c.query(`show ${k}`);
     out[k] = String(Object.values(r.rows[0])[0]);
   }
+  // What the service's (and the floor's) connections set for themselves over the server's settings.
+  if (c.backend === 'pg' && pgSessionOptions())
+    for (const [k, v] of Object.entries(PG_SESSION_SETTINGS)) out[`${k} (the service's sessions)`] = v;
   return out;
 }
 

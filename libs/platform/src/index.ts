@@ -12,6 +12,7 @@ export {
   type PgliteHolder,
 } from './database/database.module';
 export { openPglite } from './database/pglite';
+export { PG_SESSION_SETTINGS, pgSessionOptions } from './database/session-settings';
 export { openEmbedded, restoreFromSnapshot, type EmbeddedDatabase, type EmbeddedOptions } from './database/embedded';
 export { assertDataDirFree, lockDataDir, DataDirLockedError } from './database/data-dir-lock';
 export { SnapshotStore, type Snapshot } from './database/snapshots';

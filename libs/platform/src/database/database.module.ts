@@ -10,6 +10,7 @@ const { PGliteDriver } = require('mikro-orm-pglite') as typeof import('mikro-orm
 import { DatabaseOptions } from './database.options';
 import { openEmbedded, type EmbeddedDatabase } from './embedded';
 import { openPglite } from './pglite';
+import { pgSessionOptions } from './session-settings';
 
 export const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');
 export const SNAPSHOT_DEFAULTS = { keep: 3, intervalMinutes: 15 } as const;
@@ -46,11 +47,14 @@ export async function buildOrmOptions(opts: DatabaseOptions, holder: PgliteHolde
     debug: false,
   };
   if (opts.databaseUrl) {
+    const sessionOptions = pgSessionOptions();
     return {
       ...common,
       driver: PostgreSqlDriver,
       clientUrl: opts.databaseUrl,
       pool: { min: 0, max: opts.poolMax ?? 10 },
+      // Planner settings of the service's sessions (session-settings.ts); PGOPTIONS, when set, is left to `pg`.
+      ...(sessionOptions ? { driverOptions: { connection: { options: sessionOptions } } } : {}),
     } as Options;
   }
   if (!holder.instance) {

@@ -18,6 +18,7 @@ import { Migration20261207000000AnalyticsZoneDays } from './Migration20261207000
 import { Migration20261208000000PropertySlots } from './Migration20261208000000PropertySlots';
 import { Migration20261209000000AnalyticsCoveringCounts } from './Migration20261209000000AnalyticsCoveringCounts';
 import { Migration20261210000000AnalyticsActiveTypeDays } from './Migration20261210000000AnalyticsActiveTypeDays';
+import { Migration20261211000000ActivitiesCustomerTypeCovered } from './Migration20261211000000ActivitiesCustomerTypeCovered';
 
 /**
  * Every schema migration, in order. Checked in, run at start-up and by `npm run migrate`; the same SQL on
@@ -43,4 +44,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261208000000PropertySlots', class: Migration20261208000000PropertySlots },
   { name: 'Migration20261209000000AnalyticsCoveringCounts', class: Migration20261209000000AnalyticsCoveringCounts },
   { name: 'Migration20261210000000AnalyticsActiveTypeDays', class: Migration20261210000000AnalyticsActiveTypeDays },
+  { name: 'Migration20261211000000ActivitiesCustomerTypeCovered', class: Migration20261211000000ActivitiesCustomerTypeCovered },
 ];

@@ -10,7 +10,10 @@ import { PLATFORM_APP_ID } from '../activity-types/activity-types.repository';
  * `c.id` (PERFORMANCE.md rule 5), never a scan of customers probing each.
  * - A window that ends now (no `to`) is answered from the per-type summary: a customer had such an activity
  *   since `from` exactly when its last one of that type is at or after `from`.
- * - Otherwise the activities index `(app_id, type, occurred_at, customer_id)`, index-only.
+ * - Otherwise PostgreSQL picks one of two index-only paths: the activities of the window from
+ *   `(app_id, type, occurred_at, customer_id)`, grouped by customer, when the other conditions leave many
+ *   candidates; or, when they bound the candidates (property slots, channels, source), one probe per candidate
+ *   into `(app_id, customer_id, occurred_at) include (type)` — never a walk of the app's customers.
  * "All types" is the app's catalogue, so the index is probed per type instead of read whole for the app.
  */
 @Injectable()
